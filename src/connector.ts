@@ -1,0 +1,168 @@
+/**
+ * The connector contract: what every source of market data implements, and what
+ * the core gives it in return.
+ *
+ * ## Contract
+ *
+ * A connector is built by its {@link ConnectorDefinition.create} with validated
+ * options and a {@link ConnectorContext}. It delivers everything through
+ * `ctx.sink`: market events with {@link EventSink.event}, lifecycle with
+ * {@link EventSink.status}, undecodable payloads with {@link EventSink.decodeError}.
+ * It never throws into the sink's caller and never calls the sink after `end`.
+ *
+ * **Status order.** `connecting` → `connected` (epoch 0) → market events → on a
+ * lost connection: `disconnected` (with `reason`) → `reconnecting` (with
+ * `attempt` from 1 and `delayMs`) → `connecting` → `connected` (epoch + 1) → ...
+ * A call to `disconnect()`, or the natural end of a finite source, emits
+ * `disconnected` (if connected) and then `end`, which is always the last status.
+ * `stale` / `recovered` come from the feed's health monitor, not the connector;
+ * `subscribe-error` and `error` may come at any time before `end`.
+ *
+ * **Epochs.** `epoch` is 0 for the first connection and increases by exactly 1 per
+ * successful reconnect. A connector emits `connected` with the new epoch only
+ * after every held subscription has been requested again, and stamps every
+ * event of that connection with it.
+ *
+ * **Sequence.** `seq` is assigned by the connector, starts at 1 (or any value) and
+ * strictly increases over every market event it emits, across reconnects.
+ *
+ * **Before `connect`.** `subscribe`/`unsubscribe` may be called at any time; the
+ * connector holds the set and applies it on every (re)connect. `health()` and
+ * `isConnected()` may be called at any time. `connect()` may be called once;
+ * `disconnect()` is idempotent and resolves once no more events will be emitted.
+ *
+ * **Backpressure.** `sink.event()` returns `false` when the consumer's queue is
+ * full under the `block` policy; a producer that can pause (replay, synthetic at
+ * `"max"`) then awaits `sink.drain()` before producing more. Live producers that
+ * cannot pause ignore it and rely on the feed's drop policy.
+ *
+ * @module
+ */
+
+import type { Clock } from "./clock.ts";
+import type { DecodeError } from "./errors.ts";
+import type { Channel, MarketEvent, StatusEvent } from "./events.ts";
+import type { Logger } from "./log.ts";
+
+/** One subscription: a channel for a symbol (for `bar`, at an interval). */
+export interface Subscription {
+  readonly channel: Channel;
+  /** Symbol (for `market`: the market name). Normalized to upper case by the feed. */
+  readonly symbol: string;
+  /** Bar interval (`"1m"`, `"5m"`, `"1d"`, ...); only for `bar`. @default "1m" */
+  readonly interval?: string;
+}
+
+/**
+ * A stable key for a subscription, for sets and maps.
+ * @param sub The subscription.
+ * @returns `channel:SYMBOL` or `bar:SYMBOL:interval`.
+ * @example
+ * ```ts
+ * import { subscriptionKey } from "@tickwire/tickwire";
+ * console.log(subscriptionKey({ channel: "bar", symbol: "PTT", interval: "5m" })); // "bar:PTT:5m"
+ * ```
+ */
+export function subscriptionKey(sub: Subscription): string {
+  return sub.channel === "bar"
+    ? `bar:${sub.symbol}:${sub.interval ?? "1m"}`
+    : `${sub.channel}:${sub.symbol}`;
+}
+
+/** Where a connector delivers what it produces. Provided by the feed. */
+export interface EventSink {
+  /**
+   * Delivers one market event (hot path: the only allocation is the event).
+   * @returns `false` when the queue is full under the `block` policy: await
+   *   {@link EventSink.drain} before producing more. The event is kept either way.
+   */
+  event(ev: MarketEvent): boolean;
+  /** Delivers a lifecycle event. Never dropped. */
+  status(ev: StatusEvent): void;
+  /** Reports a payload that failed to decode: counted, logged at a limited rate, skipped. */
+  decodeError(err: DecodeError): void;
+  /** Resolves when the queue has room again (at once if it has). */
+  drain(): Promise<void>;
+}
+
+/** What the core hands a connector when it is created. */
+export interface ConnectorContext {
+  readonly sink: EventSink;
+  readonly logger: Logger;
+  readonly clock: Clock;
+}
+
+/** A connector's view of its own health, merged into the feed's snapshot. */
+export interface ConnectorHealth {
+  readonly connected: boolean;
+  readonly epoch: number;
+  /** Reconnect attempts since the last successful connection. */
+  readonly reconnectAttempts: number;
+  /** Total successful reconnects. */
+  readonly reconnects: number;
+  /** Last error message (never a secret). */
+  readonly lastError?: string;
+  readonly subscriptions: readonly Subscription[];
+  /** Payloads that failed to decode. */
+  readonly decodeErrors: number;
+}
+
+/** A source of market data. See the module documentation for the full contract. */
+export interface ConnectorWrapper {
+  /** Connector name, used as `source` on its events. */
+  readonly name: string;
+  /** Channels this connector serves. */
+  readonly capabilities: readonly Channel[];
+  /**
+   * Connects, resolving after the first `connected` status.
+   * @param signal Aborts connection attempts (and, later, reconnect attempts).
+   */
+  connect(signal?: AbortSignal): Promise<void>;
+  /** Disconnects for good; idempotent. Resolves once no more events will be emitted. */
+  disconnect(reason?: string): Promise<void>;
+  /** Adds a subscription (held across reconnects). May be called before `connect`. */
+  subscribe(sub: Subscription): Promise<void>;
+  /** Removes a subscription. May be called before `connect`. */
+  unsubscribe(sub: Subscription): Promise<void>;
+  isConnected(): boolean;
+  health(): ConnectorHealth;
+}
+
+/** Environment source: a plain object of strings (`process.env`, `Deno.env.toObject()`, or your own). */
+export type EnvSource = Readonly<Record<string, string | undefined>>;
+
+/** One environment variable a connector reads. */
+export interface EnvVarSpec {
+  /** Variable name, e.g. `SYNTHETIC_RATE`. */
+  readonly name: string;
+  /** Option key it sets, e.g. `rate`. */
+  readonly option: string;
+  /** One-line description for docs and `--help`. */
+  readonly description: string;
+  /** Whether the value is secret: never quoted in errors or logs. */
+  readonly secret?: boolean;
+  /** Turns the string into the option value; throw a `TypeError` with a sentence to reject it. */
+  readonly parse?: (raw: string) => unknown;
+}
+
+/**
+ * Everything the registry needs to build a connector by name. Each
+ * `connectors/<name>/mod.ts` exports one.
+ */
+export interface ConnectorDefinition<O = unknown> {
+  /** Registry name (`DATA_SOURCE` value). */
+  readonly name: string;
+  /** Channels served. */
+  readonly capabilities: readonly Channel[];
+  /** Environment variables read by `createFeedFromEnv`. */
+  readonly env: readonly EnvVarSpec[];
+  /**
+   * Validates options given in code or built from the environment.
+   * @throws ConfigError listing every problem (keys are option names).
+   */
+  parseOptions(input: unknown): O;
+  /** Builds the connector. Must do no I/O until `connect()`. */
+  create(options: O, ctx: ConnectorContext): ConnectorWrapper;
+  /** Symbols to subscribe when the feed is given none (e.g. the synthetic universe). */
+  defaultSymbols?(options: O): readonly string[];
+}
