@@ -1,0 +1,307 @@
+/**
+ * Feed health: global liveness and per-symbol staleness on monotonic time.
+ *
+ * The monitor sees every event on the hot path ({@link HealthMonitor.onEvent}: one
+ * map lookup and two field writes, no allocation) and checks gaps on a timer. A
+ * symbol that has had no event for longer than its gap gets one `stale` status;
+ * its next event gets one `recovered`. The same applies to the whole feed (status
+ * without `symbol`). Checks pause while the connector is not connected: the
+ * `disconnected` status already says so, and ages restart on `connected`.
+ *
+ * @module
+ */
+
+import { type Clock, systemClock, type TimerHandle } from "./clock.ts";
+import type { MarketEvent, StatusEvent } from "./events.ts";
+
+/** Options of the health monitor. Every gap is in milliseconds of monotonic time. */
+export interface HealthOptions {
+  /** A symbol is stale after this long without an event. @default 30_000 */
+  readonly staleAfterMs?: number;
+  /** Per-symbol overrides of `staleAfterMs` (keys upper case). @default {} */
+  readonly symbolStaleAfterMs?: Readonly<Record<string, number>>;
+  /** The whole feed is stale after this long without any market event. @default 10_000 */
+  readonly feedStaleAfterMs?: number;
+  /** How often gaps are checked. @default 1_000 */
+  readonly checkIntervalMs?: number;
+  /** Smoothing of the event-rate EMA per check. @default 0.3 */
+  readonly rateAlpha?: number;
+}
+
+/** Health of one symbol in a {@link HealthMonitor.snapshot}. */
+export interface SymbolHealth {
+  readonly symbol: string;
+  /** Milliseconds since the last event (since tracking began when none yet). */
+  readonly lastEventAgeMs: number;
+  /** Events seen. */
+  readonly events: number;
+  /** Events per second, smoothed. */
+  readonly eventsPerSec: number;
+  readonly stale: boolean;
+  /** Gap after which this symbol counts as stale. */
+  readonly staleAfterMs: number;
+}
+
+/** The monitor's part of `feed.health()`. */
+export interface HealthSnapshot {
+  /** Whether the whole feed is stale (connected, but no event for `feedStaleAfterMs`). */
+  readonly feedStale: boolean;
+  /** Milliseconds since the last market event of any symbol. */
+  readonly lastEventAgeMs: number;
+  /** Market events per second, smoothed. */
+  readonly eventsPerSec: number;
+  readonly symbols: readonly SymbolHealth[];
+}
+
+interface SymbolState {
+  readonly symbol: string;
+  lastMono: number;
+  events: number;
+  eventsAtCheck: number;
+  rate: number;
+  stale: boolean;
+  gap: number;
+  /** Held by a subscription (tracked) rather than only seen in events. */
+  tracked: boolean;
+}
+
+function positive(name: string, value: number): number {
+  if (!(value > 0)) throw new RangeError(`health: ${name} must be a positive number, got ${value}`);
+  return value;
+}
+
+/**
+ * Watches event flow for staleness and rates.
+ *
+ * @example Detecting a stalled symbol with a manual clock
+ * ```ts
+ * import { HealthMonitor, ManualClock } from "@tickwire/tickwire";
+ * const clock = new ManualClock();
+ * const monitor = new HealthMonitor("demo", { staleAfterMs: 5_000 }, (s) => console.log(s.kind, s.symbol), clock);
+ * monitor.track("PTT");
+ * monitor.setConnected(true, 0);
+ * monitor.start();
+ * clock.advance(6_000); // logs: stale PTT
+ * monitor.stop();
+ * ```
+ */
+export class HealthMonitor {
+  readonly #source: string;
+  readonly #emit: (ev: StatusEvent) => void;
+  readonly #clock: Clock;
+  readonly #staleAfterMs: number;
+  readonly #overrides: Readonly<Record<string, number>>;
+  readonly #feedStaleAfterMs: number;
+  readonly #checkIntervalMs: number;
+  readonly #alpha: number;
+  readonly #symbols = new Map<string, SymbolState>();
+  #lastMono: number;
+  #events = 0;
+  #eventsAtCheck = 0;
+  #lastCheckMono: number;
+  #rate = 0;
+  #feedStale = false;
+  #connected = false;
+  #epoch = 0;
+  #timer: TimerHandle | undefined;
+  #running = false;
+
+  /**
+   * @param source Connector name, stamped on the status events.
+   * @param options Gaps and intervals.
+   * @param emit Receives `stale` / `recovered` status events.
+   * @param clock Time source. @default systemClock
+   */
+  constructor(
+    source: string,
+    options: HealthOptions,
+    emit: (ev: StatusEvent) => void,
+    clock: Clock = systemClock,
+  ) {
+    this.#source = source;
+    this.#emit = emit;
+    this.#clock = clock;
+    this.#staleAfterMs = positive("staleAfterMs", options.staleAfterMs ?? 30_000);
+    this.#feedStaleAfterMs = positive("feedStaleAfterMs", options.feedStaleAfterMs ?? 10_000);
+    this.#checkIntervalMs = positive("checkIntervalMs", options.checkIntervalMs ?? 1_000);
+    this.#alpha = options.rateAlpha ?? 0.3;
+    const overrides: Record<string, number> = {};
+    for (const [k, v] of Object.entries(options.symbolStaleAfterMs ?? {})) {
+      overrides[k.toUpperCase()] = positive(`symbolStaleAfterMs.${k}`, v);
+    }
+    this.#overrides = overrides;
+    this.#lastMono = clock.mono();
+    this.#lastCheckMono = this.#lastMono;
+  }
+
+  /**
+   * Starts watching a symbol (on subscribe): its age counts from now even before a first event.
+   * @param symbol Upper-case symbol.
+   */
+  track(symbol: string): void {
+    const s = this.#state(symbol);
+    if (!s.tracked) {
+      s.tracked = true;
+      if (s.events === 0) s.lastMono = this.#clock.mono();
+    }
+  }
+
+  /**
+   * Stops watching a symbol (on its last unsubscribe).
+   * @param symbol Upper-case symbol.
+   */
+  untrack(symbol: string): void {
+    this.#symbols.delete(symbol);
+  }
+
+  /**
+   * Hot path: records one market event.
+   * @param ev The event.
+   */
+  onEvent(ev: MarketEvent): void {
+    const mono = ev.recvMono;
+    this.#lastMono = mono;
+    this.#events++;
+    let s = this.#symbols.get(ev.symbol);
+    if (s === undefined) s = this.#state(ev.symbol);
+    s.lastMono = mono;
+    s.events++;
+    if (s.stale) this.#recover(s);
+    if (this.#feedStale) {
+      this.#feedStale = false;
+      this.#emitStatus("recovered", undefined, "events flowing again");
+    }
+  }
+
+  /**
+   * Tells the monitor about the connection; checks pause while disconnected.
+   * @param connected Whether the connector is connected.
+   * @param epoch Current epoch.
+   */
+  setConnected(connected: boolean, epoch: number): void {
+    this.#epoch = epoch;
+    if (connected && !this.#connected) {
+      const now = this.#clock.mono();
+      this.#lastMono = now;
+      for (const s of this.#symbols.values()) s.lastMono = now;
+    }
+    this.#connected = connected;
+  }
+
+  /** Starts the periodic check. Idempotent. */
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#schedule();
+  }
+
+  /** Stops the periodic check. Idempotent. */
+  stop(): void {
+    this.#running = false;
+    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** @returns Symbols currently stale, sorted. */
+  staleSymbols(): string[] {
+    const out: string[] = [];
+    for (const s of this.#symbols.values()) if (s.stale) out.push(s.symbol);
+    return out.sort();
+  }
+
+  /** @returns A point-in-time view of rates, ages and staleness. */
+  snapshot(): HealthSnapshot {
+    const now = this.#clock.mono();
+    const symbols: SymbolHealth[] = [];
+    for (const s of this.#symbols.values()) {
+      symbols.push({
+        symbol: s.symbol,
+        lastEventAgeMs: now - s.lastMono,
+        events: s.events,
+        eventsPerSec: s.rate,
+        stale: s.stale,
+        staleAfterMs: s.gap,
+      });
+    }
+    symbols.sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+    return {
+      feedStale: this.#feedStale,
+      lastEventAgeMs: now - this.#lastMono,
+      eventsPerSec: this.#rate,
+      symbols,
+    };
+  }
+
+  /** Runs one check now (the timer calls this; tests may too). */
+  check(): void {
+    const now = this.#clock.mono();
+    const dt = (now - this.#lastCheckMono) / 1000;
+    this.#lastCheckMono = now;
+    if (dt > 0) {
+      this.#rate = this.#ema(this.#rate, (this.#events - this.#eventsAtCheck) / dt);
+      this.#eventsAtCheck = this.#events;
+    }
+    for (const s of this.#symbols.values()) {
+      if (dt > 0) {
+        s.rate = this.#ema(s.rate, (s.events - s.eventsAtCheck) / dt);
+        s.eventsAtCheck = s.events;
+      }
+      if (this.#connected && !s.stale && s.tracked && now - s.lastMono > s.gap) {
+        s.stale = true;
+        this.#emitStatus("stale", s.symbol, `no event for ${Math.round(now - s.lastMono)} ms`);
+      }
+    }
+    if (this.#connected && !this.#feedStale && now - this.#lastMono > this.#feedStaleAfterMs) {
+      this.#feedStale = true;
+      this.#emitStatus("stale", undefined, `no event for ${Math.round(now - this.#lastMono)} ms`);
+    }
+  }
+
+  #ema(prev: number, sample: number): number {
+    return prev === 0 ? sample : this.#alpha * sample + (1 - this.#alpha) * prev;
+  }
+
+  #schedule(): void {
+    this.#timer = this.#clock.setTimeout(() => {
+      if (!this.#running) return;
+      this.check();
+      this.#schedule();
+    }, this.#checkIntervalMs);
+  }
+
+  #state(symbol: string): SymbolState {
+    let s = this.#symbols.get(symbol);
+    if (s === undefined) {
+      s = {
+        symbol,
+        lastMono: this.#clock.mono(),
+        events: 0,
+        eventsAtCheck: 0,
+        rate: 0,
+        stale: false,
+        gap: this.#overrides[symbol] ?? this.#staleAfterMs,
+        tracked: false,
+      };
+      this.#symbols.set(symbol, s);
+    }
+    return s;
+  }
+
+  #recover(s: SymbolState): void {
+    s.stale = false;
+    this.#emitStatus("recovered", s.symbol, "events flowing again");
+  }
+
+  #emitStatus(kind: "stale" | "recovered", symbol: string | undefined, reason: string): void {
+    this.#emit({
+      type: "status",
+      kind,
+      source: this.#source,
+      epoch: this.#epoch,
+      recvTs: this.#clock.now(),
+      recvMono: this.#clock.mono(),
+      ...(symbol === undefined ? {} : { symbol }),
+      reason,
+    });
+  }
+}

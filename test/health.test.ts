@@ -1,0 +1,130 @@
+import { describe, expect, it } from "vitest";
+import { ManualClock } from "../src/clock.ts";
+import type { QuoteEvent, StatusEvent } from "../src/events.ts";
+import { HealthMonitor } from "../src/health.ts";
+
+function quote(symbol: string, clock: ManualClock, seq: number): QuoteEvent {
+  return {
+    type: "quote",
+    source: "test",
+    symbol,
+    seq,
+    recvTs: clock.now(),
+    recvMono: clock.mono(),
+    epoch: 0,
+    bid: 1,
+    ask: 1.01,
+    bidSize: 100,
+    askSize: 100,
+    bidFlag: "normal",
+    askFlag: "normal",
+  };
+}
+
+function setup(options: ConstructorParameters<typeof HealthMonitor>[1] = {}) {
+  const clock = new ManualClock();
+  const statuses: StatusEvent[] = [];
+  const monitor = new HealthMonitor("test", { checkIntervalMs: 100, ...options }, (s) => statuses.push(s), clock);
+  return { clock, statuses, monitor };
+}
+
+describe("health monitor", () => {
+  it("emits stale once per symbol and recovered once on the next event", () => {
+    const { clock, statuses, monitor } = setup({ staleAfterMs: 1_000, feedStaleAfterMs: 60_000 });
+    monitor.track("PTT");
+    monitor.track("AOT");
+    monitor.setConnected(true, 0);
+    monitor.start();
+    let seq = 0;
+    for (let i = 0; i < 30; i++) {
+      clock.advance(100);
+      monitor.onEvent(quote("AOT", clock, ++seq));
+    }
+    const stale = statuses.filter((s) => s.kind === "stale");
+    expect(stale.map((s) => s.symbol)).toEqual(["PTT"]);
+    expect(monitor.staleSymbols()).toEqual(["PTT"]);
+    monitor.onEvent(quote("PTT", clock, ++seq));
+    monitor.onEvent(quote("PTT", clock, ++seq));
+    expect(statuses.filter((s) => s.kind === "recovered").map((s) => s.symbol)).toEqual(["PTT"]);
+    expect(monitor.staleSymbols()).toEqual([]);
+    monitor.stop();
+  });
+
+  it("honours per-symbol overrides of the gap", () => {
+    const { clock, statuses, monitor } = setup({
+      staleAfterMs: 10_000,
+      symbolStaleAfterMs: { ptt: 500 },
+      feedStaleAfterMs: 60_000,
+    });
+    monitor.track("PTT");
+    monitor.track("AOT");
+    monitor.setConnected(true, 0);
+    monitor.start();
+    clock.advance(1_000);
+    expect(statuses.map((s) => [s.kind, s.symbol])).toEqual([["stale", "PTT"]]);
+    expect(monitor.snapshot().symbols.find((s) => s.symbol === "PTT")?.staleAfterMs).toBe(500);
+    monitor.stop();
+  });
+
+  it("reports the whole feed stale when no symbol has events, and recovers", () => {
+    const { clock, statuses, monitor } = setup({ staleAfterMs: 60_000, feedStaleAfterMs: 2_000 });
+    monitor.setConnected(true, 3);
+    monitor.start();
+    clock.advance(2_500);
+    expect(statuses).toHaveLength(1);
+    expect(statuses[0]).toMatchObject({ kind: "stale", epoch: 3, source: "test" });
+    expect(statuses[0]!.symbol).toBeUndefined();
+    expect(monitor.snapshot().feedStale).toBe(true);
+    monitor.onEvent(quote("PTT", clock, 1));
+    expect(statuses[1]).toMatchObject({ kind: "recovered" });
+    expect(monitor.snapshot().feedStale).toBe(false);
+    monitor.stop();
+  });
+
+  it("pauses checks while disconnected and restarts ages on reconnect", () => {
+    const { clock, statuses, monitor } = setup({ staleAfterMs: 1_000, feedStaleAfterMs: 1_000 });
+    monitor.track("PTT");
+    monitor.setConnected(false, 0);
+    monitor.start();
+    clock.advance(5_000);
+    expect(statuses).toEqual([]);
+    monitor.setConnected(true, 1);
+    clock.advance(900);
+    expect(statuses).toEqual([]);
+    clock.advance(300);
+    expect(statuses.map((s) => s.kind)).toEqual(["stale", "stale"]);
+    monitor.stop();
+  });
+
+  it("measures event rates per symbol and overall", () => {
+    const { clock, monitor } = setup({ rateAlpha: 1, feedStaleAfterMs: 60_000 });
+    monitor.track("PTT");
+    monitor.setConnected(true, 0);
+    monitor.start();
+    let seq = 0;
+    for (let i = 0; i < 10; i++) {
+      monitor.onEvent(quote("PTT", clock, ++seq));
+      clock.advance(10);
+    }
+    expect(monitor.snapshot().eventsPerSec).toBeCloseTo(100, 5);
+    expect(monitor.snapshot().symbols[0]).toMatchObject({ symbol: "PTT", events: 10 });
+    expect(monitor.snapshot().symbols[0]!.eventsPerSec).toBeCloseTo(100, 5);
+    monitor.stop();
+  });
+
+  it("stops its timer on stop", () => {
+    const { clock, monitor } = setup();
+    monitor.start();
+    monitor.start();
+    expect(clock.pending).toBe(1);
+    monitor.stop();
+    expect(clock.pending).toBe(0);
+  });
+
+  it("rejects a non-positive gap with a RangeError naming it", () => {
+    expect(() => new HealthMonitor("t", { staleAfterMs: 0 }, () => {})).toThrow(/staleAfterMs/);
+    expect(() => new HealthMonitor("t", { symbolStaleAfterMs: { PTT: -1 } }, () => {})).toThrow(
+      /symbolStaleAfterMs\.PTT/,
+    );
+  });
+});
