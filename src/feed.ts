@@ -1,0 +1,406 @@
+/**
+ * The feed: one connector, one bounded dispatcher, one health monitor, and the
+ * two ways to consume them: pull (`for await`, `poll`) and push (`on`).
+ *
+ * Event flow: connector → sink (`#onEvent`) → health (one map lookup) →
+ * listeners (synchronously, if any) → dispatcher (if `buffer`) → pull consumer.
+ *
+ * @module
+ */
+
+import { EventEmitter } from "eventemitter3";
+import { AsyncQueue } from "./_async-queue.ts";
+import { type Clock, systemClock, type TimerHandle } from "./clock.ts";
+import {
+  type ConnectorWrapper,
+  type EventSink,
+  type Subscription,
+  subscriptionKey,
+} from "./connector.ts";
+import { Dispatcher, type DispatcherCounters } from "./dispatcher.ts";
+import type { DecodeError } from "./errors.ts";
+import type { Channel, EventByType, FeedEvent, MarketEvent, StatusEvent } from "./events.ts";
+import { type FeedCoreOptions, normalizeSubscription } from "./feed-options.ts";
+import { HealthMonitor, type SymbolHealth } from "./health.ts";
+import { type Logger, RateLimitedLog } from "./log.ts";
+
+/** Listener signatures of {@link Feed.on}: one per event type, plus `event` for all. */
+export type FeedListeners = {
+  [K in keyof EventByType]: (ev: EventByType[K]) => void;
+} & { event: (ev: FeedEvent) => void };
+
+/** How a feed ended, from {@link Feed.closed}. */
+export interface FeedCloseInfo {
+  /** Why: `"closed"` (by `close()`), `"end"` (finite source), `"aborted"`, or the given reason. */
+  readonly reason: string;
+  /** The error that ended the feed, if one did. */
+  readonly error?: Error;
+}
+
+/** Snapshot returned by {@link Feed.health}. */
+export interface FeedHealth {
+  readonly source: string;
+  readonly connected: boolean;
+  readonly epoch: number;
+  readonly reconnectAttempts: number;
+  readonly reconnects: number;
+  readonly lastError?: string;
+  readonly subscriptions: readonly Subscription[];
+  readonly queue: DispatcherCounters;
+  /** Payloads that failed to decode (counted and skipped). */
+  readonly decodeErrors: number;
+  /** Exceptions thrown by `on()` listeners (counted and logged). */
+  readonly consumerErrors: number;
+  readonly feedStale: boolean;
+  readonly lastEventAgeMs: number;
+  readonly eventsPerSec: number;
+  readonly staleSymbols: readonly string[];
+  readonly symbols: readonly SymbolHealth[];
+}
+
+/** What {@link Feed} needs from `createFeed`. @internal */
+export interface FeedParts {
+  readonly core: FeedCoreOptions;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  readonly dispatcher: Dispatcher;
+}
+
+/**
+ * A running feed. Create one with `createFeed` or `createFeedFromEnv`.
+ *
+ * @example Pull and push on the synthetic feed
+ * ```ts
+ * import { createFeed } from "@tickwire/tickwire";
+ * await using feed = await createFeed({ source: "synthetic", symbols: ["PTT"], rate: "max" });
+ * feed.on("quote", (q) => { if (q.ask - q.bid < 0) throw new Error("crossed"); });
+ * let n = 0;
+ * for await (const ev of feed) if (ev.type === "quote" && ++n === 100) break;
+ * ```
+ */
+export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
+  /** The connector's name. */
+  readonly source: string;
+  /** The sink handed to the connector. @internal */
+  readonly sink: EventSink;
+  #connector: ConnectorWrapper | undefined;
+  readonly #dispatcher: Dispatcher;
+  readonly #health: HealthMonitor;
+  readonly #emitter = new EventEmitter<FeedListeners>();
+  readonly #logger: Logger;
+  readonly #clock: Clock;
+  readonly #buffer: boolean;
+  readonly #decodeLog: RateLimitedLog;
+  readonly #consumerLog: RateLimitedLog;
+  readonly #statusStreams = new Set<AsyncQueue<StatusEvent>>();
+  readonly #symbolRefs = new Map<string, number>();
+  readonly #subs = new Map<string, Subscription>();
+  #listening = false;
+  #connected = false;
+  #epoch = 0;
+  #reconnectAttempts = 0;
+  #reconnects = 0;
+  #lastError: string | undefined;
+  #ended = false;
+  #closing: Promise<void> | undefined;
+  #closeInfo: FeedCloseInfo | undefined;
+  #resolveClosed!: (info: FeedCloseInfo) => void;
+  readonly #closed: Promise<FeedCloseInfo>;
+  #sampleTimer: TimerHandle | undefined;
+  readonly #sampleMs: number;
+
+  /**
+   * @param source Connector name.
+   * @param parts Validated options, logger, clock and dispatcher. @internal
+   */
+  constructor(source: string, parts: FeedParts) {
+    this.source = source;
+    this.#logger = parts.logger;
+    this.#clock = parts.clock ?? systemClock;
+    this.#buffer = parts.core.buffer ?? true;
+    this.#dispatcher = parts.dispatcher;
+    this.#sampleMs = parts.core.health?.checkIntervalMs ?? 1_000;
+    this.#health = new HealthMonitor(
+      source,
+      parts.core.health ?? {},
+      (ev) => this.#onStatus(ev),
+      this.#clock,
+    );
+    this.#decodeLog = new RateLimitedLog(this.#logger, { first: 10, every: 1000 });
+    this.#consumerLog = new RateLimitedLog(this.#logger, { first: 10, every: 1000, level: "error" });
+    this.#closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+    this.sink = {
+      event: (ev) => this.#onEvent(ev),
+      status: (ev) => this.#onStatus(ev),
+      decodeError: (err) => this.#onDecodeError(err),
+      drain: () => this.#dispatcher.drain(),
+    };
+  }
+
+  /** @param connector The connector, attached once by `createFeed`. @internal */
+  attach(connector: ConnectorWrapper): void {
+    this.#connector = connector;
+  }
+
+  /** The connector behind this feed. */
+  get connector(): ConnectorWrapper {
+    if (this.#connector === undefined) throw new Error("feed has no connector yet");
+    return this.#connector;
+  }
+
+  #onEvent(ev: MarketEvent): boolean {
+    if (this.#ended) return true;
+    this.#health.onEvent(ev);
+    if (this.#listening) this.#emit(ev);
+    return this.#buffer ? this.#dispatcher.push(ev) : true;
+  }
+
+  #emit(ev: FeedEvent): void {
+    try {
+      this.#emitter.emit(ev.type, ev as never);
+    } catch (e) {
+      this.#listenerFailed(ev, e);
+    }
+    try {
+      this.#emitter.emit("event", ev);
+    } catch (e) {
+      this.#listenerFailed(ev, e);
+    }
+  }
+
+  #listenerFailed(ev: FeedEvent, e: unknown): void {
+    this.#consumerLog.log("a listener threw; the feed goes on", {
+      type: ev.type,
+      error: e instanceof Error ? e.message : String(e),
+    });
+  }
+
+  #onStatus(ev: StatusEvent): void {
+    if (this.#ended) return;
+    switch (ev.kind) {
+      case "connected":
+        if (ev.epoch > this.#epoch) this.#reconnects++;
+        this.#connected = true;
+        this.#epoch = ev.epoch;
+        this.#reconnectAttempts = 0;
+        this.#health.setConnected(true, ev.epoch);
+        break;
+      case "disconnected":
+        this.#connected = false;
+        this.#health.setConnected(false, this.#epoch);
+        if (ev.reason !== undefined) this.#lastError = ev.reason;
+        break;
+      case "reconnecting":
+        this.#reconnectAttempts = ev.attempt ?? this.#reconnectAttempts + 1;
+        break;
+      case "error":
+        this.#lastError = ev.reason;
+        break;
+    }
+    if (this.#listening) this.#emit(ev);
+    this.#dispatcher.push(ev);
+    for (const q of this.#statusStreams) q.push(ev);
+    if (ev.kind === "end") this.#finish({ reason: this.#closeInfo?.reason ?? "end" });
+  }
+
+  #onDecodeError(err: DecodeError): void {
+    this.#decodeLog.log(`payload skipped: ${err.message}`, {
+      code: err.code,
+      ...(err.topic === undefined ? {} : { topic: err.topic }),
+      ...(err.offset === undefined ? {} : { offset: err.offset }),
+    });
+  }
+
+  /** @internal Starts health checks after the connector has connected. */
+  startMonitoring(): void {
+    this.#health.start();
+    const tick = (): void => {
+      this.#dispatcher.sampleDropRate();
+      this.#sampleTimer = this.#clock.setTimeout(tick, this.#sampleMs);
+    };
+    this.#sampleTimer = this.#clock.setTimeout(tick, this.#sampleMs);
+  }
+
+  /**
+   * Adds listeners for one event type (`"quote"`, `"book"`, ..., `"status"`) or
+   * `"event"` for all. Listeners run synchronously as each event arrives; an
+   * exception is caught, counted and logged, and the feed goes on.
+   * @param type Event type.
+   * @param fn Listener.
+   * @returns This feed.
+   */
+  on<K extends keyof FeedListeners>(type: K, fn: FeedListeners[K]): this {
+    this.#emitter.on(type, fn as never);
+    this.#listening = true;
+    return this;
+  }
+
+  /**
+   * Like {@link Feed.on}, for one event only.
+   * @param type Event type. @param fn Listener. @returns This feed.
+   */
+  once<K extends keyof FeedListeners>(type: K, fn: FeedListeners[K]): this {
+    this.#emitter.once(type, fn as never);
+    this.#listening = true;
+    return this;
+  }
+
+  /**
+   * Removes a listener (or all of a type when `fn` is omitted).
+   * @param type Event type. @param fn Listener. @returns This feed.
+   */
+  off<K extends keyof FeedListeners>(type: K, fn?: FeedListeners[K]): this {
+    this.#emitter.off(type, fn as never);
+    this.#listening = this.#emitter.eventNames().length > 0;
+    return this;
+  }
+
+  /**
+   * Takes up to `max` queued events, oldest first, without waiting.
+   * @param max Largest number returned. @default all queued
+   * @returns The events (possibly none).
+   */
+  poll(max?: number): FeedEvent[] {
+    return this.#dispatcher.poll(max);
+  }
+
+  /** @returns The oldest queued event, or `undefined` (no allocation). */
+  shift(): FeedEvent | undefined {
+    return this.#dispatcher.shift();
+  }
+
+  /** Iterates queued events as they arrive; ends after the feed closes and the queue drains. */
+  [Symbol.asyncIterator](): AsyncIterator<FeedEvent> {
+    return this.#dispatcher[Symbol.asyncIterator]();
+  }
+
+  /**
+   * Lifecycle events only, from now on, as an async iterable that ends with the feed.
+   * @returns An async iterable of status events.
+   */
+  status(): AsyncIterableIterator<StatusEvent> {
+    const q: AsyncQueue<StatusEvent> = new AsyncQueue(() => this.#statusStreams.delete(q));
+    if (this.#ended) q.close();
+    else this.#statusStreams.add(q);
+    return q;
+  }
+
+  /**
+   * Subscribes; held across reconnects. Accepts one subscription, or a channel and symbols.
+   * @param subOrChannel A subscription, or a channel.
+   * @param symbols Symbols, when the first argument is a channel.
+   * @throws TypeError when the connector does not serve the channel.
+   */
+  async subscribe(subOrChannel: Subscription | Channel, symbols: readonly string[] = []): Promise<void> {
+    for (const sub of this.#subsOf(subOrChannel, symbols)) {
+      if (this.#subs.has(subscriptionKey(sub))) continue;
+      this.#subs.set(subscriptionKey(sub), sub);
+      this.#symbolRefs.set(sub.symbol, (this.#symbolRefs.get(sub.symbol) ?? 0) + 1);
+      this.#health.track(sub.symbol);
+      await this.connector.subscribe(sub);
+    }
+  }
+
+  /**
+   * Unsubscribes; the symbol stops being watched for staleness when nothing else holds it.
+   * @param subOrChannel A subscription, or a channel. @param symbols Symbols, with a channel.
+   */
+  async unsubscribe(subOrChannel: Subscription | Channel, symbols: readonly string[] = []): Promise<void> {
+    for (const sub of this.#subsOf(subOrChannel, symbols)) {
+      if (!this.#subs.delete(subscriptionKey(sub))) continue;
+      const left = (this.#symbolRefs.get(sub.symbol) ?? 1) - 1;
+      if (left === 0) {
+        this.#symbolRefs.delete(sub.symbol);
+        this.#health.untrack(sub.symbol);
+      } else this.#symbolRefs.set(sub.symbol, left);
+      await this.connector.unsubscribe(sub);
+    }
+  }
+
+  #subsOf(subOrChannel: Subscription | Channel, symbols: readonly string[]): Subscription[] {
+    const subs = typeof subOrChannel === "string"
+      ? symbols.map((symbol) => ({ channel: subOrChannel, symbol }))
+      : [subOrChannel];
+    const caps = this.connector.capabilities;
+    return subs.map((s) => {
+      if (!caps.includes(s.channel)) {
+        throw new TypeError(
+          `[${this.source}] does not serve channel ${JSON.stringify(s.channel)}; it serves ${caps.join(", ")}`,
+        );
+      }
+      return normalizeSubscription(s);
+    });
+  }
+
+  /** @returns Symbols with no event for longer than their gap, sorted. */
+  staleSymbols(): string[] {
+    return this.#health.staleSymbols();
+  }
+
+  /** @returns A snapshot of connection, queue, errors, rates and staleness. */
+  health(): FeedHealth {
+    const h = this.#health.snapshot();
+    return {
+      source: this.source,
+      connected: this.#connected,
+      epoch: this.#epoch,
+      reconnectAttempts: this.#reconnectAttempts,
+      reconnects: this.#reconnects,
+      ...(this.#lastError === undefined ? {} : { lastError: this.#lastError }),
+      subscriptions: [...this.#subs.values()],
+      queue: this.#dispatcher.counters(),
+      decodeErrors: this.#decodeLog.count,
+      consumerErrors: this.#consumerLog.count,
+      feedStale: h.feedStale,
+      lastEventAgeMs: h.lastEventAgeMs,
+      eventsPerSec: h.eventsPerSec,
+      staleSymbols: this.#health.staleSymbols(),
+      symbols: h.symbols,
+    };
+  }
+
+  /**
+   * Disconnects and ends the feed; idempotent. Queued events stay readable.
+   * @param reason Recorded in {@link Feed.closed}. @default "closed"
+   */
+  close(reason = "closed"): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#closeInfo ??= { reason };
+      try {
+        await this.#connector?.disconnect(reason);
+      } catch (e) {
+        this.#logger.warn("connector failed to disconnect cleanly", {
+          error: e instanceof Error ? e.message : String(e),
+        });
+      }
+      this.#finish(this.#closeInfo);
+    })();
+    return this.#closing;
+  }
+
+  /** @internal Ends the feed after a failed start or a fatal error. */
+  fail(error: Error, reason: string): void {
+    this.#closeInfo ??= { reason, error };
+  }
+
+  #finish(info: FeedCloseInfo): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#closeInfo ??= info;
+    this.#health.stop();
+    if (this.#sampleTimer !== undefined) this.#clock.clearTimeout(this.#sampleTimer);
+    this.#dispatcher.close();
+    for (const q of this.#statusStreams) q.close();
+    this.#resolveClosed(this.#closeInfo);
+  }
+
+  /** @returns A promise that resolves (never rejects) with how the feed ended. */
+  closed(): Promise<FeedCloseInfo> {
+    return this.#closed;
+  }
+
+  /** Closes the feed: `await using feed = await createFeed(...)`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}

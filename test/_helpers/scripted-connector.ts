@@ -1,0 +1,154 @@
+/**
+ * A small third-party-style connector for feed tests: it emits what the test
+ * tells it to, through the real sink, following the connector contract.
+ */
+import type {
+  ConnectorContext,
+  ConnectorDefinition,
+  ConnectorWrapper,
+  Subscription,
+} from "../../src/connector.ts";
+import { subscriptionKey } from "../../src/connector.ts";
+import { ConfigError, DecodeError } from "../../src/errors.ts";
+import type { Channel, QuoteEvent, StatusKind } from "../../src/events.ts";
+
+export interface ScriptedOptions {
+  readonly failConnect?: string;
+}
+
+export interface ScriptedConnector extends ConnectorWrapper {
+  quote(symbol: string, bid?: number): boolean;
+  status(kind: StatusKind, extra?: { reason?: string; attempt?: number }): void;
+  malformed(message: string): void;
+  reconnect(): void;
+  end(): void;
+  readonly subs: ReadonlyMap<string, Subscription>;
+}
+
+const CAPS: readonly Channel[] = ["quote", "book"];
+
+export function createScripted(options: ScriptedOptions, ctx: ConnectorContext): ScriptedConnector {
+  const subs = new Map<string, Subscription>();
+  let seq = 0;
+  let epoch = 0;
+  let connected = false;
+  let ended = false;
+  const status = (kind: StatusKind, extra: { reason?: string; attempt?: number } = {}): void => {
+    if (ended) return;
+    ctx.sink.status({
+      type: "status",
+      kind,
+      source: "scripted",
+      epoch,
+      recvTs: ctx.clock.now(),
+      recvMono: ctx.clock.mono(),
+      ...extra,
+    });
+    if (kind === "end") ended = true;
+  };
+  const connector: ScriptedConnector = {
+    name: "scripted",
+    capabilities: CAPS,
+    subs,
+    connect(): Promise<void> {
+      status("connecting");
+      if (options.failConnect !== undefined) {
+        status("error", { reason: options.failConnect });
+        status("end");
+        return Promise.reject(new Error(options.failConnect));
+      }
+      connected = true;
+      status("connected");
+      return Promise.resolve();
+    },
+    disconnect(reason?: string): Promise<void> {
+      if (!ended) {
+        if (connected) status("disconnected", reason === undefined ? {} : { reason });
+        connected = false;
+        status("end");
+      }
+      return Promise.resolve();
+    },
+    subscribe(sub: Subscription): Promise<void> {
+      subs.set(subscriptionKey(sub), sub);
+      return Promise.resolve();
+    },
+    unsubscribe(sub: Subscription): Promise<void> {
+      subs.delete(subscriptionKey(sub));
+      return Promise.resolve();
+    },
+    isConnected: () => connected,
+    health: () => ({
+      connected,
+      epoch,
+      reconnectAttempts: 0,
+      reconnects: epoch,
+      subscriptions: [...subs.values()],
+      decodeErrors: 0,
+    }),
+    quote(symbol: string, bid = 10): boolean {
+      if (ended) return true;
+      const ev: QuoteEvent = {
+        type: "quote",
+        source: "scripted",
+        symbol,
+        seq: ++seq,
+        recvTs: ctx.clock.now(),
+        recvMono: ctx.clock.mono(),
+        epoch,
+        bid,
+        ask: bid + 0.1,
+        bidSize: 100,
+        askSize: 200,
+        bidFlag: "normal",
+        askFlag: "normal",
+      };
+      return ctx.sink.event(ev);
+    },
+    status,
+    malformed(message: string): void {
+      ctx.sink.decodeError(new DecodeError(`[scripted] ${message}`, { code: "malformed", topic: "t" }));
+    },
+    reconnect(): void {
+      connected = false;
+      status("disconnected", { reason: "test" });
+      status("reconnecting", { attempt: 1 });
+      status("connecting");
+      epoch++;
+      connected = true;
+      status("connected");
+    },
+    end(): void {
+      connected = false;
+      status("end");
+    },
+  };
+  return connector;
+}
+
+let last: ScriptedConnector | undefined;
+
+/** The most recently created scripted connector. */
+export function lastScripted(): ScriptedConnector {
+  if (last === undefined) throw new Error("no scripted connector created yet");
+  return last;
+}
+
+export const scriptedConnector: ConnectorDefinition<ScriptedOptions> = {
+  name: "scripted",
+  capabilities: CAPS,
+  env: [{ name: "SCRIPTED_FAIL", option: "failConnect", description: "fail connect with this message" }],
+  parseOptions(input: unknown): ScriptedOptions {
+    const o = (input ?? {}) as Record<string, unknown>;
+    const issues = Object.keys(o)
+      .filter((k) => k !== "failConnect")
+      .map((k) => ({ key: k, message: `unknown option, got ${JSON.stringify(o[k])}` }));
+    if (issues.length > 0) throw new ConfigError("[scripted] invalid options", issues);
+    return o as ScriptedOptions;
+  },
+  create(options, ctx) {
+    last = createScripted(options, ctx);
+    return last;
+  },
+  defaultSymbols: () => ["PTT"],
+};

@@ -1,0 +1,208 @@
+import { describe, expect, it } from "vitest";
+import { createFeed } from "../src/create-feed.ts";
+import { ManualClock } from "../src/clock.ts";
+import { isConfigError } from "../src/errors.ts";
+import type { FeedEvent, QuoteEvent, StatusEvent } from "../src/events.ts";
+import type { Logger } from "../src/log.ts";
+import { lastScripted, scriptedConnector } from "./_helpers/scripted-connector.ts";
+
+function capture(): Logger & { lines: { level: string; message: string; fields?: unknown }[] } {
+  const lines: { level: string; message: string; fields?: unknown }[] = [];
+  const at = (level: string) => (message: string, fields?: unknown) => void lines.push({ level, message, fields });
+  return { lines, debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
+}
+
+describe("feed", () => {
+  it("delivers connector events to pull consumers in order, status included", async () => {
+    const feed = await createFeed({ source: scriptedConnector, symbols: ["ptt"], logger: capture() });
+    const c = lastScripted();
+    c.quote("PTT", 1);
+    c.quote("PTT", 2);
+    const got = feed.poll();
+    expect(got.map((e) => e.type === "status" ? e.kind : (e as QuoteEvent).bid)).toEqual([
+      "connecting",
+      "connected",
+      1,
+      2,
+    ]);
+    await feed.close();
+  });
+
+  it("subscribes symbols upper-cased on the requested channels", async () => {
+    const feed = await createFeed({
+      source: scriptedConnector,
+      symbols: ["ptt", "aot"],
+      channels: ["quote", "book"],
+      logger: capture(),
+    });
+    expect([...lastScripted().subs.keys()].sort()).toEqual(["book:AOT", "book:PTT", "quote:AOT", "quote:PTT"]);
+    await feed.unsubscribe("book", ["aot"]);
+    expect([...lastScripted().subs.keys()].sort()).toEqual(["book:PTT", "quote:AOT", "quote:PTT"]);
+    await expect(feed.subscribe("trade", ["PTT"])).rejects.toThrow(/does not serve channel "trade"/);
+    await feed.close();
+  });
+
+  it("uses the connector's default symbols when none are given", async () => {
+    const feed = await createFeed({ source: scriptedConnector, logger: capture() });
+    expect([...lastScripted().subs.keys()]).toEqual(["quote:PTT"]);
+    await feed.close();
+  });
+
+  it("calls typed listeners synchronously and counts a listener that throws", async () => {
+    const logger = capture();
+    const feed = await createFeed({ source: scriptedConnector, logger, buffer: false });
+    const seen: number[] = [];
+    const all: string[] = [];
+    feed.on("quote", (q) => {
+      seen.push(q.bid);
+      if (q.bid === 2) throw new Error("strategy bug");
+    });
+    feed.on("event", (e) => all.push(e.type));
+    const c = lastScripted();
+    c.quote("PTT", 1);
+    expect(seen).toEqual([1]);
+    c.quote("PTT", 2);
+    c.quote("PTT", 3);
+    expect(seen).toEqual([1, 2, 3]);
+    expect(all).toEqual(["quote", "quote", "quote"]);
+    expect(feed.health().consumerErrors).toBe(1);
+    expect(feed.poll().map((e) => e.type)).toEqual(["status", "status"]);
+    expect(logger.lines.some((l) => l.level === "error" && /listener threw/.test(l.message))).toBe(true);
+    await feed.close();
+  });
+
+  it("counts undecodable payloads and logs them at a limited rate", async () => {
+    const logger = capture();
+    const feed = await createFeed({ source: scriptedConnector, logger });
+    const c = lastScripted();
+    for (let i = 0; i < 2500; i++) c.malformed(`bad ${i}`);
+    c.quote("PTT");
+    expect(feed.health().decodeErrors).toBe(2500);
+    expect(feed.health().consumerErrors).toBe(0);
+    expect(logger.lines.filter((l) => /payload skipped/.test(l.message))).toHaveLength(12);
+    expect(feed.poll().filter((e) => e.type === "quote")).toHaveLength(1);
+    await feed.close();
+  });
+
+  it("keeps exact counters when the consumer is slower than the producer", async () => {
+    const feed = await createFeed({ source: scriptedConnector, capacity: 8, logger: capture() });
+    const c = lastScripted();
+    let polled = 0;
+    for (let i = 0; i < 1000; i++) {
+      c.quote("PTT", i);
+      if (i % 10 === 0) polled += feed.poll(3).length;
+      const q = feed.health().queue;
+      expect(q.pushed - q.dropped - q.polled).toBe(q.size);
+    }
+    const q = feed.health().queue;
+    expect(q.polled).toBe(polled);
+    expect(q.dropped).toBeGreaterThan(0);
+    expect(q.pushed).toBe(1002);
+    await feed.close();
+  });
+
+  it("ends async iteration when the connector ends, after the queue drains", async () => {
+    const feed = await createFeed({ source: scriptedConnector, logger: capture() });
+    const c = lastScripted();
+    c.quote("PTT", 1);
+    c.end();
+    const got: FeedEvent[] = [];
+    for await (const ev of feed) got.push(ev);
+    expect(got.at(-1)).toMatchObject({ type: "status", kind: "end" });
+    expect(got.filter((e) => e.type === "quote")).toHaveLength(1);
+    expect(await feed.closed()).toEqual({ reason: "end" });
+  });
+
+  it("tracks connection state, epochs and reconnects in health()", async () => {
+    const feed = await createFeed({ source: scriptedConnector, logger: capture() });
+    const c = lastScripted();
+    expect(feed.health()).toMatchObject({ connected: true, epoch: 0, reconnects: 0 });
+    c.reconnect();
+    c.reconnect();
+    expect(feed.health()).toMatchObject({ connected: true, epoch: 2, reconnects: 2, lastError: "test" });
+    await feed.close();
+  });
+
+  it("streams status events and ends the stream with the feed", async () => {
+    const feed = await createFeed({ source: scriptedConnector, logger: capture() });
+    const statuses = feed.status();
+    const c = lastScripted();
+    c.quote("PTT");
+    c.reconnect();
+    await feed.close("bye");
+    const kinds: string[] = [];
+    for await (const s of statuses) kinds.push(s.kind);
+    expect(kinds).toEqual(["disconnected", "reconnecting", "connecting", "connected", "disconnected", "end"]);
+    expect(await feed.closed()).toEqual({ reason: "bye" });
+  });
+
+  it("closes idempotently and supports await using", async () => {
+    let closedFeed: Awaited<ReturnType<typeof createFeed>> | undefined;
+    {
+      await using feed = await createFeed({ source: scriptedConnector, logger: capture() });
+      closedFeed = feed;
+    }
+    const info = await closedFeed!.closed();
+    expect(info.reason).toBe("closed");
+    await closedFeed!.close();
+    await closedFeed!.close("again");
+    expect((await closedFeed!.closed()).reason).toBe("closed");
+    const ends = closedFeed!.poll().filter((e) => e.type === "status" && e.kind === "end");
+    expect(ends).toHaveLength(1);
+  });
+
+  it("rejects when connecting fails and reports the error in closed()", async () => {
+    const p = createFeed({ source: scriptedConnector, failConnect: "venue down", logger: capture() });
+    await expect(p).rejects.toThrow("venue down");
+  });
+
+  it("lists every bad option in one ConfigError", async () => {
+    try {
+      await createFeed({ source: scriptedConnector, capacity: 0, overflow: "sometimes" as never, colour: "red" });
+      expect.unreachable();
+    } catch (e) {
+      expect(isConfigError(e)).toBe(true);
+      const keys = (e as { issues: { key: string }[] }).issues.map((i) => i.key).sort();
+      expect(keys).toEqual(["capacity", "colour", "overflow"]);
+      expect((e as Error).message).toMatch(/"sometimes"/);
+    }
+  });
+
+  it("emits stale and recovered for a silent symbol on the injected clock", async () => {
+    const clock = new ManualClock();
+    const feed = await createFeed({
+      source: scriptedConnector,
+      symbols: ["PTT", "AOT"],
+      clock,
+      health: { staleAfterMs: 1_000, feedStaleAfterMs: 60_000, checkIntervalMs: 100 },
+      logger: capture(),
+    });
+    const c = lastScripted();
+    for (let i = 0; i < 20; i++) {
+      clock.advance(100);
+      c.quote("AOT");
+    }
+    expect(feed.staleSymbols()).toEqual(["PTT"]);
+    c.quote("PTT");
+    expect(feed.staleSymbols()).toEqual([]);
+    const statuses = feed.poll().filter((e): e is StatusEvent => e.type === "status");
+    expect(statuses.filter((s) => s.kind === "stale" || s.kind === "recovered").map((s) => `${s.kind}:${s.symbol}`))
+      .toEqual(["stale:PTT", "recovered:PTT"]);
+    await feed.close();
+  });
+
+  it("closes when its abort signal fires", async () => {
+    const ac = new AbortController();
+    const feed = await createFeed({ source: scriptedConnector, signal: ac.signal, logger: capture() });
+    ac.abort();
+    expect((await feed.closed()).reason).toBe("aborted");
+  });
+
+  it("does not connect when the signal is already aborted", async () => {
+    const ac = new AbortController();
+    ac.abort(new Error("stop"));
+    await expect(createFeed({ source: scriptedConnector, signal: ac.signal, logger: capture() })).rejects.toThrow(
+      "stop",
+    );
+  });
+});
