@@ -85,11 +85,29 @@ export interface EventSink {
   drain(): Promise<void>;
 }
 
+/**
+ * Receives every raw payload a wire connector reads, before decoding, for raw
+ * capture (record now, decode again later). Connectors without a wire format
+ * (synthetic, replay of events) never call it.
+ */
+export interface RawTap {
+  /**
+   * One payload as it came off the wire.
+   * @param topic Topic or channel it arrived on.
+   * @param payload The bytes (do not keep a reference past the call: copy if needed).
+   * @param recvTs Receive time, epoch ms. @param recvMono Receive time, monotonic ms.
+   * @param epoch Connection epoch.
+   */
+  payload(topic: string, payload: Uint8Array, recvTs: number, recvMono: number, epoch: number): void;
+}
+
 /** What the core hands a connector when it is created. */
 export interface ConnectorContext {
   readonly sink: EventSink;
   readonly logger: Logger;
   readonly clock: Clock;
+  /** Raw-capture tap, when the user records raw payloads. */
+  readonly rawTap?: RawTap;
 }
 
 /** A connector's view of its own health, merged into the feed's snapshot. */

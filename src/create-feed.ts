@@ -109,7 +109,12 @@ export async function startFeed(config: ResolvedFeedConfig): Promise<Feed> {
     logger,
   });
   const feed = new Feed(definition.name, { core, logger, clock, dispatcher });
-  feed.attach(definition.create(connectorOptions, { sink: feed.sink, logger, clock }));
+  feed.attach(definition.create(connectorOptions, {
+    sink: feed.sink,
+    logger,
+    clock,
+    ...(core.rawTap === undefined ? {} : { rawTap: core.rawTap }),
+  }));
   const defaults = definition.defaultSymbols?.(connectorOptions) ?? [];
   try {
     for (const sub of initialSubscriptions(core, defaults)) await feed.subscribe(sub);

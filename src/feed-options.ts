@@ -7,7 +7,12 @@
 
 import * as v from "valibot";
 import type { Clock } from "./clock.ts";
-import { type ConnectorDefinition, type Subscription, subscriptionKey } from "./connector.ts";
+import {
+  type ConnectorDefinition,
+  type RawTap,
+  type Subscription,
+  subscriptionKey,
+} from "./connector.ts";
 import type { OverflowPolicy } from "./dispatcher.ts";
 import { type ConfigIssue } from "./errors.ts";
 import { type Channel, CHANNELS } from "./events.ts";
@@ -48,6 +53,8 @@ export interface FeedCoreOptions {
   readonly clock?: Clock;
   /** Aborting it stops connecting, or closes the feed once connected. */
   readonly signal?: AbortSignal;
+  /** Receives raw wire payloads before decoding (raw capture). */
+  readonly rawTap?: RawTap;
 }
 
 /**
@@ -73,6 +80,7 @@ const CORE_KEYS: ReadonlySet<string> = new Set([
   "logLevel",
   "clock",
   "signal",
+  "rawTap",
 ]);
 
 const channel = v.picklist(CHANNELS as Channel[]);
