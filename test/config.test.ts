@@ -20,6 +20,7 @@ async function configError(p: Promise<unknown>): Promise<ConfigError> {
 const secretive: ConnectorDefinition<{ token?: string; port?: number }> = {
   ...scriptedConnector,
   create: (_options, ctx) => scriptedConnector.create({}, ctx),
+  defaultSymbols: () => ["PTT"],
   name: "secretive",
   env: [
     { name: "SECRETIVE_TOKEN", option: "token", description: "token", secret: true },
