@@ -1,0 +1,114 @@
+/**
+ * `tickwire stream`: a live table on a terminal, NDJSON otherwise.
+ *
+ * @module
+ */
+
+import { resolveEnvConfig } from "../src/config.ts";
+import { startFeed } from "../src/create-feed.ts";
+import type { Channel } from "../src/events.ts";
+import type { FeedOptions } from "../src/feed-options.ts";
+import { intFlag, listFlag, numberFlag, parseArgs, UsageError } from "./args.ts";
+import { hostEnv, onInterrupt, Out } from "./_runtime.ts";
+import { TopOfBookTable } from "./table.ts";
+
+/** Help text of the command. */
+export const STREAM_HELP: string = `tickwire stream [options]
+
+Streams normalized events from a source: a live top-of-book table on a terminal,
+NDJSON (one event per line) otherwise.
+
+Options:
+  --source NAME        connector (default: DATA_SOURCE, else synthetic)
+  --symbols A,B        symbols (default: the source's defaults / TICKWIRE_SYMBOLS)
+  --channels C,D       quote, book, trade, bar, info, market (default: quote)
+  --format F           table | ndjson (default: table on a terminal, else ndjson)
+  --limit N            stop after N market events
+  --duration S         stop after S seconds
+  --status             include lifecycle status events in NDJSON output
+  --seed N             synthetic: seed
+  --rate R             synthetic: events per second per symbol, or "max"
+  --help               this text
+
+Connector settings come from the environment (see README: DATA_SOURCE table).`;
+
+const FLAGS = {
+  source: "string",
+  symbols: "string",
+  channels: "string",
+  format: "string",
+  limit: "string",
+  duration: "string",
+  status: "boolean",
+  seed: "string",
+  rate: "string",
+  help: "boolean",
+} as const;
+
+/**
+ * Runs the command.
+ * @param argv Arguments after `stream`.
+ * @returns The exit code.
+ */
+export async function stream(argv: readonly string[]): Promise<number> {
+  const { flags } = parseArgs(argv, FLAGS);
+  const out = new Out((globalThis as unknown as { process: { stdout: never } }).process.stdout);
+  if (flags.help === true) {
+    await out.write(`${STREAM_HELP}\n`);
+    return 0;
+  }
+  const format = flags.format ?? (out.isTTY ? "table" : "ndjson");
+  if (format !== "table" && format !== "ndjson") {
+    throw new UsageError(`--format must be table or ndjson, got ${JSON.stringify(format)}`);
+  }
+  const limit = intFlag(flags, "limit");
+  const duration = numberFlag(flags, "duration");
+  const overrides: Record<string, unknown> = {};
+  if (typeof flags.source === "string") overrides.source = flags.source;
+  const symbols = listFlag(flags, "symbols");
+  if (symbols !== undefined) overrides.symbols = symbols;
+  const channels = listFlag(flags, "channels");
+  if (channels !== undefined) overrides.channels = channels as Channel[];
+  if (typeof flags.seed === "string") overrides.seed = Number(flags.seed);
+  if (typeof flags.rate === "string") overrides.rate = flags.rate === "max" ? "max" : Number(flags.rate);
+
+  const config = await resolveEnvConfig(hostEnv(), overrides as Partial<FeedOptions>);
+  const feed = await startFeed(config);
+  const stop = (reason: string): void => void feed.close(reason);
+  const removeInterrupt = onInterrupt((signal) => stop(signal));
+  const timer = duration === undefined ? undefined : setTimeout(() => stop("duration"), duration * 1000);
+  const withStatus = flags.status === true;
+  let count = 0;
+  try {
+    if (format === "ndjson") {
+      for await (const ev of feed) {
+        if (out.closed) break;
+        if (ev.type === "status") {
+          if (withStatus) await out.write(`${JSON.stringify(ev)}\n`);
+          continue;
+        }
+        await out.write(`${JSON.stringify(ev)}\n`);
+        if (limit !== undefined && ++count >= limit) break;
+      }
+    } else {
+      const table = new TopOfBookTable();
+      let lastRender = 0;
+      for await (const ev of feed) {
+        table.update(ev);
+        if (ev.type !== "status" && limit !== undefined && ++count >= limit) break;
+        const now = performance.now();
+        if (now - lastRender >= 250) {
+          lastRender = now;
+          await out.write(table.render(feed.health(), now));
+        }
+      }
+      await out.write(table.render(feed.health(), performance.now()));
+    }
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+    removeInterrupt();
+    await feed.close();
+  }
+  const info = await feed.closed();
+  return info.error === undefined ? 0 : 1;
+}
