@@ -1,0 +1,207 @@
+/**
+ * The private valibot schema of the Settrade options and the checks around it.
+ * Messages quote the bad value; the secret is checked apart, so no message can
+ * ever quote it.
+ *
+ * @module
+ */
+
+import * as v from "valibot";
+import type { ConfigIssue } from "../../src/errors.ts";
+import { isSecret, Secret } from "../../src/secret.ts";
+import { decodeAppSecret } from "./auth/signer.ts";
+
+/** Whether a broker id names the sandbox (`SANDBOX`, any case). */
+export const isSandbox = (brokerId: string): boolean => brokerId.trim().toUpperCase() === "SANDBOX";
+
+/** The URL without trailing slashes. */
+export const trimSlash = (url: string): string => url.replace(/\/+$/, "");
+
+function quote(x: unknown): string {
+  if (typeof x === "string") return JSON.stringify(x.length > 80 ? `${x.slice(0, 77)}...` : x);
+  if (typeof x === "number" || typeof x === "boolean" || x === null) return String(x);
+  return Array.isArray(x) ? "an array" : typeof x === "object" ? "an object" : typeof x;
+}
+
+type Msg = (issue: v.BaseIssue<unknown>) => string;
+const want = (what: string): Msg => (i) =>
+  i.input === undefined ? "is required" : `expected ${what}, got ${quote(i.input)}`;
+
+const name = (what: string, pattern: RegExp) =>
+  v.pipe(
+    v.string(want(what)),
+    v.trim(),
+    v.regex(pattern, (i) => `expected ${what}, got ${quote(i.input)}`),
+  );
+
+const url = v.pipe(
+  v.string(want("an http(s) URL")),
+  v.check(
+    (s) => {
+      try {
+        const u = new URL(s);
+        return (u.protocol === "http:" || u.protocol === "https:") && !u.search && !u.hash;
+      } catch {
+        return false;
+      }
+    },
+    (i) =>
+      `expected an http(s) URL without query or fragment, got ${
+        quote(String(i.input).replace(/\/\/[^/?#]*@/, "//[redacted]@"))
+      }`,
+  ),
+  v.check((s) => {
+    try {
+      const u = new URL(s);
+      return u.username === "" && u.password === "";
+    } catch {
+      return true; // reported by the check above
+    }
+  }, "must not contain credentials (pass them as options instead)"),
+  v.transform(trimSlash),
+);
+
+const num = (what: string, ok: (n: number) => boolean) =>
+  v.pipe(v.number(want(what)), v.check(ok, (i) => `expected ${what}, got ${quote(i.input)}`));
+const nonNeg = (): ReturnType<typeof num> =>
+  num("a finite number >= 0", (n) => Number.isFinite(n) && n >= 0);
+const attempts = (min: number): ReturnType<typeof num> =>
+  num(
+    `an integer >= ${min} or Infinity`,
+    (n) => n === Infinity || (Number.isInteger(n) && n >= min),
+  );
+const policy = (initialDelayMs: number, maxAttempts: number, min: number) => ({
+  initialDelayMs: v.optional(nonNeg(), initialDelayMs),
+  maxDelayMs: v.optional(nonNeg(), 30_000),
+  multiplier: v.optional(num("a finite number >= 1", (n) => Number.isFinite(n) && n >= 1), 2),
+  jitter: v.optional(num("a number from 0 to 1", (n) => n >= 0 && n <= 1), 0.2),
+  maxAttempts: v.optional(attempts(min), maxAttempts),
+});
+
+const Schema = v.object({
+  appId: v.pipe(v.string(want("a string")), v.trim(), v.minLength(1, "must not be empty")),
+  appSecret: v.optional(v.unknown()), // checked apart, so no message can ever quote it
+  // Inferred: broker ids and app codes seen are short alphanumerics (`023`, `ALGO`);
+  // both go into URL paths, so anything else is refused.
+  appCode: name("letters, digits, '_' or '-'", /^[A-Za-z0-9_-]{1,32}$/),
+  brokerId: name('letters or digits (e.g. "023" or "SANDBOX")', /^[A-Za-z0-9]{1,16}$/),
+  env: v.optional(v.picklist(["prod", "uat"], want('"prod" or "uat"'))),
+  baseUrl: v.optional(url),
+  marketUrl: v.optional(url),
+  caFile: v.optional(v.pipe(v.string(want("a file path")), v.minLength(1, "must not be empty"))),
+  insecureSkipTlsVerify: v.optional(v.boolean(want("true or false")), false),
+  reconnect: v.optional(v.object(policy(500, Infinity, 0), want("an object")), {}),
+  refreshBeforeMs: v.optional(nonNeg(), 100_000),
+  login: v.optional(v.object(policy(1_000, 5, 1), want("an object")), {}),
+  requestTimeoutMs: v.optional(num("a number > 0", (n) => n > 0 && n <= 2 ** 31 - 1), 15_000),
+}, want("an object")); // also the message of a missing key: "is required"
+
+const KEYS: Record<string, readonly string[]> = {
+  "": Object.keys(Schema.entries),
+  reconnect: Object.keys(policy(0, 0, 0)),
+  login: Object.keys(policy(0, 0, 0)),
+};
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === "object" && x !== null && !Array.isArray(x);
+}
+
+function unknownKeys(input: Record<string, unknown>): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  for (const [prefix, keys] of Object.entries(KEYS)) {
+    const obj = prefix === "" ? input : input[prefix];
+    if (!isRecord(obj)) continue;
+    for (const key of Object.keys(obj)) {
+      if (!keys.includes(key)) {
+        issues.push({ key: prefix ? `${prefix}.${key}` : key, message: "is not an option" });
+      }
+    }
+  }
+  return issues;
+}
+
+function secretIssue(value: unknown): ConfigIssue | undefined {
+  if (value === undefined) return { key: "appSecret", message: "is required" };
+  const text = isSecret(value) ? value.reveal() : value;
+  if (typeof text !== "string") {
+    return { key: "appSecret", message: "expected a string or a Secret" };
+  }
+  try {
+    decodeAppSecret(text).fill(0);
+    return undefined;
+  } catch {
+    return { key: "appSecret", message: "is not valid base64 of a 32-byte P-256 key" };
+  }
+}
+
+/** A backoff policy with its defaults filled in. */
+export interface CheckedPolicy {
+  readonly initialDelayMs: number;
+  readonly maxDelayMs: number;
+  readonly multiplier: number;
+  readonly jitter: number;
+  readonly maxAttempts: number;
+}
+
+/** The schema's output: options with defaults, before endpoints are resolved. */
+export interface CheckedInput {
+  readonly appId: string;
+  readonly appCode: string;
+  readonly brokerId: string;
+  readonly env?: "prod" | "uat";
+  readonly baseUrl?: string;
+  readonly marketUrl?: string;
+  readonly caFile?: string;
+  readonly insecureSkipTlsVerify: boolean;
+  readonly reconnect: CheckedPolicy;
+  readonly refreshBeforeMs: number;
+  readonly login: CheckedPolicy;
+  readonly requestTimeoutMs: number;
+}
+
+/** Every problem found, and the values when there is none. */
+export interface CheckResult {
+  readonly issues: ConfigIssue[];
+  readonly output: CheckedInput | undefined;
+  readonly secret: Secret | undefined;
+}
+
+/**
+ * Runs every check: unknown keys, the secret, the schema, and the rules across fields.
+ * @param input Options as given.
+ * @returns The issues (empty when valid), the schema's output and the wrapped secret.
+ */
+export function checkOptions(input: unknown): CheckResult {
+  if (!isRecord(input)) {
+    return {
+      issues: [{ key: "options", message: "expected an object" }],
+      output: undefined,
+      secret: undefined,
+    };
+  }
+  const issues: ConfigIssue[] = unknownKeys(input);
+  const bad = secretIssue(input.appSecret);
+  if (bad) issues.push(bad);
+  const result = v.safeParse(Schema, input);
+  if (!result.success) {
+    for (const issue of result.issues) {
+      issues.push({ key: v.getDotPath(issue) ?? "options", message: issue.message });
+    }
+    return { issues, output: undefined, secret: undefined };
+  }
+  const o: CheckedInput = result.output;
+  if (isSandbox(o.brokerId) && o.env === "prod") {
+    issues.push({ key: "env", message: 'is "prod" but brokerId "SANDBOX" means uat' });
+  }
+  for (const [key, p] of [["reconnect", o.reconnect], ["login", o.login]] as const) {
+    if (p.maxDelayMs < p.initialDelayMs) {
+      issues.push({
+        key: `${key}.maxDelayMs`,
+        message: `must be >= initialDelayMs (${p.initialDelayMs}), got ${p.maxDelayMs}`,
+      });
+    }
+  }
+  const value = input.appSecret as string | Secret;
+  const secret = bad ? undefined : isSecret(value) ? value : new Secret(value.trim());
+  return { issues, output: o, secret };
+}
