@@ -1,0 +1,171 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { RateLimiter, RestClient } from "../../connectors/settrade/auth/rate-limit.ts";
+import { ManualClock } from "../../src/clock.ts";
+import { isConnectionError } from "../../src/errors.ts";
+import type { Reply, TestServer } from "./_auth-server.ts";
+import { startServer, until } from "./_auth-server.ts";
+
+/** Wall time on a second boundary that is not a minute boundary. */
+const START = 1_700_000_001_000;
+
+let server: TestServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const budget = (second: number, minute = 100): Reply => ({
+  body: { ok: true },
+  headers: {
+    "X-RateLimit-Limit-second": "2",
+    "X-RateLimit-Limit-minute": "100",
+    "X-RateLimit-Remaining-second": String(second),
+    "X-RateLimit-Remaining-minute": String(minute),
+  },
+});
+
+/** Lets pending I/O settle a little, so a request that should not go out has had the chance. */
+const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 30));
+
+describe("RateLimiter", () => {
+  it("reads the four rate-limit headers", () => {
+    const clock = new ManualClock(START);
+    const limiter = new RateLimiter(clock);
+    limiter.update(200, new Headers(budget(1, 42).headers));
+    expect(limiter.snapshot()).toEqual({
+      limitSecond: 2,
+      limitMinute: 100,
+      remainingSecond: 1,
+      remainingMinute: 42,
+      blockedUntil: 0,
+    });
+    clock.advance(1_000);
+    expect(limiter.snapshot().remainingSecond).toBeUndefined();
+    expect(limiter.snapshot().remainingMinute).toBe(42);
+  });
+
+  it("holds a request back until the next second when the second's budget is spent", async () => {
+    const clock = new ManualClock(START + 250);
+    const limiter = new RateLimiter(clock);
+    limiter.update(200, new Headers(budget(0).headers));
+    let through = false;
+    const p = limiter.acquire().then(() => {
+      through = true;
+    });
+    await settle();
+    expect(through).toBe(false);
+    clock.advance(749);
+    await settle();
+    expect(through).toBe(false);
+    clock.advance(1);
+    await p;
+    expect(through).toBe(true);
+  });
+
+  it("honours Retry-After on a 429", async () => {
+    const clock = new ManualClock(START);
+    const limiter = new RateLimiter(clock);
+    limiter.update(429, new Headers({ "Retry-After": "3" }));
+    expect(limiter.snapshot().blockedUntil).toBe(START + 3_000);
+    let through = false;
+    const p = limiter.acquire().then(() => {
+      through = true;
+    });
+    clock.advance(2_000);
+    await settle();
+    expect(through).toBe(false);
+    clock.advance(1_000);
+    await p;
+    expect(through).toBe(true);
+  });
+
+  it("blocks a 429 without Retry-After until the next window", () => {
+    const clock = new ManualClock(START + 400);
+    const limiter = new RateLimiter(clock);
+    limiter.update(429, new Headers());
+    expect(limiter.snapshot().blockedUntil).toBe(START + 1_000);
+    limiter.update(429, new Headers({ "X-RateLimit-Remaining-minute": "0" }));
+    expect(limiter.snapshot().blockedUntil).toBe(Math.ceil(START / 60_000) * 60_000);
+  });
+
+  it("stops waiting when the signal aborts", async () => {
+    const clock = new ManualClock(START);
+    const limiter = new RateLimiter(clock);
+    limiter.update(200, new Headers(budget(0).headers));
+    const ac = new AbortController();
+    const p = limiter.acquire(ac.signal);
+    ac.abort(new Error("stop"));
+    await expect(p).rejects.toThrow("stop");
+    expect(clock.pending).toBe(0);
+  });
+});
+
+describe("RestClient", () => {
+  it("sends no more requests per second than the server's remaining budget", async () => {
+    const clock = new ManualClock(START);
+    const perWindow = new Map<number, number>();
+    server = await startServer(() => {
+      const w = Math.floor(clock.now() / 1_000);
+      const n = (perWindow.get(w) ?? 0) + 1;
+      perWindow.set(w, n);
+      return budget(Math.max(0, 2 - n));
+    });
+    const rest = new RestClient({ clock });
+    await rest.request(`${server.url}/first`);
+    const all = Promise.all([1, 2, 3].map((i) => rest.request(`${server!.url}/r${i}`)));
+    await until(() => server!.requests.length === 2, "the request within budget");
+    await settle();
+    expect(server.requests.length).toBe(2);
+    clock.advance(1_000);
+    const done = await all;
+    expect(done.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(server.requests.length).toBe(4);
+    expect([...perWindow.values()].every((n) => n <= 2)).toBe(true);
+  });
+
+  it("waits for the next minute when the minute's budget is spent", async () => {
+    const clock = new ManualClock(START);
+    server = await startServer(() => budget(5, 0));
+    const rest = new RestClient({ clock });
+    await rest.request(`${server.url}/a`);
+    const p = rest.request(`${server.url}/b`);
+    await settle();
+    clock.advance(1_000);
+    await settle();
+    expect(server.requests.length).toBe(1);
+    clock.advance(59_000);
+    await p;
+    expect(server.requests.length).toBe(2);
+  });
+
+  it("resends after a 429 once Retry-After has passed, then gives up", async () => {
+    const clock = new ManualClock(START);
+    server = await startServer(() => ({ status: 429, headers: { "Retry-After": "2" } }));
+    const rest = new RestClient({ clock, maxRetriesOn429: 1 });
+    let result: number | undefined;
+    const p = rest.request(`${server.url}/busy`).then((r) => {
+      result = r.status;
+    });
+    await until(() => server!.requests.length === 1, "the first request");
+    await settle();
+    clock.advance(1_999);
+    await settle();
+    expect(server.requests.length).toBe(1);
+    clock.advance(1);
+    await p;
+    expect(server.requests.length).toBe(2);
+    expect(result).toBe(429);
+  });
+
+  it("turns a refused connection into a ConnectionError naming the path", async () => {
+    server = await startServer(() => ({}));
+    const url = `${server.url}/gone`;
+    await server.close();
+    server = undefined;
+    const rest = new RestClient();
+    const err = await rest.request(url).catch((e: unknown) => e);
+    expect(isConnectionError(err)).toBe(true);
+    expect((err as Error).message).toContain("request failed: GET");
+    expect((err as Error).message).toContain("/gone");
+  });
+});
