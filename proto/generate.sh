@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Lints the Settrade schemas and regenerates src/gen from them, offline, with
+# the locally installed buf and protoc-gen-es (same version as
+# @bufbuild/protobuf). CI runs this, then `git diff --exit-code src/gen`.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+bin=node_modules/.bin
+"$bin/buf" format --diff --exit-code proto
+"$bin/buf" lint proto
+"$bin/buf" generate proto --template proto/buf.gen.yaml
