@@ -1,0 +1,341 @@
+/**
+ * The hot path: a hand-written decoder of `BidOfferV3` bytes (topic
+ * `proto/topic/bidofferv3/{SYMBOL}`) straight into `quote` and `book` events.
+ *
+ * ## One parse, one or two events
+ *
+ * {@link BidOfferDecoder.parse} reads a payload into preallocated scratch state
+ * (typed arrays of units, nanos and volumes, two flags and the symbol); then
+ * {@link BidOfferDecoder.toQuote} and {@link BidOfferDecoder.toBook} build
+ * events from it, as many times as wanted, until the next `parse`. The only
+ * allocations are the events themselves (for a book: its two arrays and twenty
+ * level objects); the symbol string comes from a per-decoder cache.
+ *
+ * ## Protobuf rules followed
+ *
+ * Fields in any order; the last occurrence of a scalar field wins; repeated
+ * occurrences of a price (an embedded `google.type.Money`) are merged field by
+ * field, as protobuf merges messages; unknown fields of every wire type are
+ * skipped (inside prices too). proto3 omits defaults, so an absent level reads
+ * as `{ price: 0, size: 0 }`.
+ *
+ * ## Rejected input
+ *
+ * Every failure is a `DecodeError` with a code and a byte offset: the
+ * {@link WireReader} codes (`"truncated"`, `"varint"`, `"length"`, `"tag"`,
+ * `"wire-type"`, `"depth"`, `"overflow"`) plus `"range"` (a negative volume:
+ * inferred, a volume is never negative and the event model requires sizes ≥ 0),
+ * `"utf8"` (a symbol that is not valid UTF-8) and `"empty-symbol"` (symbol
+ * missing or empty; offset of the last symbol field, or the payload length when
+ * there is none). A known field sent with another wire type is rejected
+ * (`"wire-type"`) rather than misread. The `currency_code` of prices is skipped
+ * unread: the feed is in THB and the event model has no currency.
+ *
+ * @module
+ */
+
+import type { BookEvent, BookLevel, QuoteEvent } from "../../../src/events.ts";
+import { SymbolCache } from "./_symbol-cache.ts";
+import {
+  decodeError,
+  varint28,
+  WIRE_LEN,
+  WIRE_VARINT,
+  WireReader,
+  wireTypeError,
+} from "./_wire.ts";
+import {
+  ASK,
+  BID_FLAG,
+  BID_OFFER_LEVELS,
+  bookFlag,
+  buildRoutes,
+  PRICE,
+  SLOT,
+  SYMBOL,
+  VOLUME,
+} from "./_bid-offer-layout.ts";
+import type { DecodeMeta } from "./meta.ts";
+import { moneyToNumber } from "./money.ts";
+
+export { BID_OFFER_LEVELS, bookFlag } from "./_bid-offer-layout.ts";
+
+/**
+ * Decodes `BidOfferV3` payloads into `quote` and `book` events. Not reentrant:
+ * use one instance per connection (or per thread of control).
+ *
+ * @example One parse, both events
+ * ```ts
+ * import { BidOfferDecoder } from "./bid-offer.ts";
+ * // symbol "PTT", bid_price1 = 34.25, bid_volume1 = 1000
+ * const payload = new Uint8Array([0x0a, 3, 0x50, 0x54, 0x54, 0x12, 7, 0x10, 34, 0x18, 0x80, 0xe5, 0x9a, 0x77, 0x60, 0xe8, 0x07]);
+ * const meta = { source: "settrade", seq: 1, recvTs: 0, recvMono: 0, epoch: 0 };
+ * const decoder = new BidOfferDecoder();
+ * decoder.parse(payload);
+ * const quote = decoder.toQuote(meta);
+ * const book = decoder.toBook(meta, meta.seq + 1);
+ * console.log(quote.bid, quote.bidSize, book.bids.length); // 34.25 1000 10
+ * ```
+ */
+export class BidOfferDecoder {
+  readonly #reader: WireReader = new WireReader();
+  readonly #symbols: SymbolCache = new SymbolCache();
+  readonly #routes: Uint8Array = buildRoutes();
+  /** Money units per slot (bids 0..9, asks 10..19). */
+  readonly #units: Float64Array = new Float64Array(2 * BID_OFFER_LEVELS);
+  /** Money nanos per slot. */
+  readonly #nanos: Int32Array = new Int32Array(2 * BID_OFFER_LEVELS);
+  /** Volumes per slot. */
+  readonly #volumes: Float64Array = new Float64Array(2 * BID_OFFER_LEVELS);
+  #bidFlag = 0;
+  #askFlag = 0;
+  #symbol = "";
+  #parsed = false;
+
+  /**
+   * Parses one payload into the decoder's scratch state.
+   * @param bytes A `BidOfferV3` message.
+   * @throws DecodeError when the payload is malformed (see the module documentation).
+   */
+  parse(bytes: Uint8Array): void {
+    this.#parsed = false;
+    const r = this.#reader;
+    const routes = this.#routes;
+    const volumes = this.#volumes;
+    const units = this.#units;
+    const nanos = this.#nanos;
+    r.reset(bytes);
+    for (let i = 0; i < 2 * BID_OFFER_LEVELS; i++) {
+      units[i] = 0;
+      nanos[i] = 0;
+      volumes[i] = 0;
+    }
+    const buf = bytes;
+    const end = bytes.length;
+    let bidFlag = 0;
+    let askFlag = 0;
+    let symbolStart = 0;
+    let symbolEnd = 0;
+    let symbolTag = -1;
+    // The loop keeps its cursor in a local: short varints are read inline by
+    // varint28(); anything longer, and every error, goes through the reader.
+    let pos = 0;
+    while (pos < end) {
+      const at = pos;
+      let tag = varint28(buf, pos, end);
+      if (tag >= 0) {
+        pos += tag & 7;
+        tag >>>= 3;
+      } else {
+        r.pos = pos;
+        tag = r.tag();
+        pos = r.pos;
+      }
+      if (tag < 8 || (tag & 7) > 5) {
+        r.pos = at;
+        r.tag(); // throws the "tag" or "wire-type" error
+      }
+      const field = tag >>> 3;
+      const wire = tag & 7;
+      const route = field < routes.length ? routes[field] : 0;
+      if (route >= VOLUME) {
+        if (wire !== WIRE_VARINT) throw wireTypeError(field, wire, WIRE_VARINT, at);
+        let v = varint28(buf, pos, end);
+        if (v >= 0) {
+          pos += v & 7;
+          v >>>= 3;
+        } else {
+          r.pos = pos;
+          v = r.int64();
+          if (v < 0) throw decodeError("range", pos, `negative volume ${v} in field ${field}`);
+          pos = r.pos;
+        }
+        volumes[route & SLOT] = v;
+      } else if (route >= PRICE) {
+        if (wire !== WIRE_LEN) throw wireTypeError(field, wire, WIRE_LEN, at);
+        pos = this.#mergeMoney(buf, pos, end, route & SLOT);
+      } else if (route === 0) {
+        r.pos = pos;
+        r.skip(wire, field, 0, at);
+        pos = r.pos;
+      } else if (route === SYMBOL) {
+        if (wire !== WIRE_LEN) throw wireTypeError(field, wire, WIRE_LEN, at);
+        r.pos = pos;
+        symbolEnd = r.lengthEnd();
+        symbolStart = r.pos;
+        symbolTag = at;
+        pos = symbolEnd;
+      } else {
+        if (wire !== WIRE_VARINT) throw wireTypeError(field, wire, WIRE_VARINT, at);
+        r.pos = pos;
+        if (route === BID_FLAG) bidFlag = r.int32();
+        else askFlag = r.int32();
+        pos = r.pos;
+      }
+    }
+    if (symbolEnd === symbolStart) {
+      throw decodeError(
+        "empty-symbol",
+        symbolTag < 0 ? bytes.length : symbolTag,
+        symbolTag < 0 ? "missing symbol" : "empty symbol",
+      );
+    }
+    this.#symbol = this.#symbols.get(bytes, symbolStart, symbolEnd);
+    this.#bidFlag = bidFlag;
+    this.#askFlag = askFlag;
+    this.#parsed = true;
+  }
+
+  /**
+   * Reads the embedded Money whose length prefix starts at `pos` and merges it
+   * into `slot` (fields present overwrite the merged value). Returns the offset
+   * after it.
+   */
+  #mergeMoney(buf: Uint8Array, pos: number, outerEnd: number, slot: number): number {
+    const r = this.#reader;
+    let end = varint28(buf, pos, outerEnd);
+    if (end >= 0 && end >>> 3 <= outerEnd - pos - (end & 7)) {
+      pos += end & 7;
+      end = pos + (end >>> 3);
+    } else {
+      r.pos = pos;
+      end = r.lengthEnd(); // or throws "length"
+      pos = r.pos;
+    }
+    let units = this.#units[slot];
+    let nanos = this.#nanos[slot];
+    r.end = end;
+    while (pos < end) {
+      const at = pos;
+      let tag = buf[pos];
+      if (tag < 0x80 && tag >= 8 && (tag & 7) <= 5) {
+        pos += 1;
+      } else {
+        r.pos = pos;
+        tag = r.tag(); // a multi-byte tag, or throws
+        pos = r.pos;
+      }
+      const field = tag >>> 3;
+      const wire = tag & 7;
+      if (field === 2 || field === 3) {
+        if (wire !== WIRE_VARINT) throw wireTypeError(field, wire, WIRE_VARINT, at);
+        let v = varint28(buf, pos, end);
+        if (v >= 0) {
+          pos += v & 7;
+          v >>>= 3;
+        } else {
+          r.pos = pos;
+          v = field === 2 ? r.int64() : r.int32();
+          pos = r.pos;
+        }
+        if (field === 2) units = v;
+        else nanos = v;
+      } else if (field === 1 && wire !== WIRE_LEN) {
+        throw wireTypeError(field, wire, WIRE_LEN, at);
+      } else {
+        r.pos = pos;
+        r.skip(wire, field, 0, at);
+        pos = r.pos;
+      }
+    }
+    r.end = outerEnd;
+    this.#units[slot] = units;
+    this.#nanos[slot] = nanos;
+    return pos;
+  }
+
+  #check(): void {
+    if (!this.#parsed) {
+      throw new TypeError("[settrade] no payload parsed: call parse() and let it succeed first");
+    }
+  }
+
+  /**
+   * Builds a `quote` event (top of book) from the last parsed payload.
+   * @param meta Receive-side fields.
+   * @param seq Sequence number of this event. @default meta.seq
+   * @returns The quote event.
+   * @throws TypeError when the last `parse` failed or none was made.
+   */
+  toQuote(meta: DecodeMeta, seq: number = meta.seq): QuoteEvent {
+    this.#check();
+    const units = this.#units;
+    const nanos = this.#nanos;
+    const volumes = this.#volumes;
+    return {
+      type: "quote",
+      source: meta.source,
+      symbol: this.#symbol,
+      seq,
+      recvTs: meta.recvTs,
+      recvMono: meta.recvMono,
+      epoch: meta.epoch,
+      bid: moneyToNumber(units[0], nanos[0]),
+      ask: moneyToNumber(units[ASK], nanos[ASK]),
+      bidSize: volumes[0],
+      askSize: volumes[ASK],
+      bidFlag: bookFlag(this.#bidFlag),
+      askFlag: bookFlag(this.#askFlag),
+    };
+  }
+
+  /**
+   * Builds a `book` event (all ten levels per side, empty ones as zeros) from
+   * the last parsed payload.
+   * @param meta Receive-side fields.
+   * @param seq Sequence number of this event. @default meta.seq
+   * @returns The book event.
+   * @throws TypeError when the last `parse` failed or none was made.
+   */
+  toBook(meta: DecodeMeta, seq: number = meta.seq): BookEvent {
+    this.#check();
+    return {
+      type: "book",
+      source: meta.source,
+      symbol: this.#symbol,
+      seq,
+      recvTs: meta.recvTs,
+      recvMono: meta.recvMono,
+      epoch: meta.epoch,
+      bids: this.#side(0),
+      asks: this.#side(ASK),
+      bidFlag: bookFlag(this.#bidFlag),
+      askFlag: bookFlag(this.#askFlag),
+    };
+  }
+
+  #side(first: number): BookLevel[] {
+    const units = this.#units;
+    const nanos = this.#nanos;
+    const volumes = this.#volumes;
+    const levels: BookLevel[] = [];
+    for (let s = first; s < first + BID_OFFER_LEVELS; s++) {
+      levels.push({ price: moneyToNumber(units[s], nanos[s]), size: volumes[s] });
+    }
+    return levels;
+  }
+
+  /**
+   * Parses a payload and builds its `quote` event.
+   * @param bytes A `BidOfferV3` message.
+   * @param meta Receive-side fields.
+   * @returns The quote event.
+   * @throws DecodeError when the payload is malformed.
+   */
+  decodeQuote(bytes: Uint8Array, meta: DecodeMeta): QuoteEvent {
+    this.parse(bytes);
+    return this.toQuote(meta);
+  }
+
+  /**
+   * Parses a payload and builds its `book` event.
+   * @param bytes A `BidOfferV3` message.
+   * @param meta Receive-side fields.
+   * @returns The book event.
+   * @throws DecodeError when the payload is malformed.
+   */
+  decodeBook(bytes: Uint8Array, meta: DecodeMeta): BookEvent {
+    this.parse(bytes);
+    return this.toBook(meta);
+  }
+}
