@@ -1,0 +1,191 @@
+/**
+ * The conformance suite's runs: start a connector on a recording sink, drive
+ * it, and note what happened at each point, for the tests to check.
+ *
+ * @module
+ */
+
+import { systemClock } from "../../src/clock.ts";
+import type {
+  ConnectorContext,
+  ConnectorHealth,
+  ConnectorWrapper,
+  Subscription,
+} from "../../src/connector.ts";
+import { silentLogger } from "../../src/log.ts";
+import { pairKey, subKey } from "./_checks.ts";
+import { createRecordingSink, type RecordingSink } from "./_recording-sink.ts";
+import { sleep, waitUntil } from "./_wait.ts";
+
+/** Resolved settings of one suite. */
+export interface HarnessConfig {
+  create(ctx: ConnectorContext): ConnectorWrapper | Promise<ConnectorWrapper>;
+  readonly subscriptions: readonly Subscription[];
+  readonly minEvents: number;
+  readonly timeoutMs: number;
+  /** How long to watch for stray events after a disconnect, ms. */
+  readonly quietMs: number;
+  triggerReconnect?(connector: ConnectorWrapper): void | Promise<void>;
+}
+
+/** A connector and its recording. */
+export interface Started {
+  readonly connector: ConnectorWrapper;
+  readonly rec: RecordingSink;
+}
+
+/** Subscribe, connect, collect, disconnect, watch. */
+export interface BasicRun extends Started {
+  /** Records at `connect()` resolution. */
+  readonly atConnect: number;
+  readonly connectedAtConnect: boolean;
+  readonly healthBefore: ConnectorHealth;
+  readonly healthConnected: ConnectorHealth;
+  readonly healthAfter: ConnectorHealth;
+  /** Records at `disconnect()` resolution. */
+  readonly atDisconnect: number;
+  /** Subscriptions that produced no event. */
+  readonly missing: string[];
+}
+
+/** Subscribe, connect, trigger a reconnect, collect. */
+export interface ReconnectRun extends Started {
+  readonly epochBefore: number;
+  /** Index in `rec.all` of the `connected` that followed the trigger. */
+  readonly connectedIndex: number;
+  /** Subscriptions that produced no event after the reconnect. */
+  readonly missing: string[];
+}
+
+/**
+ * @param rec A recording.
+ * @returns Whether it holds the `end` status.
+ */
+export function ended(rec: RecordingSink): boolean {
+  return rec.statuses.some((s) => s.kind === "end");
+}
+
+/** Starts connectors for one suite, remembers them, and runs the shared scenarios once each. */
+export class Harness {
+  /** Subscription keys, symbols upper-cased. */
+  readonly keys: ReadonlySet<string>;
+  readonly #config: HarnessConfig;
+  readonly #started: ConnectorWrapper[] = [];
+  #basic: Promise<BasicRun> | undefined;
+  #reconnect: Promise<ReconnectRun> | undefined;
+
+  /** @param config Resolved settings. */
+  constructor(config: HarnessConfig) {
+    this.#config = config;
+    this.keys = new Set(config.subscriptions.map(subKey));
+  }
+
+  /** @returns A fresh connector on a new recording sink. */
+  async start(): Promise<Started> {
+    const rec = createRecordingSink();
+    const ctx = { sink: rec.sink, logger: silentLogger, clock: systemClock };
+    const connector = await this.#config.create(ctx);
+    this.#started.push(connector);
+    return { connector, rec };
+  }
+
+  /** Disconnects every connector started. */
+  async stopAll(): Promise<void> {
+    for (const connector of this.#started) await connector.disconnect();
+  }
+
+  /** @param connector Subscribes it to every subscription, in order. */
+  async subscribeAll(connector: ConnectorWrapper): Promise<void> {
+    for (const sub of this.#config.subscriptions) await connector.subscribe(sub);
+  }
+
+  /**
+   * Waits (bounded) until every subscription has an event from `from` on, and at
+   * least `atLeast` events in all, or the source ends.
+   * @returns The subscriptions still without an event.
+   */
+  async awaitPairs(rec: RecordingSink, from: number, atLeast = 0): Promise<string[]> {
+    const keys = this.keys;
+    const seen = new Set<string>();
+    let scanned = from;
+    let count = 0;
+    const done = (): boolean => {
+      for (; scanned < rec.all.length; scanned++) {
+        const ev = rec.all[scanned]!;
+        if (ev.type !== "status") {
+          seen.add(pairKey(ev));
+          count++;
+        }
+      }
+      return ([...keys].every((k) => seen.has(k)) && count >= atLeast) || ended(rec);
+    };
+    await waitUntil(done, this.#config.timeoutMs, "an event for every subscription").catch(
+      () => {},
+    );
+    return [...keys].filter((k) => !seen.has(k));
+  }
+
+  /** @returns The basic run, started on first call. */
+  basic(): Promise<BasicRun> {
+    return (this.#basic ??= this.#basicRun());
+  }
+
+  /** @returns The reconnect run, started on first call. */
+  reconnect(): Promise<ReconnectRun> {
+    return (this.#reconnect ??= this.#reconnectRun());
+  }
+
+  async #basicRun(): Promise<BasicRun> {
+    const { connector, rec } = await this.start();
+    const healthBefore = connector.health();
+    await this.subscribeAll(connector);
+    await connector.connect();
+    const atConnect = rec.all.length;
+    const connectedAtConnect = connector.isConnected();
+    const healthConnected = connector.health();
+    const missing = await this.awaitPairs(rec, 0, this.#config.minEvents);
+    await connector.disconnect();
+    const atDisconnect = rec.all.length;
+    const healthAfter = connector.health();
+    await sleep(this.#config.quietMs);
+    return {
+      connector,
+      rec,
+      atConnect,
+      connectedAtConnect,
+      healthBefore,
+      healthConnected,
+      healthAfter,
+      atDisconnect,
+      missing,
+    };
+  }
+
+  async #reconnectRun(): Promise<ReconnectRun> {
+    const { timeoutMs, minEvents, triggerReconnect } = this.#config;
+    if (triggerReconnect === undefined) throw new TypeError("no triggerReconnect given");
+    const { connector, rec } = await this.start();
+    await this.subscribeAll(connector);
+    await connector.connect();
+    const before = Math.min(minEvents, 10);
+    await waitUntil(() => rec.events.length >= before, timeoutMs, "events before the reconnect");
+    const epochBefore = rec.statuses.findLast((s) => s.kind === "connected")?.epoch ?? 0;
+    const from = rec.all.length;
+    await triggerReconnect(connector);
+    let connectedIndex = -1;
+    const reconnected = (): boolean => {
+      for (let i = from; i < rec.all.length; i++) {
+        const ev = rec.all[i]!;
+        if (ev.type === "status" && ev.kind === "connected" && ev.epoch > epochBefore) {
+          connectedIndex = i;
+          return true;
+        }
+      }
+      return false;
+    };
+    await waitUntil(reconnected, timeoutMs, "connected after triggerReconnect");
+    const missing = await this.awaitPairs(rec, connectedIndex + 1);
+    await connector.disconnect();
+    return { connector, rec, epochBefore, connectedIndex, missing };
+  }
+}
