@@ -109,5 +109,12 @@ export {
   type RateLimitedLogOptions,
   silentLogger,
 } from "./src/log.ts";
-export { type Clock, ManualClock, systemClock, type TimerHandle } from "./src/clock.ts";
+export {
+  type Clock,
+  ManualClock,
+  systemClock,
+  type TimerHandle,
+  type TimerOptions,
+} from "./src/clock.ts";
 export { readEnvVar } from "./src/env.ts";
+export { isSecret, Secret } from "./src/secret.ts";

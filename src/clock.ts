@@ -8,14 +8,23 @@
 /** Opaque timer handle. */
 export type TimerHandle = unknown;
 
+/** Options of {@link Clock.setTimeout}. */
+export interface TimerOptions {
+  /** Do not keep the process alive for this timer. @default false */
+  readonly unref?: boolean;
+}
+
 /** Wall and monotonic time plus timers. Every time-dependent part takes one. */
 export interface Clock {
   /** Wall time, epoch milliseconds (may carry a fraction). */
   now(): number;
   /** Monotonic time, milliseconds (`performance.now()`). */
   mono(): number;
-  /** Schedules `fn` after `ms`; the timer must not keep the process alive. */
-  setTimeout(fn: () => void, ms: number): TimerHandle;
+  /**
+   * Schedules `fn` after `ms`. A timer keeps the process alive (like an open
+   * socket) unless `unref` is set: housekeeping timers (health checks) set it.
+   */
+  setTimeout(fn: () => void, ms: number, options?: TimerOptions): TimerHandle;
   /** Cancels a timer from {@link Clock.setTimeout}. */
   clearTimeout(handle: TimerHandle): void;
 }
@@ -29,7 +38,7 @@ function unref(handle: unknown): unknown {
 /**
  * The real clock: `performance.timeOrigin + performance.now()` for wall time (so
  * wall and monotonic readings agree to the sub-millisecond), `performance.now()`
- * for monotonic time, unref'd timers.
+ * for monotonic time, and the host's timers (unref'd on request).
  *
  * @example
  * ```ts
@@ -41,7 +50,8 @@ function unref(handle: unknown): unknown {
 export const systemClock: Clock = {
   now: (): number => performance.timeOrigin + performance.now(),
   mono: (): number => performance.now(),
-  setTimeout: (fn: () => void, ms: number): TimerHandle => unref(setTimeout(fn, ms)),
+  setTimeout: (fn: () => void, ms: number, options?: TimerOptions): TimerHandle =>
+    options?.unref === true ? unref(setTimeout(fn, ms)) : setTimeout(fn, ms),
   clearTimeout: (handle: TimerHandle): void =>
     clearTimeout(handle as ReturnType<typeof setTimeout>),
 };

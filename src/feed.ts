@@ -216,9 +216,9 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
     this.#health.start();
     const tick = (): void => {
       this.#dispatcher.sampleDropRate();
-      this.#sampleTimer = this.#clock.setTimeout(tick, this.#sampleMs);
+      this.#sampleTimer = this.#clock.setTimeout(tick, this.#sampleMs, { unref: true });
     };
-    this.#sampleTimer = this.#clock.setTimeout(tick, this.#sampleMs);
+    this.#sampleTimer = this.#clock.setTimeout(tick, this.#sampleMs, { unref: true });
   }
 
   /**

@@ -266,7 +266,7 @@ export class HealthMonitor {
       if (!this.#running) return;
       this.check();
       this.#schedule();
-    }, this.#checkIntervalMs);
+    }, this.#checkIntervalMs, { unref: true });
   }
 
   #state(symbol: string): SymbolState {
