@@ -5,7 +5,8 @@
  * @module
  */
 
-interface WritableLike {
+/** The part of a Node-style writable stream the CLI uses. */
+export interface WritableLike {
   write(chunk: string): boolean;
   once(event: "drain", fn: () => void): unknown;
   on(event: "error", fn: (err: Error & { code?: string }) => void): unknown;
@@ -46,7 +47,7 @@ export class Out {
   readonly #stream: WritableLike;
   closed = false;
 
-  /** @param stream stdout or stderr. */
+  /** @param stream stdout, stderr, or any writable with the same shape (tests). */
   constructor(stream: WritableLike) {
     this.#stream = stream;
     stream.on("error", (err) => {
@@ -85,4 +86,19 @@ export function onInterrupt(fn: (signal: string) => void): () => void {
     p.off("SIGINT", int);
     p.off("SIGTERM", term);
   };
+}
+
+/** Where a command reads and writes: the host process by default, in-memory in tests. */
+export interface CliIo {
+  readonly out: Out;
+  readonly err: Out;
+  readonly env: Record<string, string | undefined>;
+}
+
+let io: CliIo | undefined;
+
+/** @returns The host process's stdout, stderr and environment (created once). */
+export function defaultIo(): CliIo {
+  io ??= { out: new Out(host().stdout), err: new Out(host().stderr), env: hostEnv() };
+  return io;
 }

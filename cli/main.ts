@@ -8,7 +8,7 @@
 
 import { isConfigError } from "../src/errors.ts";
 import { UsageError } from "./args.ts";
-import { host } from "./_runtime.ts";
+import { type CliIo, defaultIo } from "./_runtime.ts";
 import { stream } from "./stream.ts";
 
 const HELP = `tickwire <command> [options]
@@ -18,33 +18,36 @@ Commands:
 
 Run "tickwire <command> --help" for a command's options.`;
 
-const COMMANDS: Readonly<Record<string, (argv: readonly string[]) => Promise<number>>> = {
+/** A command: arguments after its name, and where to read and write. */
+export type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
+
+const COMMANDS: Readonly<Record<string, Command>> = {
   stream,
 };
 
 /**
  * Runs the CLI.
  * @param argv Arguments after the program name.
+ * @param io Streams and environment. @default the host process
  * @returns The exit code.
  */
-export async function main(argv: readonly string[]): Promise<number> {
+export async function main(argv: readonly string[], io: CliIo = defaultIo()): Promise<number> {
   const [command, ...rest] = argv;
-  const p = host();
   if (command === undefined || command === "--help" || command === "help") {
-    p.stdout.write(`${HELP}\n`);
+    await (command === undefined ? io.err : io.out).write(`${HELP}\n`);
     return command === undefined ? 2 : 0;
   }
   const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
   try {
     if (run === undefined) throw new UsageError(`unknown command ${JSON.stringify(command)}\n\n${HELP}`);
-    return await run(rest);
+    return await run(rest, io);
   } catch (e) {
     if (e instanceof UsageError || isConfigError(e)) {
-      p.stderr.write(`tickwire: ${e.message}\n`);
+      await io.err.write(`tickwire: ${e.message}\n`);
       return 2;
     }
     const err = e instanceof Error ? e : new Error(String(e));
-    p.stderr.write(`tickwire: ${err.name === "Error" ? "" : `${err.name}: `}${err.message}\n`);
+    await io.err.write(`tickwire: ${err.name === "Error" ? "" : `${err.name}: `}${err.message}\n`);
     return 1;
   }
 }

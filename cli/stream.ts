@@ -9,7 +9,7 @@ import { startFeed } from "../src/create-feed.ts";
 import type { Channel } from "../src/events.ts";
 import type { FeedOptions } from "../src/feed-options.ts";
 import { intFlag, listFlag, numberFlag, parseArgs, UsageError } from "./args.ts";
-import { hostEnv, onInterrupt, Out } from "./_runtime.ts";
+import { type CliIo, defaultIo, onInterrupt } from "./_runtime.ts";
 import { TopOfBookTable } from "./table.ts";
 
 /** Help text of the command. */
@@ -48,11 +48,12 @@ const FLAGS = {
 /**
  * Runs the command.
  * @param argv Arguments after `stream`.
+ * @param io Streams and environment. @default the host process
  * @returns The exit code.
  */
-export async function stream(argv: readonly string[]): Promise<number> {
+export async function stream(argv: readonly string[], io: CliIo = defaultIo()): Promise<number> {
   const { flags } = parseArgs(argv, FLAGS);
-  const out = new Out((globalThis as unknown as { process: { stdout: never } }).process.stdout);
+  const out = io.out;
   if (flags.help === true) {
     await out.write(`${STREAM_HELP}\n`);
     return 0;
@@ -69,10 +70,10 @@ export async function stream(argv: readonly string[]): Promise<number> {
   if (symbols !== undefined) overrides.symbols = symbols;
   const channels = listFlag(flags, "channels");
   if (channels !== undefined) overrides.channels = channels as Channel[];
-  if (typeof flags.seed === "string") overrides.seed = Number(flags.seed);
-  if (typeof flags.rate === "string") overrides.rate = flags.rate === "max" ? "max" : Number(flags.rate);
+  if (typeof flags.seed === "string") overrides.seed = numeric(flags.seed);
+  if (typeof flags.rate === "string") overrides.rate = numeric(flags.rate);
 
-  const config = await resolveEnvConfig(hostEnv(), overrides as Partial<FeedOptions>);
+  const config = await resolveEnvConfig(io.env, overrides as Partial<FeedOptions>);
   const feed = await startFeed(config);
   const stop = (reason: string): void => void feed.close(reason);
   const removeInterrupt = onInterrupt((signal) => stop(signal));
@@ -111,4 +112,10 @@ export async function stream(argv: readonly string[]): Promise<number> {
   }
   const info = await feed.closed();
   return info.error === undefined ? 0 : 1;
+}
+
+/** A number when the text is one, else the text (so the connector's error quotes it). */
+function numeric(raw: string): number | string {
+  const n = Number(raw);
+  return raw.trim() !== "" && Number.isFinite(n) ? n : raw;
 }
