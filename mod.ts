@@ -29,7 +29,12 @@
  * @module
  */
 
-export { createFeed, resolveFeedConfig, type ResolvedFeedConfig, startFeed } from "./src/create-feed.ts";
+export {
+  createFeed,
+  type ResolvedFeedConfig,
+  resolveFeedConfig,
+  startFeed,
+} from "./src/create-feed.ts";
 export { createFeedFromEnv, FEED_ENV_VARS, resolveEnvConfig } from "./src/config.ts";
 export { Feed, type FeedCloseInfo, type FeedHealth, type FeedListeners } from "./src/feed.ts";
 export type { FeedCoreOptions, FeedOptions } from "./src/feed-options.ts";
@@ -44,11 +49,11 @@ export {
   type FeedEvent,
   type InfoEvent,
   isMarketEvent,
-  MAX_EXACT_SIZE,
   type MarketEvent,
   type MarketEventBase,
   type MarketStatusCode,
   type MarketStatusEvent,
+  MAX_EXACT_SIZE,
   type QuoteEvent,
   STATUS_KINDS,
   type StatusEvent,
@@ -82,8 +87,8 @@ export {
   type SymbolHealth,
 } from "./src/health.ts";
 export {
-  type ConnectorSource,
   connectorNames,
+  type ConnectorSource,
   registerConnector,
   resolveConnector,
   unregisterConnector,

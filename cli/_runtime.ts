@@ -29,7 +29,9 @@ interface ProcessLike {
 /** The host process. */
 export function host(): ProcessLike {
   const p = (globalThis as { process?: ProcessLike }).process;
-  if (p === undefined) throw new Error("tickwire CLI needs a runtime with a global process (Node, Bun, Deno)");
+  if (p === undefined) {
+    throw new Error("tickwire CLI needs a runtime with a global process (Node, Bun, Deno)");
+  }
   return p;
 }
 

@@ -43,7 +43,9 @@ export function parseArgs(argv: readonly string[], spec: FlagSpec): ParsedArgs {
     const name = arg.slice(2, eq < 0 ? undefined : eq);
     const kind = Object.hasOwn(spec, name) ? spec[name] : undefined;
     if (kind === undefined) {
-      throw new UsageError(`unknown option --${name}; options: ${Object.keys(spec).map((k) => `--${k}`).join(", ")}`);
+      throw new UsageError(
+        `unknown option --${name}; options: ${Object.keys(spec).map((k) => `--${k}`).join(", ")}`,
+      );
     }
     if (kind === "boolean") {
       if (eq >= 0) throw new UsageError(`--${name} takes no value`);

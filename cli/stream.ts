@@ -77,7 +77,9 @@ export async function stream(argv: readonly string[], io: CliIo = defaultIo()): 
   const feed = await startFeed(config);
   const stop = (reason: string): void => void feed.close(reason);
   const removeInterrupt = onInterrupt((signal) => stop(signal));
-  const timer = duration === undefined ? undefined : setTimeout(() => stop("duration"), duration * 1000);
+  const timer = duration === undefined
+    ? undefined
+    : setTimeout(() => stop("duration"), duration * 1000);
   const withStatus = flags.status === true;
   let count = 0;
   try {

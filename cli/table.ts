@@ -92,7 +92,17 @@ export class TopOfBookTable {
       `decode errors ${health.decodeErrors}`,
       `stale ${health.staleSymbols.length === 0 ? "none" : health.staleSymbols.join(",")}`,
     ].join(" | ");
-    const header = pad(["SYMBOL", "BID SIZE", "BID", "ASK", "ASK SIZE", "LAST", "VOLUME", "AGE", ""]);
+    const header = pad([
+      "SYMBOL",
+      "BID SIZE",
+      "BID",
+      "ASK",
+      "ASK SIZE",
+      "LAST",
+      "VOLUME",
+      "AGE",
+      "",
+    ]);
     const lines = [status, header];
     for (const symbol of [...this.#rows.keys()].sort()) {
       const r = this.#rows.get(symbol)!;

@@ -33,18 +33,60 @@ function boolean(raw: string): boolean {
 
 /** The feed's own environment variables (every connector also reads its own). */
 export const FEED_ENV_VARS: readonly EnvVarSpec[] = [
-  { name: "TICKWIRE_SYMBOLS", option: "symbols", description: "Symbols to subscribe, comma-separated", parse: list },
-  { name: "TICKWIRE_CHANNELS", option: "channels", description: "Channels per symbol, comma-separated (default quote)", parse: list },
-  { name: "TICKWIRE_INTERVAL", option: "interval", description: "Bar interval for the bar channel (default 1m)" },
-  { name: "TICKWIRE_CAPACITY", option: "capacity", description: "Queue capacity in events (default 100000)", parse: number },
-  { name: "TICKWIRE_OVERFLOW", option: "overflow", description: "drop-oldest (default), drop-newest or block" },
-  { name: "TICKWIRE_BUFFER", option: "buffer", description: "Queue events for pull consumers (default true)", parse: boolean },
-  { name: "TICKWIRE_LOG_LEVEL", option: "logLevel", description: "debug, info, warn (default), error or silent" },
+  {
+    name: "TICKWIRE_SYMBOLS",
+    option: "symbols",
+    description: "Symbols to subscribe, comma-separated",
+    parse: list,
+  },
+  {
+    name: "TICKWIRE_CHANNELS",
+    option: "channels",
+    description: "Channels per symbol, comma-separated (default quote)",
+    parse: list,
+  },
+  {
+    name: "TICKWIRE_INTERVAL",
+    option: "interval",
+    description: "Bar interval for the bar channel (default 1m)",
+  },
+  {
+    name: "TICKWIRE_CAPACITY",
+    option: "capacity",
+    description: "Queue capacity in events (default 100000)",
+    parse: number,
+  },
+  {
+    name: "TICKWIRE_OVERFLOW",
+    option: "overflow",
+    description: "drop-oldest (default), drop-newest or block",
+  },
+  {
+    name: "TICKWIRE_BUFFER",
+    option: "buffer",
+    description: "Queue events for pull consumers (default true)",
+    parse: boolean,
+  },
+  {
+    name: "TICKWIRE_LOG_LEVEL",
+    option: "logLevel",
+    description: "debug, info, warn (default), error or silent",
+  },
 ];
 
 const HEALTH_ENV_VARS: readonly EnvVarSpec[] = [
-  { name: "TICKWIRE_STALE_AFTER_MS", option: "staleAfterMs", description: "Per-symbol stale gap, ms (default 30000)", parse: number },
-  { name: "TICKWIRE_FEED_STALE_AFTER_MS", option: "feedStaleAfterMs", description: "Whole-feed stale gap, ms (default 10000)", parse: number },
+  {
+    name: "TICKWIRE_STALE_AFTER_MS",
+    option: "staleAfterMs",
+    description: "Per-symbol stale gap, ms (default 30000)",
+    parse: number,
+  },
+  {
+    name: "TICKWIRE_FEED_STALE_AFTER_MS",
+    option: "feedStaleAfterMs",
+    description: "Whole-feed stale gap, ms (default 10000)",
+    parse: number,
+  },
 ];
 
 function quote(spec: EnvVarSpec, raw: string): string {

@@ -98,7 +98,13 @@ export interface RawTap {
    * @param recvTs Receive time, epoch ms. @param recvMono Receive time, monotonic ms.
    * @param epoch Connection epoch.
    */
-  payload(topic: string, payload: Uint8Array, recvTs: number, recvMono: number, epoch: number): void;
+  payload(
+    topic: string,
+    payload: Uint8Array,
+    recvTs: number,
+    recvMono: number,
+    epoch: number,
+  ): void;
 }
 
 /** What the core hands a connector when it is created. */

@@ -14,7 +14,7 @@ import {
   subscriptionKey,
 } from "./connector.ts";
 import type { OverflowPolicy } from "./dispatcher.ts";
-import { type ConfigIssue } from "./errors.ts";
+import type { ConfigIssue } from "./errors.ts";
 import { type Channel, CHANNELS } from "./events.ts";
 import type { HealthOptions } from "./health.ts";
 import type { Logger, LogLevel } from "./log.ts";
@@ -87,7 +87,9 @@ const channel = v.picklist(CHANNELS as Channel[]);
 const CoreSchema = v.object({
   symbols: v.optional(v.array(v.pipe(v.string(), v.trim(), v.minLength(1)))),
   channels: v.optional(v.array(channel)),
-  interval: v.optional(v.pipe(v.string(), v.regex(/^\d+[smhdwM]$/, "expected an interval like 1m, 5m or 1d"))),
+  interval: v.optional(
+    v.pipe(v.string(), v.regex(/^\d+[smhdwM]$/, "expected an interval like 1m, 5m or 1d")),
+  ),
   subscriptions: v.optional(
     v.array(v.object({
       channel,

@@ -17,7 +17,7 @@ import {
   type Subscription,
   subscriptionKey,
 } from "./connector.ts";
-import { Dispatcher, type DispatcherCounters } from "./dispatcher.ts";
+import type { Dispatcher, DispatcherCounters } from "./dispatcher.ts";
 import type { DecodeError } from "./errors.ts";
 import type { Channel, EventByType, FeedEvent, MarketEvent, StatusEvent } from "./events.ts";
 import { type FeedCoreOptions, normalizeSubscription } from "./feed-options.ts";
@@ -25,9 +25,11 @@ import { HealthMonitor, type SymbolHealth } from "./health.ts";
 import { type Logger, RateLimitedLog } from "./log.ts";
 
 /** Listener signatures of {@link Feed.on}: one per event type, plus `event` for all. */
-export type FeedListeners = {
-  [K in keyof EventByType]: (ev: EventByType[K]) => void;
-} & { event: (ev: FeedEvent) => void };
+export type FeedListeners =
+  & {
+    [K in keyof EventByType]: (ev: EventByType[K]) => void;
+  }
+  & { event: (ev: FeedEvent) => void };
 
 /** How a feed ended, from {@link Feed.closed}. */
 export interface FeedCloseInfo {
@@ -127,7 +129,11 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
       this.#clock,
     );
     this.#decodeLog = new RateLimitedLog(this.#logger, { first: 10, every: 1000 });
-    this.#consumerLog = new RateLimitedLog(this.#logger, { first: 10, every: 1000, level: "error" });
+    this.#consumerLog = new RateLimitedLog(this.#logger, {
+      first: 10,
+      every: 1000,
+      level: "error",
+    });
     this.#closed = new Promise((resolve) => (this.#resolveClosed = resolve));
     this.sink = {
       event: (ev) => this.#onEvent(ev),
@@ -291,7 +297,10 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
    * @param symbols Symbols, when the first argument is a channel.
    * @throws TypeError when the connector does not serve the channel.
    */
-  async subscribe(subOrChannel: Subscription | Channel, symbols: readonly string[] = []): Promise<void> {
+  async subscribe(
+    subOrChannel: Subscription | Channel,
+    symbols: readonly string[] = [],
+  ): Promise<void> {
     for (const sub of this.#subsOf(subOrChannel, symbols)) {
       if (this.#subs.has(subscriptionKey(sub))) continue;
       this.#subs.set(subscriptionKey(sub), sub);
@@ -305,7 +314,10 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
    * Unsubscribes; the symbol stops being watched for staleness when nothing else holds it.
    * @param subOrChannel A subscription, or a channel. @param symbols Symbols, with a channel.
    */
-  async unsubscribe(subOrChannel: Subscription | Channel, symbols: readonly string[] = []): Promise<void> {
+  async unsubscribe(
+    subOrChannel: Subscription | Channel,
+    symbols: readonly string[] = [],
+  ): Promise<void> {
     for (const sub of this.#subsOf(subOrChannel, symbols)) {
       if (!this.#subs.delete(subscriptionKey(sub))) continue;
       const left = (this.#symbolRefs.get(sub.symbol) ?? 1) - 1;
@@ -325,7 +337,9 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
     return subs.map((s) => {
       if (!caps.includes(s.channel)) {
         throw new TypeError(
-          `[${this.source}] does not serve channel ${JSON.stringify(s.channel)}; it serves ${caps.join(", ")}`,
+          `[${this.source}] does not serve channel ${JSON.stringify(s.channel)}; it serves ${
+            caps.join(", ")
+          }`,
         );
       }
       return normalizeSubscription(s);

@@ -262,11 +262,15 @@ export class HealthMonitor {
   }
 
   #schedule(): void {
-    this.#timer = this.#clock.setTimeout(() => {
-      if (!this.#running) return;
-      this.check();
-      this.#schedule();
-    }, this.#checkIntervalMs, { unref: true });
+    this.#timer = this.#clock.setTimeout(
+      () => {
+        if (!this.#running) return;
+        this.check();
+        this.#schedule();
+      },
+      this.#checkIntervalMs,
+      { unref: true },
+    );
   }
 
   #state(symbol: string): SymbolState {

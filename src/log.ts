@@ -12,7 +12,13 @@ export type LogFields = Record<string, unknown>;
 /** Log levels, lowest first. */
 export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
 
-const LEVEL_RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
+const LEVEL_RANK: Record<LogLevel, number> = {
+  debug: 10,
+  info: 20,
+  warn: 30,
+  error: 40,
+  silent: 99,
+};
 
 /** The logger tickwire writes to. Replace it with your own through the `logger` option. */
 export interface Logger {

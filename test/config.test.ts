@@ -2,7 +2,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createFeedFromEnv, resolveEnvConfig } from "../src/config.ts";
 import type { ConnectorDefinition } from "../src/connector.ts";
 import { ConfigError, isConfigError } from "../src/errors.ts";
-import { connectorNames, registerConnector, resolveConnector, unregisterConnector } from "../src/registry.ts";
+import {
+  connectorNames,
+  registerConnector,
+  resolveConnector,
+  unregisterConnector,
+} from "../src/registry.ts";
 import { scriptedConnector } from "./_helpers/scripted-connector.ts";
 
 const silent = { logLevel: "silent" as const };
@@ -38,8 +43,12 @@ const secretive: ConnectorDefinition<{ token?: string; port?: number }> = {
   parseOptions(input: unknown) {
     const o = input as { token?: string; port?: number };
     const issues = [];
-    if (o.token !== undefined && o.token.length < 8) issues.push({ key: "token", message: "too short" });
-    if (o.port !== undefined && o.port > 65535) issues.push({ key: "port", message: `out of range, got ${o.port}` });
+    if (o.token !== undefined && o.token.length < 8) {
+      issues.push({ key: "token", message: "too short" });
+    }
+    if (o.port !== undefined && o.port > 65535) {
+      issues.push({ key: "port", message: `out of range, got ${o.port}` });
+    }
     if (issues.length > 0) throw new ConfigError("[secretive] invalid options", issues);
     return o;
   },
@@ -59,9 +68,9 @@ describe("registry", () => {
 
   it("resolves a lazily registered connector only when asked", async () => {
     let loads = 0;
-    registerConnector("scripted", async () => {
+    registerConnector("scripted", () => {
       loads++;
-      return scriptedConnector;
+      return Promise.resolve(scriptedConnector);
     });
     expect(loads).toBe(0);
     expect((await resolveConnector("scripted")).name).toBe("scripted");
@@ -91,7 +100,11 @@ describe("configuration from the environment", () => {
       TICKWIRE_STALE_AFTER_MS: "5000",
     });
     expect(cfg.definition.name).toBe("scripted");
-    expect(cfg.core).toMatchObject({ symbols: ["ptt", "aot"], channels: ["quote", "book"], capacity: 64 });
+    expect(cfg.core).toMatchObject({
+      symbols: ["ptt", "aot"],
+      channels: ["quote", "book"],
+      capacity: 64,
+    });
     expect(cfg.core.health).toEqual({ staleAfterMs: 5000 });
   });
 
@@ -133,7 +146,9 @@ describe("configuration from the environment", () => {
         },
       }],
     });
-    const e = await configError(resolveEnvConfig({ DATA_SOURCE: "secretive", SECRETIVE_TOKEN: "s3cr3t-value" }));
+    const e = await configError(
+      resolveEnvConfig({ DATA_SOURCE: "secretive", SECRETIVE_TOKEN: "s3cr3t-value" }),
+    );
     expect(e.message).toContain("SECRETIVE_TOKEN");
     expect(e.message).not.toContain("s3cr3t-value");
   });
@@ -146,7 +161,10 @@ describe("configuration from the environment", () => {
 
   it("creates a connected feed from the environment, overrides winning", async () => {
     registerConnector("scripted", scriptedConnector);
-    const feed = await createFeedFromEnv({ DATA_SOURCE: "scripted", TICKWIRE_SYMBOLS: "KBANK" }, silent);
+    const feed = await createFeedFromEnv(
+      { DATA_SOURCE: "scripted", TICKWIRE_SYMBOLS: "KBANK" },
+      silent,
+    );
     expect(feed.source).toBe("scripted");
     expect(feed.health().subscriptions).toEqual([{ channel: "quote", symbol: "KBANK" }]);
     await feed.close();

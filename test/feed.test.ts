@@ -8,13 +8,18 @@ import { lastScripted, scriptedConnector } from "./_helpers/scripted-connector.t
 
 function capture(): Logger & { lines: { level: string; message: string; fields?: unknown }[] } {
   const lines: { level: string; message: string; fields?: unknown }[] = [];
-  const at = (level: string) => (message: string, fields?: unknown) => void lines.push({ level, message, fields });
+  const at = (level: string) => (message: string, fields?: unknown) =>
+    void lines.push({ level, message, fields });
   return { lines, debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
 }
 
 describe("feed", () => {
   it("delivers connector events to pull consumers in order, status included", async () => {
-    const feed = await createFeed({ source: scriptedConnector, symbols: ["ptt"], logger: capture() });
+    const feed = await createFeed({
+      source: scriptedConnector,
+      symbols: ["ptt"],
+      logger: capture(),
+    });
     const c = lastScripted();
     c.quote("PTT", 1);
     c.quote("PTT", 2);
@@ -35,10 +40,17 @@ describe("feed", () => {
       channels: ["quote", "book"],
       logger: capture(),
     });
-    expect([...lastScripted().subs.keys()].sort()).toEqual(["book:AOT", "book:PTT", "quote:AOT", "quote:PTT"]);
+    expect([...lastScripted().subs.keys()].sort()).toEqual([
+      "book:AOT",
+      "book:PTT",
+      "quote:AOT",
+      "quote:PTT",
+    ]);
     await feed.unsubscribe("book", ["aot"]);
     expect([...lastScripted().subs.keys()].sort()).toEqual(["book:PTT", "quote:AOT", "quote:PTT"]);
-    await expect(feed.subscribe("trade", ["PTT"])).rejects.toThrow(/does not serve channel "trade"/);
+    await expect(feed.subscribe("trade", ["PTT"])).rejects.toThrow(
+      /does not serve channel "trade"/,
+    );
     await feed.close();
   });
 
@@ -67,7 +79,9 @@ describe("feed", () => {
     expect(all).toEqual(["quote", "quote", "quote"]);
     expect(feed.health().consumerErrors).toBe(1);
     expect(feed.poll().map((e) => e.type)).toEqual(["status", "status"]);
-    expect(logger.lines.some((l) => l.level === "error" && /listener threw/.test(l.message))).toBe(true);
+    expect(logger.lines.some((l) => l.level === "error" && /listener threw/.test(l.message))).toBe(
+      true,
+    );
     await feed.close();
   });
 
@@ -119,7 +133,12 @@ describe("feed", () => {
     expect(feed.health()).toMatchObject({ connected: true, epoch: 0, reconnects: 0 });
     c.reconnect();
     c.reconnect();
-    expect(feed.health()).toMatchObject({ connected: true, epoch: 2, reconnects: 2, lastError: "test" });
+    expect(feed.health()).toMatchObject({
+      connected: true,
+      epoch: 2,
+      reconnects: 2,
+      lastError: "test",
+    });
     await feed.close();
   });
 
@@ -132,7 +151,14 @@ describe("feed", () => {
     await feed.close("bye");
     const kinds: string[] = [];
     for await (const s of statuses) kinds.push(s.kind);
-    expect(kinds).toEqual(["disconnected", "reconnecting", "connecting", "connected", "disconnected", "end"]);
+    expect(kinds).toEqual([
+      "disconnected",
+      "reconnecting",
+      "connecting",
+      "connected",
+      "disconnected",
+      "end",
+    ]);
     expect(await feed.closed()).toEqual({ reason: "bye" });
   });
 
@@ -152,13 +178,22 @@ describe("feed", () => {
   });
 
   it("rejects when connecting fails and reports the error in closed()", async () => {
-    const p = createFeed({ source: scriptedConnector, failConnect: "venue down", logger: capture() });
+    const p = createFeed({
+      source: scriptedConnector,
+      failConnect: "venue down",
+      logger: capture(),
+    });
     await expect(p).rejects.toThrow("venue down");
   });
 
   it("lists every bad option in one ConfigError", async () => {
     try {
-      await createFeed({ source: scriptedConnector, capacity: 0, overflow: "sometimes" as never, colour: "red" });
+      await createFeed({
+        source: scriptedConnector,
+        capacity: 0,
+        overflow: "sometimes" as never,
+        colour: "red",
+      });
       expect.unreachable();
     } catch (e) {
       expect(isConfigError(e)).toBe(true);
@@ -186,14 +221,22 @@ describe("feed", () => {
     c.quote("PTT");
     expect(feed.staleSymbols()).toEqual([]);
     const statuses = feed.poll().filter((e): e is StatusEvent => e.type === "status");
-    expect(statuses.filter((s) => s.kind === "stale" || s.kind === "recovered").map((s) => `${s.kind}:${s.symbol}`))
+    expect(
+      statuses.filter((s) => s.kind === "stale" || s.kind === "recovered").map((s) =>
+        `${s.kind}:${s.symbol}`
+      ),
+    )
       .toEqual(["stale:PTT", "recovered:PTT"]);
     await feed.close();
   });
 
   it("closes when its abort signal fires", async () => {
     const ac = new AbortController();
-    const feed = await createFeed({ source: scriptedConnector, signal: ac.signal, logger: capture() });
+    const feed = await createFeed({
+      source: scriptedConnector,
+      signal: ac.signal,
+      logger: capture(),
+    });
     ac.abort();
     expect((await feed.closed()).reason).toBe("aborted");
   });
@@ -201,8 +244,9 @@ describe("feed", () => {
   it("does not connect when the signal is already aborted", async () => {
     const ac = new AbortController();
     ac.abort(new Error("stop"));
-    await expect(createFeed({ source: scriptedConnector, signal: ac.signal, logger: capture() })).rejects.toThrow(
-      "stop",
-    );
+    await expect(createFeed({ source: scriptedConnector, signal: ac.signal, logger: capture() }))
+      .rejects.toThrow(
+        "stop",
+      );
   });
 });

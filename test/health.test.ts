@@ -24,7 +24,12 @@ function quote(symbol: string, clock: ManualClock, seq: number): QuoteEvent {
 function setup(options: ConstructorParameters<typeof HealthMonitor>[1] = {}) {
   const clock = new ManualClock();
   const statuses: StatusEvent[] = [];
-  const monitor = new HealthMonitor("test", { checkIntervalMs: 100, ...options }, (s) => statuses.push(s), clock);
+  const monitor = new HealthMonitor(
+    "test",
+    { checkIntervalMs: 100, ...options },
+    (s) => statuses.push(s),
+    clock,
+  );
   return { clock, statuses, monitor };
 }
 

@@ -107,7 +107,9 @@ export function createScripted(options: ScriptedOptions, ctx: ConnectorContext):
     },
     status,
     malformed(message: string): void {
-      ctx.sink.decodeError(new DecodeError(`[scripted] ${message}`, { code: "malformed", topic: "t" }));
+      ctx.sink.decodeError(
+        new DecodeError(`[scripted] ${message}`, { code: "malformed", topic: "t" }),
+      );
     },
     reconnect(): void {
       connected = false;
@@ -137,7 +139,11 @@ export function lastScripted(): ScriptedConnector {
 export const scriptedConnector: ConnectorDefinition<ScriptedOptions> = {
   name: "scripted",
   capabilities: CAPS,
-  env: [{ name: "SCRIPTED_FAIL", option: "failConnect", description: "fail connect with this message" }],
+  env: [{
+    name: "SCRIPTED_FAIL",
+    option: "failConnect",
+    description: "fail connect with this message",
+  }],
   parseOptions(input: unknown): ScriptedOptions {
     const o = (input ?? {}) as Record<string, unknown>;
     const issues = Object.keys(o)

@@ -15,7 +15,10 @@ const strip = (e: Record<string, unknown>): Record<string, unknown> => {
 describe("tickwire stream", () => {
   it("prints exactly --limit valid market events as NDJSON", async () => {
     const io = memoryIo();
-    const code = await main(["stream", "--format", "ndjson", "--limit", "1000", "--rate", "max"], io);
+    const code = await main(
+      ["stream", "--format", "ndjson", "--limit", "1000", "--rate", "max"],
+      io,
+    );
     expect(code).toBe(0);
     const events = lines(io.stdout());
     expect(events).toHaveLength(1000);
@@ -26,7 +29,17 @@ describe("tickwire stream", () => {
   it("prints the same events for the same seed, timestamps aside", async () => {
     const run = async () => {
       const io = memoryIo({ SYNTHETIC_SEED: "99" });
-      const argv = ["stream", "--format", "ndjson", "--limit", "300", "--rate", "max", "--channels", "quote,book,trade,bar,info"];
+      const argv = [
+        "stream",
+        "--format",
+        "ndjson",
+        "--limit",
+        "300",
+        "--rate",
+        "max",
+        "--channels",
+        "quote,book,trade,bar,info",
+      ];
       expect(await main(argv, io)).toBe(0);
       return lines(io.stdout()).map((e) => strip(e as Record<string, unknown>));
     };
@@ -37,15 +50,20 @@ describe("tickwire stream", () => {
 
   it("includes lifecycle events with --status", async () => {
     const io = memoryIo();
-    expect(await main(["stream", "--format", "ndjson", "--limit", "3", "--status", "--rate", "max"], io)).toBe(0);
-    const kinds = lines(io.stdout()).map((e) => (e as { type: string; kind?: string }).kind ?? (e as { type: string }).type);
+    expect(
+      await main(["stream", "--format", "ndjson", "--limit", "3", "--status", "--rate", "max"], io),
+    ).toBe(0);
+    const kinds = lines(io.stdout()).map((e) =>
+      (e as { type: string; kind?: string }).kind ?? (e as { type: string }).type
+    );
     expect(kinds.slice(0, 2)).toEqual(["connecting", "connected"]);
     expect(kinds.filter((k) => k === "quote")).toHaveLength(3);
   });
 
   it("renders a top-of-book table with a status line on a terminal", async () => {
     const io = memoryIo({}, true);
-    expect(await main(["stream", "--limit", "50", "--rate", "max", "--symbols", "PTT,AOT"], io)).toBe(0);
+    expect(await main(["stream", "--limit", "50", "--rate", "max", "--symbols", "PTT,AOT"], io))
+      .toBe(0);
     const text = io.stdout();
     expect(text).toMatch(/synthetic \| connected \| epoch 0/);
     expect(text).toMatch(/SYMBOL\s+BID SIZE\s+BID\s+ASK/);
@@ -62,7 +80,13 @@ describe("tickwire stream", () => {
   });
 
   it("exits 2 for an unknown option, an unknown command or a bad --format", async () => {
-    for (const argv of [["stream", "--colour"], ["strem"], ["stream", "--format", "xml"], ["stream", "--limit", "0"]]) {
+    for (
+      const argv of [["stream", "--colour"], ["strem"], ["stream", "--format", "xml"], [
+        "stream",
+        "--limit",
+        "0",
+      ]]
+    ) {
       const io = memoryIo();
       expect(await main(argv, io)).toBe(2);
       expect(io.stderr()).toMatch(/^tickwire: /);
