@@ -1,0 +1,97 @@
+/**
+ * Fault controls over HTTP, under `/_emulator/` (loopback only, like the rest):
+ *
+ * | request | effect |
+ * | --- | --- |
+ * | `POST /_emulator/drop` | drop every MQTT connection |
+ * | `POST /_emulator/expire-tokens?after=S` | tokens expire S seconds from now |
+ * | `POST /_emulator/stall?ms=N` | stop publishing for N ms |
+ * | `POST /_emulator/malformed?count=N` or `?rate=F` | send malformed payloads |
+ * | `POST /_emulator/refuse-logins?on=true&status=503&code=X` | refuse (or accept) logins |
+ * | `POST /_emulator/revoke-dispatcher-tokens` | invalidate dispatcher tokens |
+ * | `GET /_emulator/stats` | counters and subscribed topics |
+ *
+ * @module
+ */
+
+import type { LoginRefusal, MalformedSpec } from "./_faults.ts";
+import { type ApiAnswer, type ApiRequest, fail } from "./_http.ts";
+import type { SettradeEmulatorStats } from "./_stats.ts";
+
+/** Path prefix of the control endpoints. */
+export const CONTROL_PREFIX = "/_emulator/";
+
+/** What the controls act on (the emulator). */
+export interface ControlTarget {
+  dropConnections(): number;
+  expireTokensAfter(seconds: number): void;
+  stall(ms: number): void;
+  sendMalformed(spec: MalformedSpec): void;
+  refuseLogins(on: boolean, how?: LoginRefusal): void;
+  revokeDispatcherTokens(): void;
+  stats(): SettradeEmulatorStats;
+  subscriptions(): readonly string[];
+}
+
+function number(req: ApiRequest, name: string): number {
+  const raw = req.query.get(name);
+  const n = raw === null || raw.trim() === "" ? NaN : Number(raw);
+  if (!Number.isFinite(n)) throw new RangeError(`query parameter ${name} must be a number`);
+  return n;
+}
+
+function act(req: ApiRequest, target: ControlTarget, name: string): unknown {
+  switch (name) {
+    case "drop":
+      return { dropped: target.dropConnections() };
+    case "expire-tokens":
+      target.expireTokensAfter(number(req, "after"));
+      return {};
+    case "stall":
+      target.stall(number(req, "ms"));
+      return {};
+    case "malformed":
+      target.sendMalformed(
+        req.query.has("rate") ? { rate: number(req, "rate") } : number(req, "count"),
+      );
+      return {};
+    case "refuse-logins": {
+      const on = !["0", "false", "off", "no"].includes(
+        (req.query.get("on") ?? "true").toLowerCase(),
+      );
+      const code = req.query.get("code") ?? undefined;
+      const message = req.query.get("message") ?? undefined;
+      const status = req.query.has("status") ? number(req, "status") : undefined;
+      target.refuseLogins(on, { status, code, message });
+      return {};
+    }
+    case "revoke-dispatcher-tokens":
+      target.revokeDispatcherTokens();
+      return {};
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Answers a control request.
+ * @param req A request whose path starts with {@link CONTROL_PREFIX}.
+ * @param target The emulator.
+ * @returns The answer.
+ */
+export function control(req: ApiRequest, target: ControlTarget): ApiAnswer {
+  const name = req.path.slice(CONTROL_PREFIX.length);
+  if (name === "stats") {
+    if (req.method !== "GET") return fail(405, "use GET");
+    return { status: 200, body: { ...target.stats(), subscriptions: target.subscriptions() } };
+  }
+  if (req.method !== "POST") return fail(405, "use POST");
+  try {
+    const body = act(req, target, name);
+    return body === undefined
+      ? fail(404, "no such control")
+      : { status: 200, body: { ok: true, ...body } };
+  } catch (e) {
+    return fail(400, e instanceof Error ? e.message : String(e));
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * A local emulator of Settrade's Open API, so the real Settrade connector runs
+ * with no credentials and no internet: login (signatures verified against its
+ * own key), token refresh, the dispatcher token, the market REST quote and
+ * candlesticks, and MQTT over WebSocket behind a real broker (aedes), fed by
+ * the seeded synthetic market. It listens on a loopback address only.
+ *
+ * ## Conventions the connector relies on
+ *
+ * - **URL scheme.** The dispatcher answers `hosts: ["127.0.0.1:PORT"]` (no
+ *   scheme). The connector derives the MQTT scheme from its REST base URL:
+ *   `http:` → `ws:`, `https:` → `wss:`, and connects to
+ *   `{scheme}://{host}/api/dispatcher/v3/{brokerId}/mqtt`. By default the
+ *   emulator serves plain HTTP/WS; with `tls` it serves HTTPS/WSS. The live
+ *   service is `https:`/`wss:` on port 443.
+ * - **Tokens.** Access tokens live `accessTokenTtlSec` (`expires_in`). A
+ *   dispatcher token expires with the access token it was fetched with, and an
+ *   open MQTT connection is closed when its dispatcher token expires (so a
+ *   connector must refresh, fetch a new dispatcher token and reconnect before
+ *   then). Refresh tokens are single-use. All of this is inferred.
+ * - **Subscription errors.** A topic the emulator does not serve (unknown
+ *   symbol or market, unknown interval, wildcard, other families) is granted in
+ *   the SUBACK, and the client gets, on `$sys/u/_broker/_uref/error/subscribe`,
+ *   the UTF-8 JSON `{ "topic": ..., "code": "E404" | "E400", "message": ... }`
+ *   (format inferred), provided it subscribed to that topic. Symbols and markets
+ *   are matched as spelled on the wire (`PTT`, `SET`, `mai`, `TFEX`).
+ * - **Payloads.** `BidOfferV3` (10 levels, flags), `InfoV3`, `CandlestickV3`
+ *   (intervals `1m` `3m` `5m` `10m` `15m` `30m` `60m` `1d`) and
+ *   `EquityExchangeInfoV3` / `DerivExchangeInfoV3`, encoded with the generated
+ *   schemas, published at QoS 0.
+ *
+ * Fault controls ({@link SettradeEmulator.dropConnections},
+ * {@link SettradeEmulator.expireTokensAfter}, {@link SettradeEmulator.stall},
+ * {@link SettradeEmulator.sendMalformed}, {@link SettradeEmulator.refuseLogins},
+ * {@link SettradeEmulator.revokeDispatcherTokens}) are methods, and also HTTP
+ * endpoints under `/_emulator/` (see `tickwire emulate --help`).
+ *
+ * Runs on Node, Bun and Deno (on Deno, the broker's streams get a read fix).
+ *
+ * @example Pointing the connector at an emulator
+ * ```ts
+ * import { startSettradeEmulator } from "@tickwire/tickwire/connectors/settrade/emulator";
+ * await using emulator = await startSettradeEmulator({ seed: 7, symbols: ["PTT", "AOT"] });
+ * const env = emulator.env(); // SETTRADE_BASE_URL=http://127.0.0.1:PORT, app id, secret, ...
+ * console.log(env.SETTRADE_BASE_URL.startsWith("http://127.0.0.1:")); // true
+ * ```
+ *
+ * @module
+ */
+
+import { Emulator } from "./_emulator.ts";
+import type { SettradeEmulator } from "./_types.ts";
+import type { SettradeEmulatorOptions } from "./_options.ts";
+
+export type { SettradeEmulator } from "./_types.ts";
+export type { LoginRefusal, MalformedSpec } from "./_faults.ts";
+export type { EmulatorRateLimit, EmulatorTls, SettradeEmulatorOptions } from "./_options.ts";
+export type { SettradeEmulatorStats } from "./_stats.ts";
+
+/**
+ * Starts a Settrade emulator on a loopback address.
+ *
+ * @param options Every key is optional: `host` (loopback only), `port` (0 =
+ *   ephemeral), `tls`, `appId`, `appSecret` / `publicKey` (a fresh key pair by
+ *   default), `brokerId` ("098"), `appCode` ("ALGO"), `accessTokenTtlSec` (3600),
+ *   `seed`, `rate`, `symbols`, `markets`, rate limits, `clock`, `logger`.
+ * @returns The running emulator; `stop()` (or `await using`) closes it.
+ * @throws TypeError for a non-loopback host or an invalid option; RangeError for
+ *   a number out of range; the listen error when the port is taken.
+ * @example Logging in with the connector's own client
+ * ```ts
+ * import { startSettradeEmulator } from "@tickwire/tickwire/connectors/settrade/emulator";
+ * import { parseSettradeOptions, SettradeAuth } from "@tickwire/tickwire/connectors/settrade";
+ *
+ * const emulator = await startSettradeEmulator();
+ * const e = emulator.env();
+ * const auth = new SettradeAuth(parseSettradeOptions({
+ *   appId: e.SETTRADE_APP_ID, appSecret: e.SETTRADE_APP_SECRET, appCode: e.SETTRADE_APP_CODE,
+ *   brokerId: e.SETTRADE_BROKER_ID, baseUrl: e.SETTRADE_BASE_URL, marketUrl: e.SETTRADE_MARKET_URL,
+ * }));
+ * const { hosts } = await auth.getDispatcherToken();
+ * console.log(hosts[0] === emulator.dispatcherHost); // true
+ * await emulator.stop();
+ * ```
+ */
+export function startSettradeEmulator(
+  options?: SettradeEmulatorOptions,
+): Promise<SettradeEmulator> {
+  return Emulator.start(options);
+}
