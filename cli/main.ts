@@ -9,12 +9,18 @@
 import { isConfigError } from "../src/errors.ts";
 import { UsageError } from "./args.ts";
 import { type CliIo, defaultIo } from "./_runtime.ts";
+import { emulate } from "./emulate.ts";
 import { stream } from "./stream.ts";
 
 const HELP = `tickwire <command> [options]
 
 Commands:
   stream     stream normalized events (table on a terminal, NDJSON otherwise)
+  decode     decode captured Settrade payloads (hex) into JSON lines
+  emulate    run a local Settrade emulator and print the environment to use it
+  record     record a source to a capture file (raw .twr, optionally NDJSON)
+  replay     replay a capture as normalized events, at recorded pace or faster
+  inspect    print a capture's header, counts, time span, symbols and damage
 
 Run "tickwire <command> --help" for a command's options.`;
 
@@ -23,6 +29,12 @@ export type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   stream,
+  emulate,
+  // Loaded on use: only this command needs the Settrade decoders.
+  decode: async (argv, io) => (await import("./decode.ts")).decode(argv, io),
+  record: async (argv, io) => (await import("./record.ts")).record(argv, io),
+  replay: async (argv, io) => (await import("./replay.ts")).replay(argv, io),
+  inspect: async (argv, io) => (await import("./inspect.ts")).inspect(argv, io),
 };
 
 /**
