@@ -1,0 +1,96 @@
+import { existsSync, readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+
+interface NpmExport {
+  readonly types?: string;
+  readonly default?: string;
+  readonly import?: string;
+  readonly require?: string;
+}
+
+interface PackageJson {
+  readonly name: string;
+  readonly version: string;
+  readonly license?: string;
+  readonly type?: string;
+  readonly bin?: Readonly<Record<string, string>>;
+  readonly exports: Readonly<Record<string, NpmExport | string>>;
+}
+
+interface DenoJson {
+  readonly name: string;
+  readonly version: string;
+  readonly license?: string;
+  readonly exports: Readonly<Record<string, string>>;
+}
+
+const root = new URL("../", import.meta.url);
+
+function readJson<T>(name: string): T {
+  return JSON.parse(readFileSync(new URL(name, root), "utf8")) as T;
+}
+
+function exists(path: string): boolean {
+  return existsSync(new URL(path, root));
+}
+
+/** `./x/y.ts` → the paths tsc (rootDir ".", outDir "dist") writes for it. */
+function distOf(source: string): { js: string; dts: string } {
+  const stem = source.replace(/^\.\//, "").replace(/\.ts$/, "");
+  return { js: `./dist/${stem}.js`, dts: `./dist/${stem}.d.ts` };
+}
+
+const pkg = readJson<PackageJson>("package.json");
+const deno = readJson<DenoJson>("deno.json");
+
+describe("deno.json and package.json", () => {
+  it("name the same package on JSR and npm", () => {
+    expect(deno.name).toMatch(/^@[a-z0-9-]+\/[a-z0-9-]+$/);
+    expect(deno.name.split("/")[1]).toBe(pkg.name);
+    expect(deno.name).toBe("@tickwire/tickwire");
+    expect(pkg.name).toBe("tickwire");
+  });
+
+  it("carry the same version and license", () => {
+    expect(deno.version).toMatch(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/);
+    expect(pkg.version).toBe(deno.version);
+    expect(pkg.license).toBe(deno.license);
+  });
+
+  it("export the root entry point from mod.ts", () => {
+    expect(deno.exports["."]).toBe("./mod.ts");
+    expect(pkg.exports["."]).toEqual({ types: "./dist/mod.d.ts", default: "./dist/mod.js" });
+  });
+
+  it("expose the same subpaths, apart from npm's ./package.json", () => {
+    const npmKeys = Object.keys(pkg.exports).filter((key) => key !== "./package.json").sort();
+    expect(npmKeys).toEqual(Object.keys(deno.exports).sort());
+  });
+
+  it("map every JSR source file to its built file and declarations on npm, types first", () => {
+    for (const [key, source] of Object.entries(deno.exports)) {
+      expect(source, `deno.json export ${key}`).toMatch(/^\.\/.+\.ts$/);
+      const want = distOf(source);
+      const entry = pkg.exports[key];
+      expect(entry, `package.json export ${key}`).toEqual({ types: want.dts, default: want.js });
+      expect(Object.keys(entry as NpmExport)[0], `package.json export ${key}`).toBe("types");
+    }
+  });
+
+  it("point every export and the CLI at source files that exist", () => {
+    const sources = Object.values(deno.exports);
+    for (const target of Object.values(pkg.bin ?? {})) {
+      expect(target).toMatch(/^\.\/dist\/.+\.js$/);
+      sources.push(target.replace(/^\.\/dist\//, "./").replace(/\.js$/, ".ts"));
+    }
+    const missing = sources.filter((source) => !exists(source));
+    expect(missing).toEqual([]);
+  });
+
+  it("describe an ESM-only npm package", () => {
+    expect(pkg.type).toBe("module");
+    for (const entry of Object.values(pkg.exports)) {
+      if (typeof entry === "object") expect(entry).not.toHaveProperty("require");
+    }
+  });
+});
