@@ -19,6 +19,7 @@ export type ConnectorSource =
 
 const BUILTIN: Readonly<Record<string, () => Promise<ConnectorDefinition<any>>>> = {
   synthetic: async () => (await import("../connectors/synthetic/mod.ts")).syntheticConnector,
+  settrade: async () => (await import("../connectors/settrade/mod.ts")).settradeConnector,
 };
 
 const registered = new Map<string, ConnectorSource>();

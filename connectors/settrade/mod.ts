@@ -1,0 +1,156 @@
+/**
+ * The Settrade Open API connector: realtime SET and TFEX market data over MQTT,
+ * decoded from protobuf into tickwire's normalized events.
+ *
+ * - **Connection.** Logs in with the app's P-256 key, fetches a dispatcher token,
+ *   and connects MQTT 3.1.1 over `wss://{host}:443/api/dispatcher/v3/{brokerId}/mqtt`
+ *   with `Authorization: Bearer {token}` on the upgrade. The `mqtt` package is
+ *   loaded on the first connect, never before. TLS certificates are checked
+ *   unless `insecureSkipTlsVerify` is set; `caFile` trusts an extra authority.
+ *   With an `http://` base URL (a local emulator or proxy) the scheme is `ws://`.
+ * - **Reconnects.** Its own loop: exponential backoff with jitter and a cap
+ *   (defaults on `SettradeReconnectOptions`: 500 ms, ×2, ±20 %, 30 s, forever),
+ *   a fresh dispatcher token and a new client per attempt, every subscription
+ *   replayed, then `connected` with the next epoch. Before the access token
+ *   expires the connector refreshes it and reconnects under control
+ *   (make-before-break), so the feed never dies of an expired token. See
+ *   `connector.ts` for the exact status sequences.
+ * - **Subscriptions** are held on our side and survive every reconnect; `quote`
+ *   and `book` of a symbol share one topic and one parse. `trade` is not served
+ *   (Settrade has no trade topic). A refused subscription becomes a
+ *   `subscribe-error` status naming the symbol.
+ * - **Bad payloads** are counted (`decodeErrors`), logged at a limited rate and
+ *   skipped; the feed goes on.
+ * - **Direct mode.** `{ brokerUrl: "mqtt://127.0.0.1:1883" }` talks to a broker
+ *   with no login and no dispatcher: for tests, benchmarks and proxies.
+ *
+ * @example Streaming quotes from the sandbox
+ * ```ts
+ * import { createFeed } from "@tickwire/tickwire";
+ * await using feed = await createFeed({
+ *   source: "settrade",
+ *   symbols: ["PTT", "AOT"],
+ *   channels: ["quote", "book"],
+ *   appId: "my-app", appSecret: "AIKi/X7lvfu0haz0SttdbCj+nXmWBt/jfrbPAHRjwNHq",
+ *   appCode: "ALGO", brokerId: "SANDBOX",
+ * });
+ * for await (const ev of feed) if (ev.type === "quote") console.log(ev.symbol, ev.bid, ev.ask);
+ * ```
+ *
+ * @module
+ */
+
+import type { ConnectorContext, ConnectorDefinition } from "../../src/connector.ts";
+import {
+  parseSettradeConnectorOptions,
+  type SettradeConnectorOptions,
+  type SettradeConnectorOptionsInput,
+} from "./_broker-options.ts";
+import { SETTRADE_ENV_VARS } from "./config.ts";
+import { SETTRADE_CHANNELS, SettradeConnector } from "./connector.ts";
+
+export {
+  parseSettradeConnectorOptions,
+  type SettradeBrokerOptions,
+  type SettradeBrokerOptionsInput,
+  type SettradeConnectorOptions,
+  type SettradeConnectorOptionsInput,
+} from "./_broker-options.ts";
+export {
+  parseSettradeOptions,
+  resolveEndpoints,
+  SETTRADE_BASES,
+  SETTRADE_ENV_VARS,
+  type SettradeEndpoints,
+  type SettradeEnv,
+  type SettradeLoginOptions,
+  type SettradeOptions,
+  type SettradeOptionsInput,
+  type SettradeReconnectOptions,
+} from "./config.ts";
+export {
+  MIN_RENEWAL_DELAY_MS,
+  RENEWAL_REASON,
+  SETTRADE_CHANNELS,
+  SettradeConnector,
+} from "./connector.ts";
+export { type DispatcherToken, SettradeAuth, type SettradeAuthDeps } from "./auth/client.ts";
+export { backoffDelay, type BackoffPolicy } from "./auth/backoff.ts";
+export {
+  type FetchLike,
+  RateLimiter,
+  type RateLimitSnapshot,
+  RestClient,
+  type RestClientOptions,
+  type RestResponse,
+} from "./auth/rate-limit.ts";
+export { decodeAppSecret, publicKeyFromSecret, signLogin } from "./auth/signer.ts";
+export {
+  type DecodeMeta,
+  decodePayload,
+  type DecodeWant,
+  type EmitEvent,
+  parseTopic,
+  SettradeDecoder,
+  type SettradeTopic,
+  type SettradeTopicKind,
+  SUBSCRIBE_ERROR_TOPIC,
+  subscriptionTopic,
+  WANT_BOTH,
+} from "./decode/mod.ts";
+export { type RestStamp, SettradeMarketRest, type SettradeMarketRestDeps } from "./market-rest.ts";
+export {
+  createSettradeTransport,
+  KEEPALIVE_SECONDS,
+  type SettradeTransport,
+  type SettradeTransportOptions,
+} from "./transport/mqtt.ts";
+
+/**
+ * Creates a Settrade connector from options given in code: Settrade credentials,
+ * or a `brokerUrl` for the direct mode.
+ *
+ * @param options Credentials and settings (see `SettradeOptionsInput`), or
+ *   `{ brokerUrl, ... }` (see `SettradeBrokerOptionsInput`).
+ * @param ctx Sink, logger, clock and raw tap (a feed passes its own).
+ * @returns The connector; it does no I/O until `connect()`.
+ * @throws ConfigError listing every invalid option, never quoting the secret.
+ * @example The direct mode against a local broker
+ * ```ts
+ * import { createSettradeConnector } from "@tickwire/tickwire/connectors/settrade";
+ * import { silentLogger, systemClock } from "@tickwire/tickwire";
+ * const connector = createSettradeConnector({ brokerUrl: "mqtt://127.0.0.1:1883" }, {
+ *   sink: { event: (ev) => console.log(ev.type) === undefined, status: () => {}, decodeError: () => {}, drain: async () => {} },
+ *   logger: silentLogger,
+ *   clock: systemClock,
+ * });
+ * await connector.subscribe({ channel: "quote", symbol: "PTT" });
+ * await connector.connect(AbortSignal.timeout(5_000));
+ * await connector.disconnect();
+ * ```
+ */
+export function createSettradeConnector(
+  options: SettradeConnectorOptionsInput,
+  ctx: ConnectorContext,
+): SettradeConnector {
+  return new SettradeConnector(parseSettradeConnectorOptions(options), ctx);
+}
+
+/**
+ * The Settrade connector's definition, as the registry knows it (`DATA_SOURCE=settrade`).
+ *
+ * @example Creating it through a feed from the environment
+ * ```ts
+ * import { createFeedFromEnv } from "@tickwire/tickwire";
+ * // DATA_SOURCE=settrade SETTRADE_APP_ID=... SETTRADE_APP_SECRET=... SETTRADE_APP_CODE=ALGO SETTRADE_BROKER_ID=SANDBOX
+ * await using feed = await createFeedFromEnv();
+ * ```
+ */
+export const settradeConnector: ConnectorDefinition<SettradeConnectorOptions> = {
+  name: "settrade",
+  capabilities: SETTRADE_CHANNELS,
+  env: SETTRADE_ENV_VARS,
+  parseOptions: parseSettradeConnectorOptions,
+  create: (options: SettradeConnectorOptions, ctx: ConnectorContext): SettradeConnector =>
+    new SettradeConnector(options, ctx),
+};

@@ -1,0 +1,102 @@
+/**
+ * Shared pieces of the Settrade connector tests: a recording context with a
+ * capturing logger, bounded waits, and a rejection helper that works under
+ * vitest and `bun test` alike.
+ */
+import { systemClock } from "../../src/clock.ts";
+import type { Clock } from "../../src/clock.ts";
+import type { RawTap } from "../../src/connector.ts";
+import type { LogFields, Logger } from "../../src/log.ts";
+import { lifecycleProblems, seqProblems } from "../conformance/_checks.ts";
+import { createRecordingSink, type RecordingSink } from "../conformance/_recording-sink.ts";
+import {
+  createSettradeConnector,
+  type SettradeConnector,
+  type SettradeConnectorOptionsInput,
+} from "../../connectors/settrade/mod.ts";
+
+export { lifecycleProblems, seqProblems };
+
+/** One captured log line. */
+export interface LogLine {
+  readonly level: string;
+  readonly message: string;
+  readonly fields?: LogFields;
+}
+
+/** A logger that keeps every line. */
+export function capturingLogger(lines: LogLine[]): Logger {
+  const at = (level: string) => (message: string, fields?: LogFields): void => {
+    lines.push(fields === undefined ? { level, message } : { level, message, fields });
+  };
+  return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
+}
+
+/** A connector under test and what it delivered. */
+export interface Harness {
+  readonly connector: SettradeConnector;
+  readonly rec: RecordingSink;
+  readonly logs: LogLine[];
+  /** Status kinds in order (with epoch for `connected`). */
+  kinds(): string[];
+}
+
+const started: SettradeConnector[] = [];
+
+/**
+ * Builds a connector with a recording sink and a capturing logger.
+ * @param options Connector options.
+ * @param extra Clock and raw tap.
+ */
+export function harness(
+  options: SettradeConnectorOptionsInput,
+  extra: { clock?: Clock; rawTap?: RawTap; logs?: LogLine[] } = {},
+): Harness {
+  const rec = createRecordingSink();
+  const logs = extra.logs ?? [];
+  const connector = createSettradeConnector(options, {
+    sink: rec.sink,
+    logger: capturingLogger(logs),
+    clock: extra.clock ?? systemClock,
+    ...(extra.rawTap === undefined ? {} : { rawTap: extra.rawTap }),
+  });
+  started.push(connector);
+  return {
+    connector,
+    rec,
+    logs,
+    kinds: () =>
+      rec.statuses.map((s) => (s.kind === "connected" ? `connected:${s.epoch}` : s.kind)),
+  };
+}
+
+/** Disconnects every connector built by {@link harness}. */
+export async function disconnectAll(): Promise<void> {
+  await Promise.all(started.splice(0).map((c) => c.disconnect()));
+}
+
+/** Polls `done` every 5 ms for at most `timeoutMs`. */
+export async function until(done: () => boolean, what: string, timeoutMs = 8_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!done()) {
+    if (performance.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** Real-time pause. */
+export function pause(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** What a promise rejects with (throws when it resolves). */
+export async function rejection(p: Promise<unknown>): Promise<unknown> {
+  return await p.then(() => {
+    throw new Error("expected a rejection");
+  }, (e: unknown) => e);
+}
+
+/** Fast reconnects for tests. */
+export const FAST_RECONNECT = { initialDelayMs: 20, maxDelayMs: 200, multiplier: 2, jitter: 0.2 };

@@ -1,0 +1,42 @@
+/**
+ * The Settrade connector under the shared conformance suite, against the
+ * Settrade emulator on 127.0.0.1. `triggerReconnect` drops every MQTT
+ * connection from the broker side; the connector must reconnect on its own.
+ */
+import { afterAll } from "vitest";
+import { startSettradeEmulator } from "../../connectors/settrade/emulator/mod.ts";
+import { createSettradeConnector } from "../../connectors/settrade/mod.ts";
+import { testConnector } from "../conformance/mod.ts";
+
+const emulator = await startSettradeEmulator({ seed: 21, rate: 60 });
+const env = emulator.env();
+
+afterAll(async () => {
+  await emulator.stop();
+});
+
+testConnector("settrade", {
+  create: (ctx) =>
+    createSettradeConnector({
+      appId: env.SETTRADE_APP_ID,
+      appSecret: env.SETTRADE_APP_SECRET,
+      appCode: env.SETTRADE_APP_CODE,
+      brokerId: env.SETTRADE_BROKER_ID,
+      baseUrl: env.SETTRADE_BASE_URL,
+      marketUrl: env.SETTRADE_MARKET_URL,
+      reconnect: { initialDelayMs: 20, maxDelayMs: 200 },
+    }, ctx),
+  subscriptions: [
+    { channel: "quote", symbol: "PTT" },
+    { channel: "book", symbol: "ptt" },
+    { channel: "info", symbol: "AOT" },
+    { channel: "bar", symbol: "KBANK", interval: "1m" },
+    { channel: "market", symbol: "SET" },
+    { channel: "market", symbol: "TFEX" },
+  ],
+  minEvents: 60,
+  timeoutMs: 5_000,
+  triggerReconnect: () => {
+    emulator.dropConnections();
+  },
+});
