@@ -33,7 +33,11 @@ export type FeedListeners =
 
 /** How a feed ended, from {@link Feed.closed}. */
 export interface FeedCloseInfo {
-  /** Why: `"closed"` (by `close()`), `"end"` (finite source), `"aborted"`, or the given reason. */
+  /**
+   * Why: `"closed"` (by `close()`), `"end"` (finite source), `"error"` (the connector
+   * gave up, e.g. a refused login or too many reconnect attempts), `"aborted"`, or the
+   * reason given to `close()`.
+   */
   readonly reason: string;
   /** The error that ended the feed, if one did. */
   readonly error?: Error;
@@ -104,6 +108,8 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
   #reconnects = 0;
   #lastError: string | undefined;
   #ended = false;
+  /** The last status before `end` was `error`: the connector gave up. */
+  #errorBeforeEnd = false;
   #closing: Promise<void> | undefined;
   #closeInfo: FeedCloseInfo | undefined;
   #resolveClosed!: (info: FeedCloseInfo) => void;
@@ -201,12 +207,23 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
         break;
       case "error":
         this.#lastError = ev.reason;
+        this.#errorBeforeEnd = true;
         break;
+      case "end":
+        break;
+      default:
+        this.#errorBeforeEnd = false;
     }
     if (this.#listening) this.#emit(ev);
     this.#dispatcher.push(ev);
     for (const q of this.#statusStreams) q.push(ev);
-    if (ev.kind === "end") this.#finish({ reason: this.#closeInfo?.reason ?? "end" });
+    if (ev.kind === "end") {
+      this.#finish(
+        this.#errorBeforeEnd
+          ? { reason: "error", error: new Error(this.#lastError ?? "connector failed") }
+          : { reason: "end" },
+      );
+    }
   }
 
   #onDecodeError(err: DecodeError): void {

@@ -177,13 +177,25 @@ describe("feed", () => {
     expect(ends).toHaveLength(1);
   });
 
-  it("rejects when connecting fails and reports the error in closed()", async () => {
+  it("rejects when connecting fails", async () => {
     const p = createFeed({
       source: scriptedConnector,
       failConnect: "venue down",
       logger: capture(),
     });
     await expect(p).rejects.toThrow("venue down");
+  });
+
+  it("reports a connector that gives up mid-session as an error in closed()", async () => {
+    const feed = await createFeed({ source: scriptedConnector, logger: capture() });
+    const c = lastScripted();
+    c.quote("PTT");
+    c.status("error", { reason: "[scripted] login refused" });
+    c.end();
+    const info = await feed.closed();
+    expect(info.reason).toBe("error");
+    expect(info.error?.message).toBe("[scripted] login refused");
+    expect(feed.health().lastError).toBe("[scripted] login refused");
   });
 
   it("lists every bad option in one ConfigError", async () => {
