@@ -287,10 +287,10 @@ describe("the Settrade connector and its tokens", () => {
     const h = connectorFor(later);
     await h.connector.subscribe({ channel: "quote", symbol: "PTT" });
     await h.connector.connect();
-    // Every token expires now and every new one is born expired: after the drop
-    // the dispatcher refuses even a freshly refreshed token.
+    // Every token expires now and every new one is born expired: the live
+    // connection is closed at its token's expiry, and the dispatcher refuses even a
+    // freshly refreshed token.
     later.expireTokensAfter(0);
-    later.dropConnections();
     await until(() => h.rec.statuses.some((s) => s.kind === "end"), "the end");
     expect(h.kinds()).toEqual([
       "connecting",

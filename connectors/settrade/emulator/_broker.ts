@@ -150,7 +150,7 @@ export class MqttBroker {
     if (conn.timer !== undefined) clock.clearTimeout(conn.timer);
     conn.timer = undefined;
     if (!this.#d.dropOnTokenExpiry) return;
-    const expiresAt = tokens.dispatcherExpiry(conn.token);
+    const expiresAt = tokens.dispatcherExpiresAt(conn.token);
     if (expiresAt === undefined) {
       // Revoked tokens do not end live connections; only expiry does.
       return;
@@ -158,7 +158,9 @@ export class MqttBroker {
     const delay = Math.min(MAX_DELAY_MS, Math.max(0, expiresAt - clock.now()));
     conn.timer = clock.setTimeout(() => {
       conn.timer = undefined;
-      if (tokens.dispatcherExpiry(conn.token) !== undefined) return this.#arm(conn);
+      const at = tokens.dispatcherExpiresAt(conn.token);
+      if (at === undefined) return;
+      if (at > clock.now()) return this.#arm(conn);
       conn.ws.close(1008, "dispatcher token expired");
     }, delay);
   }

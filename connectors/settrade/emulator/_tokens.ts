@@ -121,6 +121,15 @@ export class TokenStore {
   }
 
   /**
+   * When a dispatcher token expires (or expired), whether or not it is still valid.
+   * @param token Dispatcher token.
+   * @returns Epoch ms, or `undefined` for an unknown or revoked token.
+   */
+  dispatcherExpiresAt(token: string): number | undefined {
+    return this.#dispatcher.get(token)?.expiresAt;
+  }
+
+  /**
    * Caps held access and dispatcher tokens at now + `ms`; later tokens live `ms`.
    * @param ms Milliseconds.
    */
