@@ -1,0 +1,255 @@
+/**
+ * Compressed captures, with the Web `CompressionStream` / `DecompressionStream`.
+ *
+ * A compressed capture is a series of gzip blocks (members), one per flush of the
+ * recorder, so that a crash loses at most the block being written. That is a valid
+ * gzip file (`gzip -d`, `zcat` read it). Each block's header carries an extra field
+ * `TW` (4 bytes, little-endian) with the block's total length, so a reader can split
+ * blocks without decompressing: it decompresses them one by one (portable: not every
+ * runtime's `DecompressionStream` reads several members), reports a truncated or
+ * damaged block with its file offset, and, with `onCorrupt: "skip"`, goes on at the next
+ * block. A gzip file without that field (made by another tool) is read as one stream.
+ *
+ * @module
+ */
+
+import { DecodeError } from "../errors.ts";
+import { ChunkBuffer } from "./_chunk-buffer.ts";
+import type { CaptureIssueCode, OnCorrupt } from "./issues.ts";
+import { inflate, wholeStream } from "./_inflate.ts";
+import type { ChunkSource } from "./source.ts";
+
+const FEXTRA = 4;
+const FNAME = 8;
+const FCOMMENT = 16;
+const FHCRC = 2;
+/** Header (10) + XLEN (2) + subfield `TW` (2 + 2 + 4). */
+const BLOCK_HEADER = 20;
+
+/**
+ * Whether bytes start like gzip data (`1f 8b`).
+ * @param head The first bytes.
+ * @returns `true` for the gzip magic.
+ * @example
+ * ```ts
+ * import { isGzip } from "@tickwire/tickwire/connectors/replay";
+ * console.log(isGzip(new Uint8Array([0x1f, 0x8b, 8]))); // true
+ * ```
+ */
+export function isGzip(head: Uint8Array): boolean {
+  return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+}
+
+/**
+ * Compresses bytes into one gzip block carrying its own length (see the module docs).
+ *
+ * @param bytes Uncompressed data.
+ * @returns A complete gzip member.
+ * @example
+ * ```ts
+ * import { gzipBlock, isGzip } from "@tickwire/tickwire/connectors/replay";
+ * const block = await gzipBlock(new TextEncoder().encode("hello"));
+ * console.log(isGzip(block)); // true
+ * ```
+ */
+export async function gzipBlock(bytes: Uint8Array): Promise<Uint8Array> {
+  const cs = new CompressionStream("gzip");
+  const writer = cs.writable.getWriter();
+  void writer.write(bytes as Uint8Array<ArrayBuffer>).catch(() => {});
+  void writer.close().catch(() => {});
+  const plain = new Uint8Array(await new Response(cs.readable).arrayBuffer());
+  const start = headerLength(plain);
+  const size = BLOCK_HEADER + plain.length - start;
+  const out = new Uint8Array(size);
+  out.set(plain.subarray(0, 10), 0);
+  out[3] = FEXTRA;
+  out.set([8, 0, 0x54, 0x57, 4, 0], 10);
+  new DataView(out.buffer).setUint32(16, size, true);
+  out.set(plain.subarray(start), BLOCK_HEADER);
+  return out;
+}
+
+function headerLength(b: Uint8Array): number {
+  const flg = b[3]!;
+  let at = 10;
+  if (flg & FEXTRA) at += 2 + (b[10]! | (b[11]! << 8));
+  if (flg & FNAME) at = b.indexOf(0, at) + 1;
+  if (flg & FCOMMENT) at = b.indexOf(0, at) + 1;
+  if (flg & FHCRC) at += 2;
+  return at;
+}
+
+/** What the gunzip source reports (the capture reader adds offsets and record numbers). */
+export type GzipIssueHandler = (
+  code: CaptureIssueCode,
+  what: string,
+  fileOffset: number,
+  tail: boolean,
+) => void;
+
+/**
+ * Decompresses a compressed capture block by block, as a {@link ChunkSource}.
+ *
+ * @param src Compressed bytes.
+ * @param onCorrupt After a damaged block: `"stop"`, or `"skip"` to the next block.
+ * @param onIssue Receives each problem.
+ * @returns Decompressed chunks.
+ */
+export function gunzipSource(
+  src: ChunkSource,
+  onCorrupt: OnCorrupt,
+  onIssue: GzipIssueHandler,
+): ChunkSource {
+  const inp = new ChunkBuffer();
+  const queue: Uint8Array[] = [];
+  let srcDone = false;
+  let done = false;
+  let stream: ChunkSource | undefined;
+
+  const fill = async (n: number): Promise<boolean> => {
+    while (inp.available < n && !srcDone) {
+      const chunk = await src.read();
+      if (chunk === undefined) srcDone = true;
+      else inp.push(chunk);
+    }
+    return inp.available >= n;
+  };
+
+  /** Reports a problem; then stops, or (`skip`) goes on, rescanning from the next byte if asked. */
+  const fail = async (
+    code: CaptureIssueCode,
+    what: string,
+    at: number,
+    tail: boolean,
+    rescan = false,
+  ): Promise<void> => {
+    onIssue(code, what, at, tail);
+    if (tail || onCorrupt === "stop") done = true;
+    else if (rescan) await resync();
+  };
+
+  /** Skips to the next block header that carries the `TW` field. */
+  const resync = async (): Promise<void> => {
+    inp.pos += 1;
+    for (;;) {
+      if (!(await fill(BLOCK_HEADER))) {
+        onIssue(
+          "gzip",
+          "no further readable compressed block; the rest is skipped",
+          inp.offset,
+          true,
+        );
+        done = true;
+        return;
+      }
+      const b = inp.buf;
+      const s = b.subarray(0, inp.end).indexOf(0x1f, inp.pos);
+      if (s < 0) {
+        inp.pos = inp.end;
+        continue;
+      }
+      inp.pos = s;
+      if (!(await fill(BLOCK_HEADER))) continue;
+      const p = inp.pos;
+      const c = inp.buf;
+      if (
+        c[p + 1] === 0x8b && c[p + 2] === 8 && c[p + 3] === FEXTRA && c[p + 10] === 8 &&
+        c[p + 12] === 0x54 && c[p + 13] === 0x57
+      ) return;
+      inp.pos = p + 1;
+    }
+  };
+
+  const nextBlock = async (): Promise<void> => {
+    if (!(await fill(1))) {
+      done = true;
+      return;
+    }
+    const at = inp.offset;
+    if (!(await fill(10))) {
+      return fail(
+        "truncated",
+        `ends inside a gzip block header (${inp.available} bytes)`,
+        at,
+        true,
+      );
+    }
+    const b = inp.buf;
+    const p = inp.pos;
+    if (b[p] !== 0x1f || b[p + 1] !== 0x8b || b[p + 2] !== 8) {
+      return fail("gzip", "holds bytes that are not a gzip block", at, false, true);
+    }
+    let size: number | undefined;
+    if (b[p + 3] === FEXTRA) {
+      if (!(await fill(BLOCK_HEADER))) {
+        return fail(
+          "truncated",
+          `ends inside a gzip block header (${inp.available} bytes)`,
+          at,
+          true,
+        );
+      }
+      const c = inp.buf;
+      const q = inp.pos;
+      if (c[q + 10] === 8 && c[q + 11] === 0 && c[q + 12] === 0x54 && c[q + 13] === 0x57) {
+        size = new DataView(c.buffer, c.byteOffset + q + 16, 4).getUint32(0, true);
+      }
+    }
+    if (size === undefined || size < BLOCK_HEADER) {
+      stream = wholeStream(inp.buf.slice(inp.pos, inp.end), src, onIssue, at);
+      inp.pos = inp.end;
+      return;
+    }
+    const complete = await fill(size);
+    const block = inp.buf.slice(inp.pos, inp.pos + Math.min(size, inp.available));
+    inp.pos += block.length;
+    const { out, error } = await inflate(block);
+    queue.push(...out);
+    if (!complete) {
+      return fail(
+        "truncated",
+        `ends inside a compressed block: ${block.length} of ${size} bytes (a write cut short)`,
+        at,
+        true,
+      );
+    }
+    if (error !== undefined) {
+      return fail("gzip", `holds a damaged compressed block (${error})`, at, false);
+    }
+  };
+
+  return {
+    async read(): Promise<Uint8Array | undefined> {
+      for (;;) {
+        if (queue.length > 0) return queue.shift();
+        if (stream !== undefined) return stream.read();
+        if (done) return undefined;
+        await nextBlock();
+      }
+    },
+    async cancel(): Promise<void> {
+      done = true;
+      await (stream ?? src).cancel();
+    },
+  };
+}
+
+/**
+ * Checks that a file named `.gz` is gzip data.
+ *
+ * @param name File name.
+ * @param head Its first bytes.
+ * @throws DecodeError with code `"gzip"`, naming the file and its first bytes.
+ */
+export function checkGzipName(name: string, head: Uint8Array): void {
+  if (!name.endsWith(".gz") || isGzip(head)) return;
+  const first = Array.from(head.subarray(0, 8), (b) => b.toString(16).padStart(2, "0")).join(" ");
+  throw new DecodeError(
+    `[capture] ${
+      JSON.stringify(name)
+    } is named .gz but is not gzip-compressed: byte 0 starts with ${
+      first === "" ? "nothing (empty file)" : first
+    }, expected 1f 8b`,
+    { code: "gzip", offset: 0 },
+  );
+}

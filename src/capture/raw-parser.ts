@@ -1,0 +1,315 @@
+/**
+ * The reading side of the raw capture format: an incremental parser over chunks.
+ *
+ * Feed it with `push` (and `end` at the end of the input), and pull records with
+ * {@link RawParser.next}, which returns the record's kind, {@link NEED_MORE} or
+ * {@link END}. The current record's fields are properties of the parser (no object
+ * per record); `payload` is a view into the input that stays valid until the next
+ * `push`.
+ *
+ * A truncated or damaged tail is reported with its byte offset and record number,
+ * and reading ends cleanly there. A damaged record in the middle is reported too;
+ * `onCorrupt` then decides: `"stop"` ends there, `"skip"` resynchronises on the next
+ * valid record (a marker, a known kind, a plausible length and a matching CRC).
+ * Captures joined end to end (`cat part0 part1`) read as one: a header where a
+ * record would start begins a new part.
+ *
+ * @module
+ */
+
+import { DecodeError } from "../errors.ts";
+import { ChunkBuffer } from "./_chunk-buffer.ts";
+import { parseEventJson } from "./_event-json.ts";
+import { findValid, frameAt, isMagicAt, plausible } from "./_frames.ts";
+import { ParserBase } from "./_parser-base.ts";
+import { crc32c } from "./crc32c.ts";
+import type { CaptureIssueCode, IssueHandler, OnCorrupt } from "./issues.ts";
+import {
+  CAPTURE_MAGIC,
+  type CaptureHeader,
+  FRAME_OVERHEAD,
+  hexBytes,
+  isKnownKind,
+  KIND_CLOSE,
+  KIND_PAYLOAD,
+  KIND_STATUS,
+  KIND_TOPIC,
+  parseHeader,
+  RECORD_MARKER,
+  TIMED_PREFIX,
+} from "./raw-format.ts";
+
+/** Returned by `next()` when more input is needed. */
+export const NEED_MORE: number = -1;
+/** Returned by `next()` at the end of the records. */
+export const END: number = 0;
+
+const EMPTY = new Uint8Array(0);
+
+/** Incremental parser of a raw capture. See the module documentation. */
+export class RawParser extends ParserBase {
+  /** The header of the current file part (set once the header has been read). */
+  header: CaptureHeader | undefined;
+  /** Topic of a payload record. */
+  topic: string = "";
+  /** Bytes of a payload record: a view valid until the next `push`. */
+  payload: Uint8Array = EMPTY;
+  /** Close records: when the file was closed, epoch ms. */
+  closedTs: number = 0;
+  /** Close records: why. */
+  closeReason: string = "";
+  readonly #in = new ChunkBuffer();
+  readonly #topics = new Map<number, string>();
+  readonly #text = new TextDecoder();
+  #view: DataView = new DataView(new ArrayBuffer(0));
+  #viewOf: Uint8Array | undefined;
+  #needHeader = true;
+  #resync: { from: number; record: number; what: string; code: CaptureIssueCode } | undefined;
+
+  /**
+   * Creates a parser; feed it with `push` and `end`.
+   * @param name File name or `"stream"`, for messages.
+   * @param onCorrupt What follows a damaged record. @default "stop"
+   * @param onIssue Receives each problem found.
+   */
+  constructor(name: string, onCorrupt: OnCorrupt = "stop", onIssue: IssueHandler = () => {}) {
+    super(name, onCorrupt, onIssue);
+  }
+
+  /** Absolute offset of the next unread byte. */
+  get position(): number {
+    return this.#in.offset;
+  }
+
+  /**
+   * Adds input.
+   * @param chunk More bytes. Views of earlier records become invalid.
+   */
+  push(chunk: Uint8Array): void {
+    this.#in.push(chunk);
+  }
+
+  /** Marks the end of the input. */
+  end(): void {
+    this.#in.eof = true;
+  }
+
+  /**
+   * Reads the header if it is not read yet.
+   * @returns Whether the header is available (`false`: push more input).
+   * @throws DecodeError when the header is missing, damaged or of a newer version.
+   */
+  headerReady(): boolean {
+    return !(this.#needHeader && this.#readHeader() === NEED_MORE);
+  }
+
+  /**
+   * Advances to the next record.
+   * @returns The record kind (`1` payload, `2` status, `3` event, `5` close), {@link NEED_MORE} or {@link END}.
+   * @throws DecodeError when the first header is missing, damaged or of a newer version.
+   */
+  next(): number {
+    const inp = this.#in;
+    for (;;) {
+      if (this.halted) return END;
+      const pending = this.#resync !== undefined
+        ? this.#scan()
+        : this.#needHeader
+        ? this.#readHeader()
+        : undefined;
+      if (pending !== undefined) {
+        if (pending !== 0) return pending;
+        continue;
+      }
+      const avail = inp.end - inp.pos;
+      if (avail === 0) return inp.eof ? END : NEED_MORE;
+      const buf = inp.buf;
+      const p = inp.pos;
+      if (buf[p] !== RECORD_MARKER) {
+        if (buf[p] === CAPTURE_MAGIC[0]) {
+          if (avail < CAPTURE_MAGIC.length && !inp.eof) return NEED_MORE;
+          if (isMagicAt(buf, p, inp.end)) {
+            this.#needHeader = true;
+            continue;
+          }
+        }
+        this.#damaged(
+          "corrupt",
+          `byte 0x${hexBytes(buf.subarray(p, p + 1))} where a record starts`,
+        );
+        continue;
+      }
+      if (avail < 6) {
+        if (!inp.eof) return NEED_MORE;
+        this.#badTail(avail, undefined);
+        continue;
+      }
+      const view = this.#dataView(buf);
+      const kind = buf[p + 1]!;
+      const len = view.getUint32(p + 2, true);
+      if (!plausible(kind, len)) {
+        this.#damaged(
+          "corrupt",
+          isKnownKind(kind) ? `implausible length ${len}` : `unknown kind ${kind}`,
+        );
+        continue;
+      }
+      if (avail < len + FRAME_OVERHEAD) {
+        if (!inp.eof) return NEED_MORE;
+        this.#badTail(avail, len + FRAME_OVERHEAD);
+        continue;
+      }
+      if (crc32c(buf, p + 1, p + 6 + len) !== view.getUint32(p + 6 + len, true)) {
+        this.#damaged("corrupt", "checksum mismatch");
+        continue;
+      }
+      this.records++;
+      this.record = this.records;
+      this.offset = inp.base + p;
+      inp.pos = p + len + FRAME_OVERHEAD;
+      const r = this.#body(kind, buf, view, p + 6, len);
+      if (r !== 0) return r;
+    }
+  }
+
+  /** Decodes a verified body; returns the kind to hand out, or 0 to go on. */
+  #body(kind: number, buf: Uint8Array, view: DataView, at: number, len: number): number {
+    if (kind === KIND_TOPIC) {
+      this.#topics.set(view.getUint32(at, true), this.#text.decode(buf.subarray(at + 4, at + len)));
+      return 0;
+    }
+    if (kind === KIND_CLOSE) {
+      this.kind = kind;
+      this.closedTs = view.getFloat64(at, true);
+      this.closeReason = this.#text.decode(buf.subarray(at + 8, at + len));
+      return kind;
+    }
+    this.recvTs = view.getFloat64(at, true);
+    this.recvMono = view.getFloat64(at + 8, true);
+    this.epoch = view.getUint32(at + 16, true);
+    if (kind === KIND_PAYLOAD) {
+      const id = view.getUint32(at + TIMED_PREFIX, true);
+      const topic = this.#topics.get(id);
+      if (topic === undefined) {
+        const what = `refers to topic ${id}, which was never defined in this file; record skipped`;
+        this.report("record", "topic", this.offset, this.record, what);
+        return 0;
+      }
+      this.kind = kind;
+      this.topic = topic;
+      this.payload = buf.subarray(at + TIMED_PREFIX + 4, at + len);
+      return kind;
+    }
+    const json = parseEventJson(
+      this.#text.decode(buf.subarray(at + TIMED_PREFIX, at + len)),
+      kind === KIND_STATUS ? "status" : "event",
+    );
+    if (!("value" in json)) {
+      const stop = this.onCorrupt === "stop";
+      const what = `${json.what}${stop ? "; reading stops here" : "; record skipped"}`;
+      this.report("record", json.code, this.offset, this.record, what, { field: json.field });
+      if (stop) this.halted = true;
+      return 0;
+    }
+    this.kind = kind;
+    this.value = json.value;
+    return kind;
+  }
+
+  #readHeader(): number {
+    const inp = this.#in;
+    let h: ReturnType<typeof parseHeader>;
+    try {
+      h = parseHeader(inp.buf.subarray(inp.pos, inp.end), inp.eof, this.name);
+    } catch (e) {
+      if (this.header === undefined || !(e instanceof DecodeError)) throw e;
+      this.#needHeader = false;
+      this.#damaged("corrupt", `a damaged header of a concatenated part (${e.message})`);
+      return 0;
+    }
+    if (h === undefined) return NEED_MORE;
+    this.header = h.header;
+    inp.pos += h.length;
+    this.#needHeader = false;
+    this.#topics.clear();
+    return 0;
+  }
+
+  /** The input ends inside a frame of `need` bytes (unknown when the length is missing). */
+  #badTail(avail: number, need: number | undefined): void {
+    const inp = this.#in;
+    if (findValid(inp.buf, inp.pos + 1, inp.end) >= 0) {
+      const len = need === undefined ? "" : `length ${need - FRAME_OVERHEAD} `;
+      this.#damaged("corrupt", `${len}runs past the end of the data`);
+      return;
+    }
+    const of = need === undefined ? "" : ` of ${need}`;
+    const what =
+      `ends inside it: ${avail}${of} bytes present (a write cut short); everything before it was read`;
+    this.report("record", "truncated", inp.offset, this.records + 1, what, {
+      tail: true,
+      skipped: avail,
+    });
+    inp.pos = inp.end;
+    this.halted = true;
+  }
+
+  /** A damaged frame at the current position: stop, or start resynchronising. */
+  #damaged(code: CaptureIssueCode, what: string): void {
+    const inp = this.#in;
+    const at = inp.offset;
+    const record = ++this.records;
+    if (this.onCorrupt === "skip") {
+      this.#resync = { from: at, record, what, code };
+      inp.pos += 1;
+      return;
+    }
+    const tail = inp.eof && findValid(inp.buf, inp.pos + 1, inp.end) < 0;
+    const text = `is damaged (${what}); reading stops here (onCorrupt "stop")`;
+    this.report("record", code, at, record, text, { tail, skipped: inp.end - inp.pos });
+    inp.pos = inp.end;
+    this.halted = true;
+  }
+
+  /** Resynchronising: looks for the next valid frame. Returns NEED_MORE/END, or 0 when found. */
+  #scan(): number {
+    const inp = this.#in;
+    const r = this.#resync!;
+    for (;;) {
+      const s = inp.buf.subarray(0, inp.end).indexOf(RECORD_MARKER, inp.pos);
+      if (s < 0) {
+        inp.pos = inp.end;
+        if (!inp.eof) return NEED_MORE;
+        this.#resync = undefined;
+        const skipped = inp.offset - r.from;
+        const what =
+          `is damaged (${r.what}) and no valid record follows; ${skipped} bytes skipped to the end`;
+        this.report("record", r.code, r.from, r.record, what, { tail: true, skipped });
+        this.halted = true;
+        return END;
+      }
+      inp.pos = s;
+      const check = frameAt(inp.buf, s, inp.end, inp.eof);
+      if (check === -1) return NEED_MORE;
+      if (check === 1) {
+        this.#resync = undefined;
+        const skipped = inp.base + s - r.from;
+        const what =
+          `is damaged (${r.what}); skipped ${skipped} bytes to the next valid record at byte ${
+            inp.base + s
+          }`;
+        this.report("record", r.code, r.from, r.record, what, { skipped });
+        return 0;
+      }
+      inp.pos = s + 1;
+    }
+  }
+
+  #dataView(buf: Uint8Array): DataView {
+    if (this.#viewOf !== buf) {
+      this.#viewOf = buf;
+      this.#view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    }
+    return this.#view;
+  }
+}

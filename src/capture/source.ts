@@ -1,0 +1,107 @@
+/**
+ * Where capture bytes come from: a pull interface over chunks, built from a Web
+ * `ReadableStream` (a file opened by a runtime adapter, a `fetch` body, memory).
+ *
+ * @module
+ */
+
+/** A source of byte chunks, pulled one at a time. */
+export interface ChunkSource {
+  /**
+   * Reads the next chunk.
+   * @returns The chunk, or `undefined` at the end. May reject on an I/O error.
+   */
+  read(): Promise<Uint8Array | undefined>;
+  /** Stops reading and releases the underlying resource. Never rejects. */
+  cancel(): Promise<void>;
+}
+
+/**
+ * A chunk source over a `ReadableStream`.
+ *
+ * @param stream Bytes (a `fetch` body, a file stream, ...).
+ * @returns The source; `cancel()` cancels the stream.
+ * @example
+ * ```ts
+ * import { streamSource } from "@tickwire/tickwire/connectors/replay";
+ * const src = streamSource(new Response("hello").body!);
+ * console.log((await src.read())?.length); // 5
+ * ```
+ */
+export function streamSource(stream: ReadableStream<Uint8Array>): ChunkSource {
+  const reader = stream.getReader();
+  let done = false;
+  return {
+    async read(): Promise<Uint8Array | undefined> {
+      if (done) return undefined;
+      const r = await reader.read();
+      if (r.done) {
+        done = true;
+        return undefined;
+      }
+      return r.value;
+    },
+    async cancel(): Promise<void> {
+      if (done) return;
+      done = true;
+      try {
+        await reader.cancel();
+      } catch {
+        // already errored or closed
+      }
+    },
+  };
+}
+
+/**
+ * A source that first yields `head`, then the rest of `rest`.
+ *
+ * @param head Bytes already read (yielded first unless empty).
+ * @param rest The remaining source.
+ * @returns The joined source.
+ */
+export function prependSource(head: Uint8Array, rest: ChunkSource): ChunkSource {
+  let first: Uint8Array | undefined = head.length > 0 ? head : undefined;
+  return {
+    read(): Promise<Uint8Array | undefined> {
+      if (first === undefined) return rest.read();
+      const out = first;
+      first = undefined;
+      return Promise.resolve(out);
+    },
+    cancel: () => rest.cancel(),
+  };
+}
+
+/**
+ * Reads at least `n` bytes from the start of a source (fewer only at its end).
+ *
+ * @param source The source.
+ * @param n Bytes wanted.
+ * @returns The bytes read (joined) and a source that yields them again, then the rest.
+ */
+export async function peekSource(
+  source: ChunkSource,
+  n: number,
+): Promise<{ head: Uint8Array; source: ChunkSource }> {
+  const parts: Uint8Array[] = [];
+  let have = 0;
+  while (have < n) {
+    const chunk = await source.read();
+    if (chunk === undefined) break;
+    parts.push(chunk);
+    have += chunk.length;
+  }
+  const head = parts.length === 1 ? parts[0]! : join(parts, have);
+  return { head, source: prependSource(head, source) };
+}
+
+function join(parts: readonly Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

@@ -1,0 +1,251 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { crc32c } from "../../src/capture/crc32c.ts";
+import { RawEncoder } from "../../src/capture/raw-encoder.ts";
+import { CAPTURE_MAGIC, encodeHeader } from "../../src/capture/raw-format.ts";
+import { openCapture } from "../../src/capture/reader.ts";
+import type { MarketEvent } from "../../src/events.ts";
+import { isDecodeError } from "../../src/errors.ts";
+import {
+  quote,
+  readAll,
+  sampleCapture,
+  samplePayload,
+  status,
+  streamOf,
+  utf8,
+} from "./_helpers.ts";
+
+/** A capture and the end offset of every record in it (topic records included). */
+function withBoundaries(n: number): { bytes: Uint8Array; ends: number[]; headerEnd: number } {
+  const enc = new RawEncoder();
+  enc.begin({ source: "settrade", created: 1, part: 0, meta: {} });
+  const headerEnd = enc.pending;
+  const ends: number[] = [];
+  for (let i = 1; i <= n; i++) {
+    if (i % 4 === 0) enc.status(status("stale", 1000 + i));
+    else if (i % 4 === 1) enc.event(quote(i) as MarketEvent);
+    else enc.payload("proto/topic/infov3/PTT", samplePayload(i), i, i, 0);
+    ends.push(enc.pending);
+  }
+  return { bytes: enc.take(), ends, headerEnd };
+}
+
+async function expectDecodeError(
+  bytes: Uint8Array,
+  name: string,
+  code: string,
+  pattern: RegExp,
+): Promise<void> {
+  const err = await openCapture(streamOf(bytes), { name }).then(() => undefined, (e: unknown) => e);
+  expect(isDecodeError(err)).toBe(true);
+  expect((err as { code: string }).code).toBe(code);
+  expect((err as Error).message).toMatch(pattern);
+}
+
+describe("raw capture format", () => {
+  it("reads back every record it wrote, with header, topics, payload bytes and events", async () => {
+    const { records, issues } = await readAll(sampleCapture(9));
+    expect(issues).toEqual([]);
+    expect(records.map((r) => r.kind)).toEqual([
+      "status",
+      ...Array.from({ length: 9 }, (_, i) => (i % 2 === 0 ? "payload" : "event")),
+      "close",
+    ]);
+    const first = records[1]!;
+    expect(
+      first.kind === "payload" && [first.topic, [...first.payload], first.recvTs, first.recvMono],
+    ).toEqual([
+      "proto/topic/bidofferv3/S1",
+      [...samplePayload(1)],
+      1_767_582_000_001,
+      1001,
+    ]);
+    const ev = records[2]!;
+    expect(ev.kind === "event" && ev.event).toEqual(quote(2));
+    const reader = await openCapture(streamOf(sampleCapture(1)));
+    expect(reader.format).toBe("raw");
+    expect(reader.header).toEqual({
+      version: 1,
+      created: 1_767_582_000_000,
+      source: "settrade",
+      part: 0,
+      meta: { note: "test" },
+    });
+  });
+
+  it("gives the same records whatever the chunk sizes", async () => {
+    const bytes = sampleCapture(25);
+    const whole = (await readAll(bytes, { chunk: bytes.length })).records;
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 300 }), async (chunk) => {
+        const { records, issues } = await readAll(bytes, { chunk });
+        expect(issues).toEqual([]);
+        expect(records).toEqual(whole);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("keeps every complete record of a file cut at any byte and reports the cut with offset and record number", async () => {
+    const { bytes, ends, headerEnd } = withBoundaries(12);
+    const topicEnd = ends[0]! + 10 + 4 + "proto/topic/infov3/PTT".length;
+    const frames = [headerEnd, ...ends, topicEnd];
+    for (let cut = headerEnd; cut < bytes.length; cut++) {
+      const { records, issues } = await readAll(bytes.subarray(0, cut), { chunk: 64 });
+      expect(records).toHaveLength(ends.filter((e) => e <= cut).length);
+      if (frames.includes(cut)) expect(issues).toEqual([]);
+      else {
+        expect(issues).toHaveLength(1);
+        const lastFrame = Math.max(...frames.filter((e) => e <= cut));
+        expect(issues[0]).toMatchObject({
+          code: "truncated",
+          tail: true,
+          offset: lastFrame,
+          skipped: cut - lastFrame,
+        });
+        expect(issues[0]!.message).toMatch(
+          /record \d+ at byte \d+ ends inside it: \d+( of \d+)? bytes present/,
+        );
+      }
+    }
+  });
+
+  it("reports a flipped byte in the middle and stops there by default, keeping what came before", async () => {
+    const { bytes, ends } = withBoundaries(10);
+    const damaged = bytes.slice();
+    damaged[ends[4]! + 12] ^= 0x40;
+    const { records, issues } = await readAll(damaged);
+    expect(records).toHaveLength(5);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ code: "corrupt", offset: ends[4], tail: false });
+    expect(issues[0]!.message).toMatch(/checksum mismatch.*reading stops here/);
+  });
+
+  it("skips a damaged record with onCorrupt skip and resynchronises on the next valid one", async () => {
+    const { bytes, ends } = withBoundaries(10);
+    const damaged = bytes.slice();
+    damaged[ends[4]! + 1] = 0x77;
+    const { records, issues } = await readAll(damaged, { onCorrupt: "skip", chunk: 7 });
+    const all = (await readAll(bytes)).records;
+    expect(records.length).toBe(all.length - 1);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({
+      code: "corrupt",
+      offset: ends[4],
+      skipped: ends[5]! - ends[4]!,
+      tail: false,
+    });
+    expect(issues[0]!.message).toMatch(
+      /is damaged \(unknown kind 119\); skipped \d+ bytes to the next valid record at byte \d+/,
+    );
+  });
+
+  it("reports a damaged tail with nothing valid after it as a tail, even when skipping", async () => {
+    const { bytes } = withBoundaries(6);
+    const tail = new Uint8Array(bytes.length + 100);
+    tail.set(bytes);
+    const { records, issues } = await readAll(tail, { onCorrupt: "skip" });
+    expect(records).toHaveLength(6);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({
+      code: "corrupt",
+      offset: bytes.length,
+      tail: true,
+      skipped: 100,
+    });
+  });
+
+  it("rejects wrong magic, a future format version, a damaged header and a cut header by name and place", async () => {
+    const good = sampleCapture(1);
+    await expectDecodeError(
+      utf8("PK\x03\x04 zip file"),
+      "x.twr",
+      "magic",
+      /"x\.twr" is not a tickwire capture: wrong magic at byte 0 \(expected 89 54 57 52.*got 50 4b 03 04/,
+    );
+    const future = good.slice();
+    future[8] = 2;
+    await expectDecodeError(
+      future,
+      "f.twr",
+      "version",
+      /"f\.twr" has format version 2, newer than this reader \(version 1\)/,
+    );
+    const header = good.slice();
+    header[30] ^= 1;
+    await expectDecodeError(
+      header,
+      "h.twr",
+      "header",
+      /corrupt header: checksum mismatch at byte 0/,
+    );
+    await expectDecodeError(
+      good.slice(0, 15),
+      "c.twr",
+      "truncated",
+      /"c\.twr" is truncated inside its header: 15 of at least 24 bytes/,
+    );
+    await expectDecodeError(new Uint8Array(0), "e.twr", "truncated", /"e\.twr" is empty/);
+  });
+
+  it("reads a record whose JSON is not a valid event as damaged, naming the field", async () => {
+    const enc = new RawEncoder();
+    enc.begin({ source: "x", created: 0, part: 0, meta: {} });
+    enc.event(quote(1) as MarketEvent);
+    enc.event({ ...quote(2), bid: "high" } as unknown as MarketEvent);
+    enc.event(quote(3) as MarketEvent);
+    const bytes = enc.take();
+    const stop = await readAll(bytes);
+    expect(stop.records).toHaveLength(1);
+    expect(stop.issues[0]).toMatchObject({ code: "schema", field: "bid", record: 2 });
+    expect(stop.issues[0]!.message).toMatch(
+      /record 2 at byte \d+ is not a valid event: field "bid"/,
+    );
+    const skip = await readAll(bytes, { onCorrupt: "skip" });
+    expect(skip.records.map((r) => r.kind === "event" && (r.event as { seq: number }).seq)).toEqual(
+      [1, 3],
+    );
+  });
+
+  it("reports payloads whose topic record was lost in a skipped region", async () => {
+    const enc = new RawEncoder();
+    enc.begin({ source: "x", created: 0, part: 0, meta: {} });
+    const start = enc.pending;
+    enc.payload("t/a", utf8("one"), 1, 1, 0);
+    enc.payload("t/a", utf8("two"), 2, 2, 0);
+    const bytes = enc.take();
+    bytes[start + 8] ^= 0xff;
+    const { records, issues } = await readAll(bytes, { onCorrupt: "skip" });
+    expect(records).toEqual([]);
+    expect(issues.map((i) => i.code)).toEqual(["corrupt", "topic", "topic"]);
+    expect(issues[1]!.message).toMatch(/refers to topic 1, which was never defined/);
+  });
+
+  it("reads concatenated captures (for example rotated parts joined with cat) as one", async () => {
+    const a = sampleCapture(3);
+    const b = sampleCapture(4, "other");
+    const both = new Uint8Array(a.length + b.length);
+    both.set(a);
+    both.set(b, a.length);
+    const reader = await openCapture(streamOf(both, 50));
+    const kinds: string[] = [];
+    for await (const r of reader.records()) kinds.push(r.kind);
+    expect(reader.issues).toEqual([]);
+    expect(kinds.filter((k) => k === "close")).toHaveLength(2);
+    expect(reader.header?.source).toBe("other");
+  });
+
+  it("starts with the documented magic and checksums its header", () => {
+    const h = encodeHeader({ source: "s", created: 5, part: 2, meta: { a: 1 } });
+    expect([...h.subarray(0, 8)]).toEqual([...CAPTURE_MAGIC]);
+    const view = new DataView(h.buffer);
+    const len = view.getUint32(20, true);
+    expect(view.getUint32(24 + len, true)).toBe(crc32c(h, 0, 24 + len));
+    expect(JSON.parse(new TextDecoder().decode(h.subarray(24, 24 + len)))).toEqual({
+      source: "s",
+      part: 2,
+      meta: { a: 1 },
+    });
+  });
+});
