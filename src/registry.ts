@@ -20,6 +20,7 @@ export type ConnectorSource =
 const BUILTIN: Readonly<Record<string, () => Promise<ConnectorDefinition<any>>>> = {
   synthetic: async () => (await import("../connectors/synthetic/mod.ts")).syntheticConnector,
   settrade: async () => (await import("../connectors/settrade/mod.ts")).settradeConnector,
+  replay: async () => (await import("../connectors/replay/mod.ts")).replayConnector,
 };
 
 const registered = new Map<string, ConnectorSource>();

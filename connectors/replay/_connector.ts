@@ -1,0 +1,371 @@
+/**
+ * The replay connector: reads a capture, paces it on the context's clock, decodes
+ * raw payloads with the live decoder, and delivers the events stamped as replayed.
+ *
+ * @module
+ */
+
+import type { Clock } from "../../src/clock.ts";
+import { type CaptureIssue, issueToError } from "../../src/capture/issues.ts";
+import {
+  type CaptureHeader,
+  KIND_CLOSE,
+  KIND_PAYLOAD,
+  KIND_STATUS,
+} from "../../src/capture/raw-format.ts";
+import { END, NEED_MORE, RawParser } from "../../src/capture/raw-parser.ts";
+import { type CaptureReader, openCapture } from "../../src/capture/reader.ts";
+import type {
+  ConnectorContext,
+  ConnectorHealth,
+  ConnectorWrapper,
+  EventSink,
+  Subscription,
+} from "../../src/connector.ts";
+import { ConnectionError, DecodeError, isDecodeError } from "../../src/errors.ts";
+import { type Channel, CHANNELS, type MarketEvent, type StatusEvent } from "../../src/events.ts";
+import type { Logger } from "../../src/log.ts";
+import { DecoderTable, type PayloadMeta, type TopicRoute } from "./_decoders.ts";
+import { files } from "./_files.ts";
+import { PairFilter } from "./_filter.ts";
+import { Lifecycle } from "./_lifecycle.ts";
+import type { ReplayOptions } from "./_options.ts";
+import { Pacer } from "./_pacer.ts";
+
+/** Records delivered at `"max"` between two yields to the event loop. */
+const YIELD_EVERY = 4096;
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof setImmediate === "function") setImmediate(resolve);
+    else setTimeout(resolve, 0);
+  });
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** A connector that replays a capture. Create it with `createReplayConnector`. */
+export class ReplayConnector implements ConnectorWrapper {
+  readonly name: string = "replay";
+  readonly capabilities: readonly Channel[] = CHANNELS;
+  /** Problems found in the capture so far. */
+  readonly issues: CaptureIssue[] = [];
+  readonly #o: ReplayOptions;
+  readonly #sink: EventSink;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #life: Lifecycle;
+  readonly #pacer: Pacer;
+  readonly #filter: PairFilter;
+  readonly #decoders = new DecoderTable();
+  readonly #meta: PayloadMeta = { source: "replay", seq: 0, recvTs: 0, recvMono: 0, epoch: 0 };
+  #state: "idle" | "running" | "ended" = "idle";
+  #connecting: Promise<void> | undefined;
+  #reader: CaptureReader | undefined;
+  #header: CaptureHeader | undefined;
+  #origin: string | undefined;
+  #seq = 0;
+  #decodeErrors = 0;
+  #lastError: string | undefined;
+  #stopReason: string | undefined;
+  #pressure = false;
+
+  /**
+   * Use `createReplayConnector` (or a feed with `source: "replay"`).
+   * @param options Validated options.
+   * @param ctx Sink, logger and clock from the feed.
+   */
+  constructor(options: ReplayOptions, ctx: ConnectorContext) {
+    this.#o = options;
+    this.#sink = ctx.sink;
+    this.#clock = ctx.clock;
+    this.#logger = ctx.logger;
+    this.#life = new Lifecycle(ctx.sink);
+    this.#pacer = new Pacer(ctx.clock, options.speed === "max" ? 0 : options.speed);
+    this.#filter = new PairFilter(options.symbols);
+  }
+
+  /**
+   * Opens the capture (`connecting`), reads its header, emits `connected` and starts
+   * replaying.
+   * @param signal Aborting it ends the replay.
+   * @returns Resolves after `connected`.
+   * @throws ConnectionError when the file cannot be opened; DecodeError when it is not
+   *   a readable capture (wrong magic, newer version, `.gz` name without gzip, damaged header).
+   */
+  connect(signal?: AbortSignal): Promise<void> {
+    if (this.#connecting !== undefined) return this.#connecting;
+    if (this.#state === "ended") {
+      return Promise.reject(
+        new ConnectionError("[replay] connector was disconnected; create a new one"),
+      );
+    }
+    this.#connecting = this.#start(signal);
+    return this.#connecting;
+  }
+
+  /**
+   * Stops the replay: `disconnected` (if connected) and `end`; idempotent.
+   * @param reason Carried by both statuses. @default "disconnect requested"
+   * @returns Resolves at once: nothing is emitted afterwards.
+   */
+  disconnect(reason = "disconnect requested"): Promise<void> {
+    this.#finish(reason);
+    return Promise.resolve();
+  }
+
+  /**
+   * Adds a subscription; from the first one on, only subscribed pairs are delivered.
+   * @param sub Channel and symbol (and interval for bars).
+   * @returns Resolves at once.
+   */
+  subscribe(sub: Subscription): Promise<void> {
+    this.#filter.subscribe(sub);
+    return Promise.resolve();
+  }
+
+  /**
+   * Removes a subscription.
+   * @param sub As subscribed.
+   * @returns Resolves at once.
+   */
+  unsubscribe(sub: Subscription): Promise<void> {
+    this.#filter.unsubscribe(sub);
+    return Promise.resolve();
+  }
+
+  /**
+   * Whether the replayed connection is up.
+   * @returns `true` between `connected` and `disconnected`.
+   */
+  isConnected(): boolean {
+    return this.#state === "running" && this.#life.connected;
+  }
+
+  /**
+   * The connector's health.
+   * @returns Connection, epoch, replayed reconnects, subscriptions and problems counted.
+   */
+  health(): ConnectorHealth {
+    return {
+      connected: this.isConnected(),
+      epoch: this.#life.epoch,
+      reconnectAttempts: 0,
+      reconnects: this.#life.reconnects,
+      ...(this.#lastError === undefined ? {} : { lastError: this.#lastError }),
+      subscriptions: this.#filter.list(),
+      decodeErrors: this.#decodeErrors,
+    };
+  }
+
+  async #start(signal: AbortSignal | undefined): Promise<void> {
+    signal?.throwIfAborted();
+    this.#life.emit("connecting", this.#clock.now(), this.#pacer.now());
+    let reader: CaptureReader;
+    try {
+      reader = await this.#open();
+    } catch (e) {
+      this.#lastError = message(e);
+      this.#life.emit("error", this.#clock.now(), this.#pacer.now(), { reason: this.#lastError });
+      this.#finish("could not open the capture");
+      throw e;
+    }
+    if (this.#isEnded()) {
+      await reader.cancel();
+      throw new ConnectionError("[replay] disconnected while opening the capture");
+    }
+    this.#reader = reader;
+    this.#life.origin = reader.header?.source;
+    this.#state = "running";
+    this.#life.emit("connected", this.#clock.now(), this.#pacer.now());
+    signal?.addEventListener("abort", () => this.#finish("aborted"), { once: true });
+    void this.#run();
+  }
+
+  async #open(): Promise<CaptureReader> {
+    const o = this.#o;
+    let stream = o.stream;
+    if (stream === undefined) {
+      try {
+        stream = await (await files()).openRead(o.file!);
+      } catch (e) {
+        throw new ConnectionError(`[replay] cannot open ${JSON.stringify(o.file)}: ${message(e)}`, {
+          cause: e,
+        });
+      }
+    }
+    return await openCapture(stream, {
+      name: o.name,
+      onCorrupt: o.onCorrupt,
+      onIssue: (issue) => this.#onIssue(issue),
+    });
+  }
+
+  async #run(): Promise<void> {
+    let reader = this.#reader!;
+    try {
+      for (;;) {
+        const played = await this.#play(reader);
+        if (this.#isEnded()) return;
+        const ending = this.#o.onCorrupt === "stop"
+          ? reader.issues.at(-1)
+          : reader.issues.find((i) => i.tail);
+        if (ending !== undefined) {
+          this.#lastError = ending.message;
+          this.#life.emit("error", this.#clock.now(), this.#pacer.now(), {
+            reason: ending.message,
+          });
+        }
+        if (!this.#o.loop || ending !== undefined || played === 0) break;
+        this.#stopReason = undefined;
+        await reader.cancel();
+        this.#life.restart(this.#clock.now(), this.#pacer.now());
+        this.#pacer.reset();
+        reader = this.#reader = await this.#open();
+        if (this.#isEnded()) return void (await reader.cancel());
+      }
+      this.#finish(this.#stopReason ?? "end of capture");
+    } catch (e) {
+      if (this.#isEnded()) return;
+      const reason = `[replay] replay failed: ${message(e)}`;
+      this.#lastError = reason;
+      this.#logger.error(reason);
+      this.#life.emit("error", this.#clock.now(), this.#pacer.now(), { reason });
+      this.#finish("replay failed");
+    }
+  }
+
+  /** Plays one pass over a capture; returns the number of records delivered. */
+  async #play(reader: CaptureReader): Promise<number> {
+    const p = reader.parser;
+    const raw = p instanceof RawParser ? p : undefined;
+    const from = this.#o.from ?? -Infinity;
+    const to = this.#o.to ?? Infinity;
+    const pacer = this.#pacer;
+    let n = 0;
+    let sinceYield = 0;
+    for (;;) {
+      if (this.#isEnded()) return n;
+      const kind = p.next();
+      if (kind === NEED_MORE) {
+        await reader.fill();
+        continue;
+      }
+      if (kind === END) return n;
+      if (kind === KIND_CLOSE || p.recvTs < from) continue;
+      if (p.recvTs > to) {
+        this.#stopReason = "end of the time window";
+        return n;
+      }
+      if (raw !== undefined && raw.header !== this.#header) {
+        this.#header = raw.header;
+        this.#origin = raw.header?.source;
+        pacer.reset();
+      }
+      const wait = pacer.next(p.recvMono);
+      if (wait > 0) {
+        await pacer.sleep(wait);
+        if (this.#isEnded()) return n;
+      } else if (++sinceYield >= YIELD_EVERY) {
+        sinceYield = 0;
+        await nextTurn();
+        if (this.#isEnded()) return n;
+      }
+      const mono = pacer.stamp(p.recvMono);
+      n++;
+      if (kind === KIND_PAYLOAD) {
+        const route = this.#decoders.route(raw!.topic) ?? await this.#decoders.load(raw!.topic);
+        if (this.#isEnded()) return n;
+        this.#payload(raw!, route, mono);
+      } else if (kind === KIND_STATUS) {
+        this.#life.recorded(p.value as StatusEvent, mono);
+      } else {
+        this.#event(p.value as MarketEvent, p.epoch, mono);
+      }
+      if (this.#pressure) {
+        this.#pressure = false;
+        await this.#sink.drain();
+      }
+    }
+  }
+
+  #event(ev: MarketEvent, recEpoch: number, mono: number): void {
+    this.#life.market(recEpoch, ev.recvTs, mono);
+    if (!this.#filter.accepts(ev)) return;
+    const out = {
+      ...ev,
+      source: "replay",
+      origin: ev.origin ?? ev.source,
+      seq: ++this.#seq,
+      recvMono: mono,
+      epoch: this.#life.epoch,
+    } as MarketEvent;
+    if (!this.#sink.event(out)) this.#pressure = true;
+  }
+
+  #payload(r: RawParser, route: TopicRoute, mono: number): void {
+    const topic = r.topic;
+    if (route === "ignore") return;
+    if (route === "unknown") {
+      this.#decodeErrors++;
+      this.#sink.decodeError(
+        new DecodeError(
+          `[replay] no decoder for topic ${
+            JSON.stringify(topic)
+          } (record ${r.record} at byte ${r.offset})`,
+          { code: "topic", topic, offset: r.offset },
+        ),
+      );
+      return;
+    }
+    this.#life.market(r.epoch, r.recvTs, mono);
+    const want = this.#filter.wantFor(topic, route);
+    if (want === null) return;
+    const meta = this.#meta;
+    meta.seq = this.#seq + 1;
+    meta.recvTs = r.recvTs;
+    meta.recvMono = mono;
+    meta.epoch = this.#life.epoch;
+    try {
+      route.decode(topic, r.payload, meta, want, this.#emitDecoded);
+    } catch (e) {
+      if (!isDecodeError(e)) throw e;
+      this.#decodeErrors++;
+      this.#sink.decodeError(e);
+    }
+  }
+
+  /** Receives each event decoded from a payload: filters, stamps `origin` and `seq`, delivers. */
+  readonly #emitDecoded = (decoded: MarketEvent): void => {
+    if (!this.#filter.accepts(decoded)) return;
+    const origin = this.#origin ?? "unknown";
+    let ev = decoded;
+    if (Object.isExtensible(ev)) {
+      const m = ev as { origin?: string; seq: number };
+      m.origin = origin;
+      m.seq = ++this.#seq;
+    } else ev = { ...ev, origin, seq: ++this.#seq };
+    if (!this.#sink.event(ev)) this.#pressure = true;
+  };
+
+  #onIssue(issue: CaptureIssue): void {
+    this.issues.push(issue);
+    this.#decodeErrors++;
+    this.#sink.decodeError(issueToError(issue));
+    this.#o.onIssue?.(issue);
+  }
+
+  #isEnded(): boolean {
+    return this.#state === "ended";
+  }
+
+  #finish(reason: string): void {
+    if (this.#state === "ended") return;
+    this.#state = "ended";
+    this.#pacer.cancel();
+    void this.#reader?.cancel();
+    this.#life.finish(reason, this.#clock.now(), this.#pacer.now());
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The file adapter for Deno (`Deno.open`).
+ *
+ * @module
+ */
+
+import type { FileAdapter, FileWriter } from "./_files.ts";
+
+interface DenoFile {
+  readonly readable: ReadableStream<Uint8Array>;
+  write(bytes: Uint8Array): Promise<number>;
+  close(): void;
+}
+
+interface DenoOpenOptions {
+  read?: boolean;
+  write?: boolean;
+  create?: boolean;
+  createNew?: boolean;
+  truncate?: boolean;
+}
+
+interface DenoLike {
+  open(path: string, options: DenoOpenOptions): Promise<DenoFile>;
+}
+
+function deno(): DenoLike {
+  return (globalThis as unknown as { Deno: DenoLike }).Deno;
+}
+
+/** Files through `Deno.open`. */
+export const denoFiles: FileAdapter = {
+  async openRead(path: string): Promise<ReadableStream<Uint8Array>> {
+    const file = await deno().open(path, { read: true });
+    return file.readable;
+  },
+
+  async openWrite(path: string, overwrite: boolean): Promise<FileWriter> {
+    const file = await deno().open(
+      path,
+      overwrite ? { write: true, create: true, truncate: true } : { write: true, createNew: true },
+    );
+    return {
+      async write(bytes: Uint8Array): Promise<void> {
+        let at = 0;
+        while (at < bytes.length) at += await file.write(bytes.subarray(at));
+      },
+      close(): Promise<void> {
+        file.close();
+        return Promise.resolve();
+      },
+    };
+  },
+};

@@ -1,0 +1,53 @@
+/**
+ * The file adapter for Node and Bun (`node:fs/promises`).
+ *
+ * @module
+ */
+
+import { open } from "node:fs/promises";
+import type { FileAdapter, FileWriter } from "./_files.ts";
+
+const CHUNK = 64 * 1024;
+
+/** Files through `node:fs/promises`. */
+export const nodeFiles: FileAdapter = {
+  async openRead(path: string): Promise<ReadableStream<Uint8Array>> {
+    const fh = await open(path, "r");
+    let closed = false;
+    const close = async (): Promise<void> => {
+      if (closed) return;
+      closed = true;
+      await fh.close();
+    };
+    return new ReadableStream<Uint8Array>({
+      async pull(controller): Promise<void> {
+        const buf = new Uint8Array(CHUNK);
+        let n: number;
+        try {
+          n = (await fh.read(buf, 0, CHUNK, null)).bytesRead;
+        } catch (e) {
+          await close().catch(() => {});
+          throw e;
+        }
+        if (n === 0) {
+          await close();
+          controller.close();
+        } else controller.enqueue(buf.subarray(0, n));
+      },
+      cancel: close,
+    }, { highWaterMark: 0 });
+  },
+
+  async openWrite(path: string, overwrite: boolean): Promise<FileWriter> {
+    const fh = await open(path, overwrite ? "w" : "wx");
+    return {
+      async write(bytes: Uint8Array): Promise<void> {
+        let at = 0;
+        while (at < bytes.length) {
+          at += (await fh.write(bytes, at, bytes.length - at)).bytesWritten;
+        }
+      },
+      close: () => fh.close(),
+    };
+  },
+};

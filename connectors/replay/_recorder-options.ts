@@ -1,0 +1,86 @@
+/**
+ * Options and counters of the recorder, and the check of its numeric options.
+ *
+ * @module
+ */
+
+import type { Clock } from "../../src/clock.ts";
+import type { Logger } from "../../src/log.ts";
+
+/** Options of {@link createRecorder}. At least one of `out` and `events` is required. */
+export interface RecorderOptions {
+  /** Raw capture: a path (`.gz` at the end compresses) or a `WritableStream`. */
+  readonly out?: string | WritableStream<Uint8Array>;
+  /** NDJSON event capture: a path (`.gz` at the end compresses) or a `WritableStream`. */
+  readonly events?: string | WritableStream<Uint8Array>;
+  /** Compress outputs given as streams (paths decide by their name). @default false */
+  readonly gzip?: boolean;
+  /** Source named in the raw header. @default the wrapped connector's name */
+  readonly source?: string;
+  /** Free-form JSON metadata for the raw header. Never put secrets here. @default {} */
+  readonly meta?: Readonly<Record<string, unknown>>;
+  /**
+   * Market events in the raw capture: `"auto"` records them until the connector has
+   * delivered a first raw payload (sources without a wire format, like `synthetic`),
+   * `"always"`, or `"never"`. @default "auto"
+   */
+  readonly rawEvents?: "auto" | "always" | "never";
+  /** Write status events to the NDJSON capture too. @default true */
+  readonly statuses?: boolean;
+  /** Flush when this many bytes are pending. @default 65_536 */
+  readonly flushBytes?: number;
+  /** Flush pending bytes at least this often, ms. @default 1_000 */
+  readonly flushMs?: number;
+  /** Start a new file part when a part reaches this many (uncompressed) bytes. @default no rotation */
+  readonly rotateBytes?: number;
+  /** Start a new file part at each day boundary (of `recvTs`). @default false */
+  readonly rotateDaily?: boolean;
+  /** Where days start for `rotateDaily`, minutes east of UTC (420 for Bangkok). @default 0 */
+  readonly dayOffsetMinutes?: number;
+  /** Replace existing files instead of refusing to. @default false */
+  readonly overwrite?: boolean;
+  /** Close when the recorded connector emits `end`. @default true */
+  readonly closeOnEnd?: boolean;
+  /** Aborting it closes the recorder. */
+  readonly signal?: AbortSignal;
+  /** Clock for the flush timer and file times. @default systemClock */
+  readonly clock?: Clock;
+  /** Where write errors are logged. @default a console logger at "warn" */
+  readonly logger?: Logger;
+}
+
+/** Counters of a {@link Recorder}. */
+export interface RecorderStats {
+  /** Market events seen. */
+  readonly events: number;
+  /** Status events seen. */
+  readonly statuses: number;
+  /** Raw payloads seen. */
+  readonly payloads: number;
+  /** Bytes written to disk so far (compressed where compressing), every file together. */
+  readonly bytes: number;
+  /** Files written so far, in order. */
+  readonly files: readonly string[];
+  /** The first write error, if any (recording stops there). */
+  readonly error?: string;
+}
+
+/**
+ * Checks a positive numeric option.
+ * @param name Option name. @param value Given value. @param fallback Default.
+ * @returns The value or the default.
+ * @throws RangeError naming the option and quoting the value.
+ */
+export function positive(
+  name: string,
+  value: number | undefined,
+  fallback: number | undefined,
+): number | undefined {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value)) {
+    throw new RangeError(
+      `[recorder] ${name} must be a positive number, got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}

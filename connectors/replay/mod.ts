@@ -1,0 +1,137 @@
+/**
+ * Record and replay: run a strategy on yesterday's session exactly as it ran live.
+ *
+ * - **Recorder** ({@link createRecorder}): writes a feed to a raw capture (`.twr`:
+ *   wire payloads, lifecycle statuses, and normalized events from sources without a
+ *   wire format; CRC-checked, append-only, optionally gzip) and/or an NDJSON event
+ *   capture. The format is specified in `connectors/replay/FORMAT.md`.
+ * - **Replay connector** (`DATA_SOURCE=replay`, {@link replayConnector}): plays a
+ *   capture of either kind back through a feed. Raw payloads go through the live
+ *   decoder, so a decoder fix can be re-run over old captures.
+ *
+ * Replayed events:
+ *
+ * - have `source: "replay"` and `origin` = the recorded source;
+ * - keep their recorded `recvTs` (and every other field);
+ * - carry `seq` renumbered by the replay (1, 2, 3, ... over the events it delivers);
+ * - carry `recvMono` shifted by one constant per pass, so that the recorded gaps
+ *   are kept exactly and the first record falls on the replay clock's "now";
+ * - carry the replay's `epoch`, which equals the recorded one when a capture is
+ *   replayed from its start without `loop`.
+ *
+ * Pacing follows the recorded `recvMono` gaps divided by `speed` on the context's
+ * clock; at `speed: "max"` records go as fast as the consumer takes them: create
+ * the feed with `overflow: "block"` (the CLI does) so that nothing is dropped.
+ * Until the first subscription, every event of the capture is delivered; from then
+ * on only subscribed pairs. `status` events mark the start and the `end`, so a
+ * `for await` loop over the feed finishes by itself.
+ *
+ * @example Replaying a capture as fast as possible
+ * ```ts ignore
+ * import { createFeed } from "@tickwire/tickwire";
+ *
+ * await using feed = await createFeed({ source: "replay", file: "s.twr", speed: "max", overflow: "block" });
+ * for await (const ev of feed) if (ev.type === "quote") console.log(ev.symbol, ev.bid, ev.origin);
+ * ```
+ *
+ * @module
+ */
+
+import type {
+  ConnectorContext,
+  ConnectorDefinition,
+  ConnectorWrapper,
+} from "../../src/connector.ts";
+import { CHANNELS } from "../../src/events.ts";
+import { ReplayConnector } from "./_connector.ts";
+import {
+  parseReplayOptions,
+  REPLAY_ENV,
+  type ReplayOptions,
+  type ReplayOptionsInput,
+} from "./_options.ts";
+
+export { ReplayConnector } from "./_connector.ts";
+export {
+  parseReplayOptions,
+  type ReplayOptions,
+  type ReplayOptionsInput,
+  type TimeInput,
+} from "./_options.ts";
+export { createRecorder, Recorder } from "./recorder.ts";
+export type { RecorderOptions, RecorderStats } from "./_recorder-options.ts";
+export { type CaptureSummary, inspectCapture, type InspectOptions } from "./inspect.ts";
+export { crc32c } from "../../src/capture/crc32c.ts";
+export { gzipBlock, isGzip } from "../../src/capture/gzip.ts";
+export {
+  type CaptureIssue,
+  type CaptureIssueCode,
+  type IssueHandler,
+  issueToError,
+  type OnCorrupt,
+} from "../../src/capture/issues.ts";
+export { eventLine, NdjsonParser } from "../../src/capture/ndjson.ts";
+export { RawEncoder } from "../../src/capture/raw-encoder.ts";
+export {
+  CAPTURE_MAGIC,
+  CAPTURE_VERSION,
+  type CaptureHeader,
+  encodeHeader,
+  KIND_CLOSE,
+  KIND_EVENT,
+  KIND_PAYLOAD,
+  KIND_STATUS,
+  KIND_TOPIC,
+} from "../../src/capture/raw-format.ts";
+export { END, NEED_MORE, RawParser } from "../../src/capture/raw-parser.ts";
+export { type IssueExtra, ParserBase } from "../../src/capture/_parser-base.ts";
+export {
+  type CaptureFormat,
+  CaptureReader,
+  type CaptureRecord,
+  openCapture,
+  type OpenCaptureOptions,
+} from "../../src/capture/reader.ts";
+export { type ChunkSource, streamSource } from "../../src/capture/source.ts";
+
+/**
+ * Creates a replay connector from options given in code.
+ *
+ * @param options `file` or `stream`, `speed`, `from` / `to`, `symbols`, `loop`, `onCorrupt`.
+ * @param ctx Sink, logger and clock (a feed passes its own).
+ * @returns The connector; it opens the capture on `connect()`.
+ * @throws ConfigError listing every invalid option.
+ * @example Replaying a capture fetched over HTTP (edge runtimes)
+ * ```ts ignore
+ * import { createFeed } from "@tickwire/tickwire";
+ * import { replayConnector } from "@tickwire/tickwire/connectors/replay";
+ *
+ * const res = await fetch("https://example.com/captures/2026-01-05.twr.gz");
+ * await using feed = await createFeed({ source: replayConnector, stream: res.body!, name: "2026-01-05.twr.gz", speed: 10 });
+ * ```
+ */
+export function createReplayConnector(
+  options: ReplayOptionsInput,
+  ctx: ConnectorContext,
+): ReplayConnector {
+  return new ReplayConnector(parseReplayOptions(options), ctx);
+}
+
+/**
+ * The replay connector's definition, as the registry knows it (`DATA_SOURCE=replay`).
+ *
+ * @example Picking the capture from the environment
+ * ```ts ignore
+ * import { createFeedFromEnv } from "@tickwire/tickwire";
+ * // DATA_SOURCE=replay REPLAY_FILE=s.twr REPLAY_SPEED=10 TICKWIRE_OVERFLOW=block
+ * await using feed = await createFeedFromEnv();
+ * ```
+ */
+export const replayConnector: ConnectorDefinition<ReplayOptions> = {
+  name: "replay",
+  capabilities: CHANNELS,
+  env: REPLAY_ENV,
+  parseOptions: parseReplayOptions,
+  create: (options: ReplayOptions, ctx: ConnectorContext): ConnectorWrapper =>
+    new ReplayConnector(options, ctx),
+};

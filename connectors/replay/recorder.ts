@@ -1,0 +1,273 @@
+/**
+ * The recorder: writes what a feed receives to a raw capture (`.twr`: wire payloads
+ * and lifecycle, replayable through the live decoder) and/or an NDJSON event capture,
+ * flushing on a size and a time threshold, rotating by size or by day, and closing
+ * cleanly on `close()`, on an `AbortSignal`, or when the recorded feed ends.
+ *
+ * Wrap the connector definition, so the recorder sees everything from the first
+ * status on, raw payloads included:
+ *
+ * ```ts ignore
+ * const recorder = await createRecorder({ out: "s.twr.gz", events: "s.ndjson" });
+ * const feed = await createFeed({ source: recorder.connector(syntheticConnector), symbols: ["PTT"] });
+ * ```
+ *
+ * @module
+ */
+
+import { type Clock, systemClock, type TimerHandle } from "../../src/clock.ts";
+import type { RawEncoder } from "../../src/capture/raw-encoder.ts";
+import type { ConnectorDefinition, EventSink, RawTap } from "../../src/connector.ts";
+import type { MarketEvent, StatusEvent } from "../../src/events.ts";
+import { consoleLogger } from "../../src/log.ts";
+import { positive, type RecorderOptions, type RecorderStats } from "./_recorder-options.ts";
+import { LinesOutput, type OutputPolicy, RawOutput } from "./_outputs.ts";
+import { RotatingFile } from "./_rotating-file.ts";
+
+/**
+ * Records a feed. Create one with {@link createRecorder}; it implements `RawTap`.
+ */
+export class Recorder implements RawTap, AsyncDisposable {
+  readonly #o: RecorderOptions;
+  readonly #clock: Clock;
+  readonly #flushMs: number;
+  readonly #raw: RawOutput | undefined;
+  readonly #nd: LinesOutput | undefined;
+  #source: string | undefined;
+  #tapSeen = false;
+  #events = 0;
+  #statuses = 0;
+  #payloads = 0;
+  #timer: TimerHandle | undefined;
+  #closing: Promise<void> | undefined;
+  #resolveClosed!: () => void;
+  readonly #closed: Promise<void> = new Promise((resolve) => (this.#resolveClosed = resolve));
+
+  /**
+   * Use {@link createRecorder}, which also opens the files.
+   * @param options Outputs, flushing, rotation, metadata.
+   * @internal
+   */
+  constructor(options: RecorderOptions) {
+    this.#o = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#source = options.source;
+    this.#flushMs = positive("flushMs", options.flushMs, 1_000)!;
+    const policy: OutputPolicy = {
+      flushBytes: positive("flushBytes", options.flushBytes, 65_536)!,
+      rotateBytes: positive("rotateBytes", options.rotateBytes, undefined),
+      rotateDaily: options.rotateDaily === true,
+      dayOffsetMs: (options.dayOffsetMinutes ?? 0) * 60_000,
+    };
+    const logger = options.logger ?? consoleLogger("warn");
+    const file = (target: string | WritableStream<Uint8Array>): RotatingFile => {
+      const rotating = policy.rotateBytes !== undefined || policy.rotateDaily;
+      if (rotating && typeof target !== "string") {
+        throw new TypeError("[recorder] rotation needs file paths, not streams");
+      }
+      const gzip = typeof target === "string" ? target.endsWith(".gz") : options.gzip === true;
+      return new RotatingFile(target, { gzip, overwrite: options.overwrite === true, logger });
+    };
+    const header = () => ({ source: this.#source ?? "unknown", meta: options.meta ?? {} });
+    this.#raw = options.out === undefined
+      ? undefined
+      : new RawOutput(file(options.out), policy, this.#clock, header);
+    this.#nd = options.events === undefined
+      ? undefined
+      : new LinesOutput(file(options.events), policy);
+  }
+
+  /** @internal Opens the first parts and starts the flush timer. */
+  async start(): Promise<void> {
+    await this.#raw?.file.open();
+    await this.#nd?.file.open();
+    this.#schedule();
+    const signal = this.#o.signal;
+    if (signal?.aborted) void this.close("aborted");
+    else signal?.addEventListener("abort", () => void this.close("aborted"), { once: true });
+  }
+
+  /**
+   * Records one raw payload (the `RawTap` method; the connector calls it).
+   * @param topic Topic. @param payload Bytes (copied). @param recvTs Receive time.
+   * @param recvMono Monotonic receive time. @param epoch Connection epoch.
+   */
+  payload(
+    topic: string,
+    payload: Uint8Array,
+    recvTs: number,
+    recvMono: number,
+    epoch: number,
+  ): void {
+    if (this.#closing !== undefined) return;
+    this.#tapSeen = true;
+    this.#payloads++;
+    this.#rawRecord(recvTs, (enc) => enc.payload(topic, payload, recvTs, recvMono, epoch));
+  }
+
+  /**
+   * Records a market event (NDJSON; raw too per `rawEvents`).
+   * @param ev The event.
+   */
+  event(ev: MarketEvent): void {
+    if (this.#closing !== undefined) return;
+    this.#events++;
+    const mode = this.#o.rawEvents ?? "auto";
+    if (mode === "always" || (mode === "auto" && !this.#tapSeen)) {
+      this.#rawRecord(ev.recvTs, (enc) => enc.event(ev));
+    }
+    this.#nd?.line(ev);
+  }
+
+  /**
+   * Records a status event (raw; NDJSON unless `statuses: false`).
+   * @param ev The event.
+   */
+  status(ev: StatusEvent): void {
+    if (this.#closing !== undefined) return;
+    this.#statuses++;
+    this.#rawRecord(ev.recvTs, (enc) => enc.status(ev));
+    if (this.#o.statuses !== false) this.#nd?.line(ev);
+  }
+
+  /**
+   * Wraps a connector definition so that everything its connectors deliver (events,
+   * statuses, raw payloads) is recorded before it reaches the feed.
+   *
+   * @param definition The connector to record (e.g. `syntheticConnector`).
+   * @returns A definition with the same name, options and environment variables.
+   */
+  connector<O>(definition: ConnectorDefinition<O>): ConnectorDefinition<O> {
+    this.#source ??= definition.name;
+    return {
+      ...definition,
+      create: (options, ctx) => {
+        const inner = ctx.sink;
+        const sink: EventSink = {
+          event: (ev) => {
+            this.event(ev);
+            return inner.event(ev);
+          },
+          status: (ev) => {
+            this.status(ev);
+            inner.status(ev);
+            if (ev.kind === "end" && this.#o.closeOnEnd !== false) void this.close("end");
+          },
+          decodeError: (err) => inner.decodeError(err),
+          drain: () => inner.drain(),
+        };
+        const outer = ctx.rawTap;
+        const rawTap: RawTap = outer === undefined ? this : {
+          payload: (topic, payload, recvTs, recvMono, epoch) => {
+            this.payload(topic, payload, recvTs, recvMono, epoch);
+            outer.payload(topic, payload, recvTs, recvMono, epoch);
+          },
+        };
+        return definition.create(options, { ...ctx, sink, rawTap });
+      },
+    };
+  }
+
+  /**
+   * The recorder's counters.
+   * @returns Counts, bytes written, files, and the first write error.
+   */
+  stats(): RecorderStats {
+    const error = this.#raw?.file.error ?? this.#nd?.file.error;
+    return {
+      events: this.#events,
+      statuses: this.#statuses,
+      payloads: this.#payloads,
+      bytes: (this.#raw?.file.bytes ?? 0) + (this.#nd?.file.bytes ?? 0),
+      files: [...(this.#raw?.file.paths ?? []), ...(this.#nd?.file.paths ?? [])],
+      ...(error === undefined ? {} : { error: error.message }),
+    };
+  }
+
+  /** Writes out everything pending (without closing). */
+  flush(): void {
+    this.#raw?.flush();
+    this.#nd?.flush();
+  }
+
+  /**
+   * Writes a `close` record, flushes and closes the files; idempotent.
+   * @param reason Written in the `close` record. @default "closed"
+   * @returns Resolves once the files are closed (never rejects: see `stats().error`).
+   */
+  close(reason = "closed"): Promise<void> {
+    this.#closing ??= (async () => {
+      if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
+      this.#raw?.end(reason);
+      this.#nd?.flush();
+      await Promise.all([this.#raw?.file.close(), this.#nd?.file.close()]);
+      this.#resolveClosed();
+    })();
+    return this.#closing;
+  }
+
+  /**
+   * Waits for the recorder to close (by `close()`, its signal, or the end of the feed).
+   * @returns Resolves once the files are closed.
+   */
+  closed(): Promise<void> {
+    return this.#closed;
+  }
+
+  /** Closes the recorder: `await using recorder = await createRecorder(...)`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  #rawRecord(recvTs: number, write: (enc: RawEncoder) => void): void {
+    if (this.#raw === undefined) return;
+    try {
+      this.#raw.record(recvTs, write);
+    } catch (e) {
+      (this.#o.logger ?? consoleLogger("warn")).warn(
+        `[recorder] record skipped: ${(e as Error).message}`,
+      );
+    }
+  }
+
+  #schedule(): void {
+    this.#timer = this.#clock.setTimeout(() => {
+      if (this.#closing !== undefined) return;
+      this.flush();
+      this.#schedule();
+    }, this.#flushMs);
+  }
+}
+
+/**
+ * Creates a recorder and opens its first files (so a bad path fails at once).
+ *
+ * @param options Outputs, flushing, rotation, metadata.
+ * @returns The recorder. Give `recorder.connector(definition)` as the feed's `source`.
+ * @throws TypeError / RangeError for bad options; the runtime's error when a file
+ *   cannot be created (it exists and `overwrite` is not set, a directory is missing, ...).
+ * @example Recording the synthetic feed for one second, raw and NDJSON
+ * ```ts ignore
+ * import { createFeed } from "@tickwire/tickwire";
+ * import { syntheticConnector } from "@tickwire/tickwire/connectors/synthetic";
+ * import { createRecorder } from "@tickwire/tickwire/connectors/replay";
+ *
+ * const recorder = await createRecorder({ out: "s.twr", events: "s.ndjson", overwrite: true });
+ * const feed = await createFeed({ source: recorder.connector(syntheticConnector), symbols: ["PTT"] });
+ * await new Promise((r) => setTimeout(r, 1_000));
+ * await feed.close();
+ * await recorder.closed();
+ * console.log(recorder.stats().files); // ["s.twr", "s.ndjson"]
+ * ```
+ */
+export async function createRecorder(options: RecorderOptions): Promise<Recorder> {
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(`[recorder] options must be an object, got ${String(options)}`);
+  }
+  if (options.out === undefined && options.events === undefined) {
+    throw new TypeError("[recorder] give out (raw capture), events (NDJSON), or both");
+  }
+  const recorder = new Recorder(options);
+  await recorder.start();
+  return recorder;
+}

@@ -1,0 +1,185 @@
+/**
+ * Helpers shared by the replay and recorder tests: temporary directories,
+ * in-memory outputs, recording the synthetic feed, and running a replay
+ * connector to its end on a recording sink.
+ *
+ * @module
+ */
+
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Clock, systemClock } from "../../src/clock.ts";
+import type { Subscription } from "../../src/connector.ts";
+import { createFeed } from "../../src/create-feed.ts";
+import type { FeedEvent, MarketEvent } from "../../src/events.ts";
+import { silentLogger } from "../../src/log.ts";
+import { syntheticConnector } from "../../connectors/synthetic/mod.ts";
+import {
+  createRecorder,
+  createReplayConnector,
+  type RecorderOptions,
+  type ReplayConnector,
+  type ReplayOptionsInput,
+} from "../../connectors/replay/mod.ts";
+import { createRecordingSink, type RecordingSink } from "../conformance/mod.ts";
+
+/** A temporary directory, removed by `cleanup()`. */
+export function tempDir(
+  prefix = "tickwire-replay-",
+): { dir: string; path(name: string): string; cleanup(): void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return {
+    dir,
+    path: (name) => join(dir, name),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** A `WritableStream` that keeps what is written. */
+export function memorySink(): {
+  stream: WritableStream<Uint8Array>;
+  bytes(): Uint8Array;
+  text(): string;
+} {
+  const chunks: Uint8Array[] = [];
+  const bytes = (): Uint8Array => {
+    const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+    let at = 0;
+    for (const c of chunks) {
+      out.set(c, at);
+      at += c.length;
+    }
+    return out;
+  };
+  return {
+    stream: new WritableStream<Uint8Array>({ write: (c) => void chunks.push(c.slice()) }),
+    bytes,
+    text: () => new TextDecoder().decode(bytes()),
+  };
+}
+
+/** A stream over bytes, in chunks. */
+export function bytesStream(bytes: Uint8Array, chunk = 8192): ReadableStream<Uint8Array> {
+  let at = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(c): void {
+      if (at >= bytes.length) return c.close();
+      c.enqueue(bytes.slice(at, at + chunk));
+      at += chunk;
+    },
+  });
+}
+
+/** NDJSON text to events. */
+export function parseLines(text: string): FeedEvent[] {
+  return text.trim().split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as FeedEvent);
+}
+
+/** Bounded polling. */
+export async function until(done: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!done()) {
+    if (performance.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** Every subscription the synthetic recordings use. */
+export const SYNTHETIC_SUBS: readonly Subscription[] = [
+  { channel: "quote", symbol: "PTT" },
+  { channel: "book", symbol: "PTT" },
+  { channel: "trade", symbol: "PTT" },
+  { channel: "quote", symbol: "AOT" },
+  { channel: "trade", symbol: "AOT" },
+  { channel: "bar", symbol: "AOT", interval: "1m" },
+  { channel: "info", symbol: "KBANK" },
+  { channel: "market", symbol: "SET" },
+];
+
+/**
+ * Records the synthetic feed in memory, raw and NDJSON at once, until it ends.
+ * @param synthetic Synthetic options (a `limit` makes it end by itself).
+ * @param recorder Recorder options other than the outputs.
+ */
+export async function recordSynthetic(
+  synthetic: Record<string, unknown> = {},
+  recorder: Partial<RecorderOptions> = {},
+): Promise<{ raw: Uint8Array; ndjson: string }> {
+  const raw = memorySink();
+  const nd = memorySink();
+  const rec = await createRecorder({
+    out: raw.stream,
+    events: nd.stream,
+    logger: silentLogger,
+    ...recorder,
+  });
+  await createFeed({
+    source: rec.connector(syntheticConnector),
+    subscriptions: SYNTHETIC_SUBS,
+    symbols: [],
+    buffer: false,
+    logLevel: "silent",
+    seed: 5,
+    rate: "max",
+    limit: 300,
+    ...synthetic,
+  });
+  await Promise.race([
+    rec.closed(),
+    new Promise((_, reject) =>
+      setTimeout(() => reject(new Error("recording did not end")), 10_000)
+    ),
+  ]);
+  return { raw: raw.bytes(), ndjson: nd.text() };
+}
+
+/** A replay connector on a recording sink. */
+export interface ReplayRun {
+  readonly connector: ReplayConnector;
+  readonly rec: RecordingSink;
+}
+
+/** Starts a replay connector (subscribing first), without waiting for its end. */
+export async function startReplay(
+  options: ReplayOptionsInput,
+  subs: readonly Subscription[] = [],
+  clock: Clock = systemClock,
+): Promise<ReplayRun> {
+  const rec = createRecordingSink();
+  const connector = createReplayConnector(options, { sink: rec.sink, logger: silentLogger, clock });
+  for (const sub of subs) await connector.subscribe(sub);
+  await connector.connect();
+  return { connector, rec };
+}
+
+/** Runs a replay connector to its `end` (bounded). */
+export async function replayToEnd(
+  options: ReplayOptionsInput,
+  subs: readonly Subscription[] = [],
+  timeoutMs = 10_000,
+): Promise<ReplayRun> {
+  const run = await startReplay(options, subs);
+  try {
+    await until(
+      () => run.rec.statuses.some((s) => s.kind === "end"),
+      "the end of the replay",
+      timeoutMs,
+    );
+  } finally {
+    await run.connector.disconnect();
+  }
+  return run;
+}
+
+/** A market event without the fields a replay changes by design. */
+export function comparable(ev: MarketEvent): Record<string, unknown> {
+  const { seq: _seq, recvMono: _mono, source: _source, origin: _origin, ...rest } = ev as
+    & MarketEvent
+    & {
+      origin?: string;
+    };
+  return rest;
+}

@@ -1,0 +1,5 @@
+// `node --import ./test/connectors/_ts-register.mjs script.ts`: lets Node 20 run the
+// TypeScript child scripts of the replay tests (it cannot strip types by itself).
+import { register } from "node:module";
+
+register("./_ts-hooks.mjs", import.meta.url);

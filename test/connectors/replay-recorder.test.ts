@@ -1,0 +1,242 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { afterAll, describe, expect, it } from "vitest";
+import { ManualClock } from "../../src/clock.ts";
+import type { ConnectorDefinition, RawTap } from "../../src/connector.ts";
+import { createFeed } from "../../src/create-feed.ts";
+import type { MarketEvent } from "../../src/events.ts";
+import { silentLogger } from "../../src/log.ts";
+import { openCapture } from "../../src/capture/reader.ts";
+import { createRecorder, inspectCapture } from "../../connectors/replay/mod.ts";
+import { quote, status } from "../capture/_helpers.ts";
+import { lastScripted, scriptedConnector } from "../_helpers/scripted-connector.ts";
+import { memorySink, tempDir, until } from "./_replay-helpers.ts";
+
+const tmp = tempDir();
+afterAll(() => tmp.cleanup());
+
+const turns = async (n = 5): Promise<void> => {
+  for (let i = 0; i < n; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+};
+
+async function kindsOf(bytes: Uint8Array): Promise<string[]> {
+  const reader = await openCapture(new Response(bytes as Uint8Array<ArrayBuffer>).body!);
+  const kinds: string[] = [];
+  for await (const r of reader.records()) {
+    kinds.push(r.kind === "close" ? `close:${r.reason}` : r.kind);
+  }
+  expect(reader.issues).toEqual([]);
+  return kinds;
+}
+
+describe("recorder", () => {
+  it("flushes when the size threshold is reached, and otherwise on the time threshold", async () => {
+    const clock = new ManualClock();
+    const out = memorySink();
+    const rec = await createRecorder({
+      out: out.stream,
+      flushBytes: 1_000,
+      flushMs: 500,
+      clock,
+      logger: silentLogger,
+    });
+    rec.event(quote(1));
+    await turns();
+    expect(out.bytes().length).toBe(0);
+    clock.advance(499);
+    await turns();
+    expect(out.bytes().length).toBe(0);
+    clock.advance(1);
+    await turns();
+    expect(await kindsOf(out.bytes())).toEqual(["event"]);
+    for (let i = 2; i <= 8; i++) rec.event(quote(i));
+    await turns();
+    expect((await kindsOf(out.bytes())).length).toBeGreaterThanOrEqual(5);
+    await rec.close();
+    expect(await kindsOf(out.bytes())).toEqual([...Array(8).fill("event"), "close:closed"]);
+  });
+
+  it("rotates to numbered parts by size, each a complete capture, and lists its files", async () => {
+    const path = tmp.path("rot.twr");
+    const rec = await createRecorder({
+      out: path,
+      rotateBytes: 4_000,
+      flushBytes: 1_000,
+      source: "synthetic",
+      meta: { desk: "a" },
+      logger: silentLogger,
+    });
+    for (let i = 1; i <= 40; i++) rec.event(quote(i));
+    await rec.close();
+    const files = rec.stats().files;
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    expect(files.slice(0, 3)).toEqual([path, tmp.path("rot.1.twr"), tmp.path("rot.2.twr")]);
+    let seq = 0;
+    for (const [i, file] of files.entries()) {
+      const summary = await inspectCapture(file);
+      expect(summary.issues).toEqual([]);
+      expect(summary.closedCleanly).toBe(true);
+      expect(summary.header).toMatchObject({ source: "synthetic", part: i, meta: { desk: "a" } });
+      const reader = await openCapture(new Response(readFileSync(file)).body!);
+      for await (const r of reader.records()) {
+        if (r.kind === "event") expect((r.event as MarketEvent).seq).toBe(++seq);
+        if (r.kind === "close") {
+          expect(r.reason).toBe(i === files.length - 1 ? "closed" : "rotated");
+        }
+      }
+    }
+    expect(seq).toBe(40);
+  });
+
+  it("rotates at the day boundary of recvTs, in the given time zone", async () => {
+    const path = tmp.path("day.ndjson");
+    const rec = await createRecorder({
+      events: path,
+      rotateDaily: true,
+      dayOffsetMinutes: 420,
+      logger: silentLogger,
+    });
+    const bangkokMidnight = Date.UTC(2026, 0, 5, 17, 0, 0);
+    rec.event(quote(1, "PTT", { recvTs: bangkokMidnight - 1 }));
+    rec.event(quote(2, "PTT", { recvTs: bangkokMidnight - 0.5 }));
+    rec.event(quote(3, "PTT", { recvTs: bangkokMidnight }));
+    await rec.close();
+    expect(rec.stats().files).toEqual([path, tmp.path("day.1.ndjson")]);
+    expect(readFileSync(path, "utf8").trim().split("\n")).toHaveLength(2);
+    expect(JSON.parse(readFileSync(tmp.path("day.1.ndjson"), "utf8")).seq).toBe(3);
+  });
+
+  it("refuses to replace an existing file unless told to, before recording anything", async () => {
+    const path = tmp.path("exists.twr");
+    writeFileSync(path, "keep me");
+    await expect(createRecorder({ out: path, logger: silentLogger })).rejects.toThrow(
+      /EEXIST|exists/i,
+    );
+    expect(readFileSync(path, "utf8")).toBe("keep me");
+    await expect(createRecorder({ out: tmp.path("no/such/dir/x.twr"), logger: silentLogger }))
+      .rejects.toThrow();
+    const rec = await createRecorder({ out: path, overwrite: true, logger: silentLogger });
+    await rec.close();
+    expect((await inspectCapture(path)).closedCleanly).toBe(true);
+  });
+
+  it("rejects bad options with the option named", async () => {
+    await expect(createRecorder({})).rejects.toThrow(TypeError);
+    await expect(createRecorder({ out: memorySink().stream, rotateBytes: 10 })).rejects.toThrow(
+      /rotation needs file paths/,
+    );
+    await expect(createRecorder({ out: memorySink().stream, flushBytes: 0 })).rejects.toThrow(
+      /flushBytes must be a positive number, got 0/,
+    );
+  });
+
+  it("closes once, on close(), on its AbortSignal, and when the recorded connector ends", async () => {
+    const controller = new AbortController();
+    const out = memorySink();
+    const rec = await createRecorder({
+      out: out.stream,
+      signal: controller.signal,
+      logger: silentLogger,
+    });
+    rec.status(status("connected"));
+    controller.abort();
+    await rec.closed();
+    await rec.close("again");
+    expect(await kindsOf(out.bytes())).toEqual(["status", "close:aborted"]);
+    rec.event(quote(1));
+    expect(rec.stats().events).toBe(0);
+
+    const out2 = memorySink();
+    const rec2 = await createRecorder({ out: out2.stream, logger: silentLogger });
+    const feed = await createFeed({
+      source: rec2.connector(scriptedConnector),
+      logLevel: "silent",
+    });
+    lastScripted().quote("PTT", 5);
+    await feed.close();
+    await rec2.closed();
+    expect(await kindsOf(out2.bytes())).toEqual([
+      "status",
+      "status",
+      "event",
+      "status",
+      "status",
+      "close:end",
+    ]);
+    expect(feed.poll().filter((e) => e.type === "quote")).toHaveLength(1);
+  });
+
+  it("records raw payloads instead of the events decoded from them, and passes them on to another tap", async () => {
+    const seen: string[] = [];
+    const tapped: RawTap = { payload: (topic) => void seen.push(topic) };
+    const wire: ConnectorDefinition<unknown> = {
+      ...scriptedConnector,
+      name: "wire",
+      create(options, ctx) {
+        const c = scriptedConnector.create(options as never, ctx);
+        const connect = c.connect.bind(c);
+        return Object.assign(c, {
+          connect: async () => {
+            await connect();
+            ctx.rawTap?.payload("w/PTT", Uint8Array.of(1, 2), 1, 1, 0);
+            (c as unknown as { quote(s: string): boolean }).quote("PTT");
+          },
+        });
+      },
+    };
+    const out = memorySink();
+    const nd = memorySink();
+    const rec = await createRecorder({
+      out: out.stream,
+      events: nd.stream,
+      statuses: false,
+      logger: silentLogger,
+    });
+    const feed = await createFeed({
+      source: rec.connector(wire),
+      rawTap: tapped,
+      logLevel: "silent",
+    });
+    await feed.close();
+    await rec.closed();
+    expect(seen).toEqual(["w/PTT"]);
+    expect(await kindsOf(out.bytes())).toEqual([
+      "status",
+      "status",
+      "payload",
+      "status",
+      "status",
+      "close:end",
+    ]);
+    expect(nd.text().trim().split("\n").map((l) => JSON.parse(l).type)).toEqual(["quote"]);
+    expect(rec.stats()).toMatchObject({ events: 1, payloads: 1, statuses: 4 });
+  });
+
+  it("writes gzip files that the reader and any gunzip read back", async () => {
+    const path = tmp.path("z.twr.gz");
+    const rec = await createRecorder({ out: path, flushBytes: 500, logger: silentLogger });
+    for (let i = 1; i <= 30; i++) rec.event(quote(i));
+    await rec.close();
+    const bytes = readFileSync(path);
+    expect([bytes[0], bytes[1]]).toEqual([0x1f, 0x8b]);
+    const summary = await inspectCapture(path);
+    expect(summary).toMatchObject({ compressed: true, closedCleanly: true, records: 31 });
+    expect(rec.stats().bytes).toBe(bytes.length);
+    expect(existsSync(path)).toBe(true);
+  });
+
+  it("records while the feed's own listeners receive the same events", async () => {
+    const out = memorySink();
+    const rec = await createRecorder({ out: out.stream, logger: silentLogger });
+    const feed = await createFeed({
+      source: rec.connector(scriptedConnector),
+      logLevel: "silent",
+      buffer: false,
+    });
+    const got: number[] = [];
+    feed.on("quote", (q) => void got.push(q.bid));
+    lastScripted().quote("PTT", 7);
+    await feed.close();
+    await until(() => rec.stats().bytes > 0, "the capture");
+    expect(got).toEqual([7]);
+  });
+});
