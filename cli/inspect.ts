@@ -1,0 +1,101 @@
+/**
+ * `tickwire inspect`: prints what a capture holds and any damage found in it.
+ * Exits with 1 when the capture has problems, 0 otherwise.
+ *
+ * @module
+ */
+
+import { type CaptureSummary, inspectCapture } from "../connectors/replay/inspect.ts";
+import { parseArgs, UsageError } from "./args.ts";
+import { type CliIo, defaultIo } from "./_runtime.ts";
+
+/** Help text of the command. */
+export const INSPECT_HELP: string = `tickwire inspect FILE [--json]
+
+Reads a whole capture (raw .twr or NDJSON, optionally .gz) and prints its header,
+record counts, time span, symbols, whether it was closed cleanly, and every
+truncated or damaged place found (byte offset and record or line number).
+Exits with 1 when the capture has problems.
+
+Options:
+  --json     print the summary as one JSON object
+  --help     this text`;
+
+const FLAGS = { json: "boolean", help: "boolean" } as const;
+
+const iso = (ts: number): string => {
+  const d = new Date(ts);
+  return Number.isNaN(d.getTime()) ? String(ts) : d.toISOString();
+};
+
+const n = (x: number): string => x.toLocaleString("en-US");
+
+/**
+ * Renders a summary for people.
+ * @param s The summary.
+ * @returns Lines of text.
+ */
+export function renderSummary(s: CaptureSummary): string {
+  const rows: [string, string][] = [["file", s.name]];
+  const kind = s.format === "raw"
+    ? `raw capture, format version ${s.header?.version ?? "?"}`
+    : "NDJSON events";
+  rows.push(["format", `${kind}${s.compressed ? ", gzip-compressed" : ""}`]);
+  if (s.header !== undefined) {
+    rows.push(["created", iso(s.header.created)]);
+    rows.push([
+      "source",
+      `${s.header.source}${s.header.part > 0 ? ` (part ${s.header.part})` : ""}`,
+    ]);
+    rows.push(["meta", JSON.stringify(s.header.meta)]);
+  }
+  const c = s.counts;
+  const parts = s.format === "raw"
+    ? `payload ${n(c.payload)}, event ${n(c.event)}, status ${n(c.status)}, close ${n(c.close)}`
+    : `event ${n(c.event)}, status ${n(c.status)}`;
+  rows.push([s.format === "raw" ? "records" : "lines", `${n(s.records)} (${parts})`]);
+  if (s.topics > 0) rows.push(["topics", n(s.topics)]);
+  rows.push([
+    "time span",
+    s.firstTs === undefined || s.lastTs === undefined
+      ? "none"
+      : `${iso(s.firstTs)} to ${iso(s.lastTs)} (${((s.lastTs - s.firstTs) / 1000).toFixed(3)} s)`,
+  ]);
+  rows.push([
+    "symbols",
+    s.symbols.length === 0 ? "none" : `${s.symbols.join(", ")} (${s.symbols.length})`,
+  ]);
+  if (s.format === "raw") {
+    rows.push([
+      "closed",
+      s.closedCleanly ? "cleanly" : "no (the recording did not finish, or the file is damaged)",
+    ]);
+  }
+  rows.push(["problems", s.issues.length === 0 ? "none" : String(s.issues.length)]);
+  const lines = rows.map(([k, v]) => `${k.padEnd(10)} ${v}`);
+  for (const i of s.issues) lines.push(`  - ${i.message}`);
+  return `${lines.join("\n")}\n`;
+}
+
+/**
+ * Runs the command.
+ * @param argv Arguments after `inspect`.
+ * @param io Streams and environment. @default the host process
+ * @returns The exit code.
+ */
+export async function inspect(argv: readonly string[], io: CliIo = defaultIo()): Promise<number> {
+  const { flags, positionals } = parseArgs(argv, FLAGS);
+  if (flags.help === true) {
+    await io.out.write(`${INSPECT_HELP}\n`);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError("name one capture: tickwire inspect FILE");
+  const summary = await inspectCapture(positionals[0]!);
+  await io.out.write(flags.json === true ? `${JSON.stringify(summary)}\n` : renderSummary(summary));
+  if (summary.issues.length > 0 && flags.json !== true) {
+    await io.err.write(
+      `tickwire: ${summary.issues.length} problem(s) found in ${JSON.stringify(summary.name)}\n`,
+    );
+  }
+  return summary.issues.length === 0 ? 0 : 1;
+}

@@ -1,0 +1,153 @@
+/**
+ * `tickwire replay`: plays a capture back as normalized events, paced as recorded
+ * (or faster), as a table on a terminal or NDJSON otherwise. Problems found in the
+ * capture are printed on stderr, and the exit code is 1 when there were any.
+ *
+ * @module
+ */
+
+import { resolveEnvConfig } from "../src/config.ts";
+import { startFeed } from "../src/create-feed.ts";
+import { type Channel, CHANNELS } from "../src/events.ts";
+import type { FeedOptions } from "../src/feed-options.ts";
+import type { CaptureIssue } from "../src/capture/issues.ts";
+import { intFlag, listFlag, parseArgs, UsageError } from "./args.ts";
+import { type CliIo, defaultIo, onInterrupt } from "./_runtime.ts";
+import { TopOfBookTable } from "./table.ts";
+
+/** Help text of the command. */
+export const REPLAY_HELP: string = `tickwire replay FILE [options]
+
+Replays a capture (raw .twr or NDJSON, optionally .gz) as normalized events:
+a live top-of-book table on a terminal, NDJSON (one event per line) otherwise.
+Raw payloads are decoded again with the live decoder. Replayed events have
+source "replay" and their recorded source in "origin".
+
+Options:
+  --speed S            1 = recorded pace (default), N = N times faster, max = as fast as possible
+  --format F           table | ndjson (default: table on a terminal, else ndjson)
+  --from T             skip records received before T (epoch ms or ISO time)
+  --to T               stop at the first record received after T
+  --symbols A,B        replay only these symbols (every channel unless --channels)
+  --channels C,D       replay only these channels
+  --loop               start again at the end of the file
+  --on-corrupt P       stop (default) or skip, after a damaged record
+  --status             include lifecycle status events in NDJSON output
+  --limit N            stop after N market events
+  --help               this text`;
+
+const FLAGS = {
+  speed: "string",
+  format: "string",
+  from: "string",
+  to: "string",
+  symbols: "string",
+  channels: "string",
+  loop: "boolean",
+  "on-corrupt": "string",
+  status: "boolean",
+  limit: "string",
+  help: "boolean",
+} as const;
+
+function speedOf(raw: string | boolean | undefined): number | "max" | undefined {
+  if (raw === undefined) return undefined;
+  if (raw === "max") return "max";
+  const n = Number(raw);
+  if (typeof raw !== "string" || raw.trim() === "" || !Number.isFinite(n) || n <= 0) {
+    throw new UsageError(`--speed must be a positive number or max, got ${JSON.stringify(raw)}`);
+  }
+  return n;
+}
+
+/**
+ * Runs the command.
+ * @param argv Arguments after `replay`.
+ * @param io Streams and environment. @default the host process
+ * @returns The exit code.
+ */
+export async function replay(argv: readonly string[], io: CliIo = defaultIo()): Promise<number> {
+  const { flags, positionals } = parseArgs(argv, FLAGS);
+  const out = io.out;
+  if (flags.help === true) {
+    await out.write(`${REPLAY_HELP}\n`);
+    return 0;
+  }
+  if (positionals.length > 1) {
+    throw new UsageError(`expected one capture file, got ${positionals.length}`);
+  }
+  const file = positionals[0] ?? io.env.REPLAY_FILE;
+  if (file === undefined || file === "") {
+    throw new UsageError("name the capture to replay: tickwire replay FILE");
+  }
+  const format = flags.format ?? (out.isTTY ? "table" : "ndjson");
+  if (format !== "table" && format !== "ndjson") {
+    throw new UsageError(`--format must be table or ndjson, got ${JSON.stringify(format)}`);
+  }
+  const onCorrupt = flags["on-corrupt"];
+  if (onCorrupt !== undefined && onCorrupt !== "stop" && onCorrupt !== "skip") {
+    throw new UsageError(`--on-corrupt must be stop or skip, got ${JSON.stringify(onCorrupt)}`);
+  }
+  const limit = intFlag(flags, "limit");
+  const speed = speedOf(flags.speed);
+  const max = speed === "max" ||
+    (speed === undefined && io.env.REPLAY_SPEED?.trim().toLowerCase() === "max");
+  const issues: CaptureIssue[] = [];
+  const overrides: Record<string, unknown> = {
+    source: "replay",
+    file,
+    onIssue: (issue: CaptureIssue) => {
+      issues.push(issue);
+      void io.err.write(`tickwire: ${issue.message}\n`);
+    },
+  };
+  if (speed !== undefined) overrides.speed = speed;
+  if (max) overrides.overflow = "block";
+  if (typeof flags.from === "string") overrides.from = flags.from;
+  if (typeof flags.to === "string") overrides.to = flags.to;
+  if (flags.loop === true) overrides.loop = true;
+  if (onCorrupt !== undefined) overrides.onCorrupt = onCorrupt;
+  const symbols = listFlag(flags, "symbols");
+  const channels = listFlag(flags, "channels");
+  if (symbols !== undefined) {
+    overrides.symbols = symbols;
+    overrides.channels = channels ?? [...CHANNELS];
+  } else if (channels !== undefined) {
+    throw new UsageError("--channels needs --symbols (the pairs to replay)");
+  }
+  if (channels !== undefined) overrides.channels = channels as Channel[];
+
+  const config = await resolveEnvConfig(io.env, overrides as Partial<FeedOptions>);
+  const feed = await startFeed(config);
+  const removeInterrupt = onInterrupt((signal) => void feed.close(signal));
+  const withStatus = flags.status === true;
+  let count = 0;
+  try {
+    if (format === "ndjson") {
+      for await (const ev of feed) {
+        if (out.closed) break;
+        if (ev.type === "status" && !withStatus) continue;
+        await out.write(`${JSON.stringify(ev)}\n`);
+        if (ev.type !== "status" && limit !== undefined && ++count >= limit) break;
+      }
+    } else {
+      const table = new TopOfBookTable();
+      let lastRender = 0;
+      for await (const ev of feed) {
+        table.update(ev);
+        if (ev.type !== "status" && limit !== undefined && ++count >= limit) break;
+        const now = performance.now();
+        if (now - lastRender >= 250) {
+          lastRender = now;
+          await out.write(table.render(feed.health(), now));
+        }
+      }
+      await out.write(table.render(feed.health(), performance.now()));
+    }
+  } finally {
+    removeInterrupt();
+    await feed.close();
+  }
+  const info = await feed.closed();
+  return info.error === undefined && issues.length === 0 ? 0 : 1;
+}

@@ -1,0 +1,239 @@
+/**
+ * The `record`, `replay` and `inspect` commands: in process (through `main` with
+ * in-memory streams), and as real processes of the runtime running the test, for
+ * the README's record-then-replay and for SIGTERM during a recording.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { type CliIo, Out, type WritableLike } from "../../cli/_runtime.ts";
+import { main } from "../../cli/main.ts";
+import type { FeedEvent, MarketEvent } from "../../src/events.ts";
+import { inspectCapture } from "../../connectors/replay/mod.ts";
+import { memoryIo } from "../_helpers/memory-io.ts";
+import { comparable, parseLines, tempDir, until } from "./_replay-helpers.ts";
+
+const tmp = tempDir();
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const c of children) {
+    if (c.exitCode === null && c.signalCode === null) process.kill(c.pid!, "SIGKILL");
+  }
+  tmp.cleanup();
+});
+
+/** The escape character of terminal control sequences. */
+const ESC = String.fromCharCode(27);
+
+const markets = (evs: readonly FeedEvent[]): MarketEvent[] =>
+  evs.filter((e): e is MarketEvent => e.type !== "status");
+
+function ttyIo(): CliIo & { stderr(): string } {
+  const err: string[] = [];
+  const tty: WritableLike = {
+    write: (chunk) => (err.push(chunk), true),
+    once: () => undefined,
+    on: () => undefined,
+    isTTY: true,
+  };
+  const base = memoryIo();
+  return { out: base.out, err: new Out(tty), env: {}, stderr: () => err.join("") };
+}
+
+describe("tickwire record, replay and inspect", () => {
+  const capture = tmp.path("s.twr");
+  const events = tmp.path("s.ndjson");
+
+  it("records a source for a duration, raw and NDJSON, with a progress line on a terminal", async () => {
+    const io = ttyIo();
+    const argv = [
+      "record",
+      "--source",
+      "synthetic",
+      "--rate",
+      "100",
+      "--symbols",
+      "PTT,AOT",
+      "--channels",
+      "quote,trade",
+      "--duration",
+      "0.8",
+      "--out",
+      capture,
+      "--events",
+      events,
+    ];
+    expect(await main(argv, io)).toBe(0);
+    const err = io.stderr();
+    const progress = new RegExp(
+      `\r${ESC}\\[K\\d[\\d,]* events \\| [\\d.]+ (B|KB|MB) \\| [\\d,]+/s \\| 00:00`,
+    );
+    expect(err).toMatch(progress);
+    expect(err).toMatch(/recorded \d[\d,]* events/);
+    expect(err).toContain(`files: ${capture}, ${events}`);
+    const summary = await inspectCapture(capture);
+    expect(summary).toMatchObject({ closedCleanly: true, symbols: ["AOT", "PTT"], issues: [] });
+    expect(summary.header?.meta).toMatchObject({
+      recordedBy: "tickwire record",
+      symbols: ["PTT", "AOT"],
+      channels: ["quote", "trade"],
+    });
+  });
+
+  it("replays the capture at max as NDJSON: the recorded events, stamped as replayed", async () => {
+    const io = memoryIo();
+    expect(await main(["replay", capture, "--speed", "max", "--format", "ndjson"], io)).toBe(0);
+    const replayed = parseLines(io.stdout()) as MarketEvent[];
+    const recorded = markets(parseLines(readFileSync(events, "utf8")));
+    expect(replayed.length).toBeGreaterThan(10);
+    expect(replayed.map(comparable)).toEqual(recorded.map(comparable));
+    expect(replayed.every((e) => e.source === "replay" && e.origin === "synthetic")).toBe(true);
+    expect(io.stderr()).toBe("");
+    const some = memoryIo();
+    expect(await main(["replay", capture, "--speed", "max", "--symbols", "aot", "--status"], some))
+      .toBe(0);
+    const lines = parseLines(some.stdout());
+    expect(lines[0]).toMatchObject({ type: "status", kind: "connecting" });
+    expect(new Set(markets(lines).map((e) => e.symbol))).toEqual(new Set(["AOT"]));
+  });
+
+  it("inspects a capture: header, counts, time span, symbols, clean close", async () => {
+    const io = memoryIo();
+    expect(await main(["inspect", capture], io)).toBe(0);
+    const text = io.stdout();
+    expect(text).toMatch(/^file +.*s\.twr$/m);
+    expect(text).toMatch(/^format +raw capture, format version 1$/m);
+    expect(text).toMatch(/^source +synthetic$/m);
+    expect(text).toMatch(/^records +\d[\d,]* \(payload 0, event \d[\d,]*, status 4, close 1\)$/m);
+    expect(text).toMatch(/^time span +\d{4}-\d\d-\d\dT.* to .* \([\d.]+ s\)$/m);
+    expect(text).toMatch(/^symbols +AOT, PTT \(2\)$/m);
+    expect(text).toMatch(/^closed +cleanly$/m);
+    expect(text).toMatch(/^problems +none$/m);
+    const json = memoryIo();
+    expect(await main(["inspect", events, "--json"], json)).toBe(0);
+    expect(JSON.parse(json.stdout())).toMatchObject({ format: "ndjson", issues: [] });
+  });
+
+  it("reports a damaged capture from replay and inspect with its place, exiting with 1", async () => {
+    const bytes = readFileSync(capture);
+    const cut = tmp.path("cut.twr");
+    writeFileSync(cut, bytes.subarray(0, bytes.length - 40));
+    const io = memoryIo();
+    expect(await main(["replay", cut, "--speed", "max", "--format", "ndjson"], io)).toBe(1);
+    expect(parseLines(io.stdout()).length).toBeGreaterThan(10);
+    expect(io.stderr()).toMatch(
+      /tickwire: \[capture\] ".*cut\.twr": record \d+ at byte \d+ ends inside it/,
+    );
+    const ins = memoryIo();
+    expect(await main(["inspect", cut], ins)).toBe(1);
+    expect(ins.stdout()).toMatch(/^closed +no/m);
+    expect(ins.stdout()).toMatch(/^problems +1$/m);
+    expect(ins.stdout()).toMatch(/ {2}- \[capture\] .*record \d+ at byte \d+ ends inside it/);
+    const bad = tmp.path("bad.twr.gz");
+    writeFileSync(bad, bytes);
+    const gz = memoryIo();
+    expect(await main(["inspect", bad], gz)).toBe(1);
+    expect(gz.stderr()).toMatch(
+      /DecodeError: \[capture\] ".*bad\.twr\.gz" is named \.gz but is not gzip-compressed/,
+    );
+  });
+
+  it("refuses bad usage with exit code 2 and an existing output without --force", async () => {
+    for (
+      const argv of [["record"], ["replay"], ["replay", capture, "--speed", "0"], ["inspect"], [
+        "replay",
+        capture,
+        "--on-corrupt",
+        "ignore",
+      ]]
+    ) {
+      const io = memoryIo();
+      expect(await main(argv, io)).toBe(2);
+      expect(io.stderr()).toMatch(/^tickwire: /);
+    }
+    const io = memoryIo();
+    expect(await main(["record", "--out", capture, "--duration", "0.1"], io)).toBe(1);
+    expect(io.stderr()).toMatch(/EEXIST|exists/i);
+    expect((await inspectCapture(capture)).closedCleanly).toBe(true);
+  });
+
+  it("lists the commands in its help", async () => {
+    const io = memoryIo();
+    expect(await main(["--help"], io)).toBe(0);
+    expect(io.stdout()).toMatch(/record .*\n.*replay .*\n.*inspect /);
+  });
+});
+
+const bin = fileURLToPath(new URL("../../cli/bin.ts", import.meta.url));
+const register = fileURLToPath(new URL("./_ts-register.mjs", import.meta.url));
+const root = fileURLToPath(new URL("../../", import.meta.url));
+
+/** Runs the CLI in the runtime that runs this test. */
+function cli(
+  args: readonly string[],
+): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
+  const exe = process.execPath;
+  const pre = "Deno" in globalThis
+    ? ["run", "-A"]
+    : "Bun" in globalThis
+    ? []
+    : ["--import", register];
+  const child = spawn(exe, [...pre, bin, ...args], {
+    cwd: root,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (d) => (stdout += String(d)));
+  child.stderr!.on("data", (d) => (stderr += String(d)));
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on("close", (code) => resolve({ code, stdout, stderr }))
+  );
+  return { child, done };
+}
+
+describe("tickwire as a process", () => {
+  it(
+    "records the synthetic source for a duration, then replays it at max as the recorded events",
+    async () => {
+      const out = tmp.path("p.twr");
+      const nd = tmp.path("p.ndjson");
+      const rec = await cli([
+        "record",
+        "--source",
+        "synthetic",
+        "--duration",
+        "1",
+        "--out",
+        out,
+        "--events",
+        nd,
+      ]).done;
+      expect(rec.code, rec.stderr).toBe(0);
+      const play = await cli(["replay", out, "--speed", "max", "--format", "ndjson"]).done;
+      expect(play.code, play.stderr).toBe(0);
+      const replayed = parseLines(play.stdout) as MarketEvent[];
+      expect(replayed.length).toBeGreaterThan(0);
+      expect(replayed.map(comparable)).toEqual(
+        markets(parseLines(readFileSync(nd, "utf8"))).map(comparable),
+      );
+    },
+    60_000,
+  );
+
+  it("closes the capture cleanly on SIGTERM", async () => {
+    const out = tmp.path("term.twr.gz");
+    const run = cli(["record", "--source", "synthetic", "--rate", "200", "--out", out]);
+    const size = (): number => (existsSync(out) ? statSync(out).size : 0);
+    await until(() => size() > 0 || run.child.exitCode !== null, "the first flush", 30_000);
+    process.kill(run.child.pid!, "SIGTERM");
+    const result = await run.done;
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/recorded \d[\d,]* events/);
+    const summary = await inspectCapture(out);
+    expect(summary).toMatchObject({ closedCleanly: true, issues: [] });
+    expect(summary.counts.event).toBeGreaterThan(0);
+  }, 60_000);
+});
