@@ -8,7 +8,7 @@
 
 import { resolveEnvConfig } from "../src/config.ts";
 import { startFeed } from "../src/create-feed.ts";
-import { type Channel, CHANNELS } from "../src/events.ts";
+import type { Channel } from "../src/events.ts";
 import type { FeedOptions } from "../src/feed-options.ts";
 import type { CaptureIssue } from "../src/capture/issues.ts";
 import { intFlag, listFlag, parseArgs, UsageError } from "./args.ts";
@@ -90,8 +90,6 @@ export async function replay(argv: readonly string[], io: CliIo = defaultIo()): 
   }
   const limit = intFlag(flags, "limit");
   const speed = speedOf(flags.speed);
-  const max = speed === "max" ||
-    (speed === undefined && io.env.REPLAY_SPEED?.trim().toLowerCase() === "max");
   const issues: CaptureIssue[] = [];
   const overrides: Record<string, unknown> = {
     source: "replay",
@@ -102,17 +100,14 @@ export async function replay(argv: readonly string[], io: CliIo = defaultIo()): 
     },
   };
   if (speed !== undefined) overrides.speed = speed;
-  if (max) overrides.overflow = "block";
   if (typeof flags.from === "string") overrides.from = flags.from;
   if (typeof flags.to === "string") overrides.to = flags.to;
   if (flags.loop === true) overrides.loop = true;
   if (onCorrupt !== undefined) overrides.onCorrupt = onCorrupt;
   const symbols = listFlag(flags, "symbols");
   const channels = listFlag(flags, "channels");
-  if (symbols !== undefined) {
-    overrides.symbols = symbols;
-    overrides.channels = channels ?? [...CHANNELS];
-  } else if (channels !== undefined) {
+  if (symbols !== undefined) overrides.symbols = symbols;
+  else if (channels !== undefined) {
     throw new UsageError("--channels needs --symbols (the pairs to replay)");
   }
   if (channels !== undefined) overrides.channels = channels as Channel[];

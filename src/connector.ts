@@ -40,6 +40,7 @@
  */
 
 import type { Clock } from "./clock.ts";
+import type { OverflowPolicy } from "./dispatcher.ts";
 import type { DecodeError } from "./errors.ts";
 import type { Channel, MarketEvent, StatusEvent } from "./events.ts";
 import type { Logger } from "./log.ts";
@@ -189,4 +190,11 @@ export interface ConnectorDefinition<O = unknown> {
   create(options: O, ctx: ConnectorContext): ConnectorWrapper;
   /** Symbols to subscribe when the feed is given none (e.g. the synthetic universe). */
   defaultSymbols?(options: O): readonly string[];
+  /** Channels to subscribe per symbol when the feed is given none. @default ["quote"] */
+  defaultChannels?(options: O): readonly Channel[];
+  /**
+   * Overflow policy the feed uses when the caller sets none: a source that can
+   * pause (replay at `"max"`) asks for `"block"` so that nothing is dropped.
+   */
+  preferredOverflow?(options: O): OverflowPolicy | undefined;
 }

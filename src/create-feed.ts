@@ -102,9 +102,10 @@ export async function startFeed(config: ResolvedFeedConfig): Promise<Feed> {
   const { definition, core, connectorOptions } = config;
   const logger = defaultLogger(core);
   const clock = core.clock ?? systemClock;
+  const overflow = core.overflow ?? definition.preferredOverflow?.(connectorOptions);
   const dispatcher = new Dispatcher({
     ...(core.capacity === undefined ? {} : { capacity: core.capacity }),
-    ...(core.overflow === undefined ? {} : { overflow: core.overflow }),
+    ...(overflow === undefined ? {} : { overflow }),
     ...(core.dropWarnThreshold === undefined ? {} : { dropWarnThreshold: core.dropWarnThreshold }),
     logger,
   });
@@ -115,7 +116,10 @@ export async function startFeed(config: ResolvedFeedConfig): Promise<Feed> {
     clock,
     ...(core.rawTap === undefined ? {} : { rawTap: core.rawTap }),
   }));
-  const defaults = definition.defaultSymbols?.(connectorOptions) ?? [];
+  const defaults = {
+    symbols: definition.defaultSymbols?.(connectorOptions) ?? [],
+    channels: definition.defaultChannels?.(connectorOptions) ?? ["quote" as const],
+  };
   try {
     for (const sub of initialSubscriptions(core, defaults)) await feed.subscribe(sub);
     core.signal?.throwIfAborted();

@@ -25,7 +25,7 @@ export interface FeedCoreOptions {
   readonly source: string | ConnectorDefinition<any>;
   /** Symbols to subscribe on every channel in `channels`. @default the connector's default symbols */
   readonly symbols?: readonly string[];
-  /** Channels to subscribe for each symbol. @default ["quote"] */
+  /** Channels to subscribe for each symbol. @default the connector's default channels, else ["quote"] */
   readonly channels?: readonly Channel[];
   /** Bar interval used for the `bar` channel. @default "1m" */
   readonly interval?: string;
@@ -33,7 +33,7 @@ export interface FeedCoreOptions {
   readonly subscriptions?: readonly Subscription[];
   /** Queue capacity (events). @default 100_000 */
   readonly capacity?: number;
-  /** What a full queue does. @default "drop-oldest" */
+  /** What a full queue does. @default the connector's preference, else "drop-oldest" */
   readonly overflow?: OverflowPolicy;
   /**
    * Whether events are queued for pull consumers (`for await`, `poll`). Turn it off
@@ -141,20 +141,20 @@ export function splitFeedOptions(options: FeedOptions): SplitOptions {
 /**
  * The subscriptions a feed starts with.
  * @param core Validated core options.
- * @param defaults The connector's default symbols.
+ * @param defaults The connector's default symbols and channels.
  * @returns Unique subscriptions, symbols upper-cased.
  */
 export function initialSubscriptions(
   core: FeedCoreOptions,
-  defaults: readonly string[],
+  defaults: { readonly symbols: readonly string[]; readonly channels: readonly Channel[] },
 ): Subscription[] {
   const out = new Map<string, Subscription>();
   const add = (s: Subscription): void => {
     const sub = normalizeSubscription(s, core.interval);
     out.set(subscriptionKey(sub), sub);
   };
-  for (const symbol of core.symbols ?? defaults) {
-    for (const channel of core.channels ?? ["quote"]) add({ channel, symbol });
+  for (const symbol of core.symbols ?? defaults.symbols) {
+    for (const channel of core.channels ?? defaults.channels) add({ channel, symbol });
   }
   for (const s of core.subscriptions ?? []) add(s);
   return [...out.values()];

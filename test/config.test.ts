@@ -23,10 +23,10 @@ async function configError(p: Promise<unknown>): Promise<ConfigError> {
 }
 
 const secretive: ConnectorDefinition<{ token?: string; port?: number }> = {
-  ...scriptedConnector,
+  name: "secretive",
+  capabilities: scriptedConnector.capabilities,
   create: (_options, ctx) => scriptedConnector.create({}, ctx),
   defaultSymbols: () => ["PTT"],
-  name: "secretive",
   env: [
     { name: "SECRETIVE_TOKEN", option: "token", description: "token", secret: true },
     {

@@ -60,6 +60,34 @@ describe("feed", () => {
     await feed.close();
   });
 
+  it("uses the connector's preferred overflow policy and default channels unless told otherwise", async () => {
+    const pausing = {
+      ...scriptedConnector,
+      preferredOverflow: () => "block" as const,
+      defaultChannels: () => ["quote", "book"] as const,
+    };
+    const feed = await createFeed({ source: pausing, capacity: 4, logger: capture() });
+    expect([...lastScripted().subs.keys()].sort()).toEqual(["book:PTT", "quote:PTT"]);
+    const c = lastScripted();
+    const accepted = Array.from({ length: 6 }, (_, i) => c.quote("PTT", i));
+    // two status events are queued already: the third event fills the queue
+    expect(accepted).toEqual([true, false, false, false, false, false]);
+    expect(feed.health().queue).toMatchObject({ dropped: 0, size: 8 });
+    await feed.close();
+
+    const told = await createFeed({
+      source: pausing,
+      capacity: 4,
+      overflow: "drop-oldest",
+      channels: ["quote"],
+      logger: capture(),
+    });
+    expect([...lastScripted().subs.keys()]).toEqual(["quote:PTT"]);
+    for (let i = 0; i < 6; i++) lastScripted().quote("PTT", i);
+    expect(told.health().queue.dropped).toBeGreaterThan(0);
+    await told.close();
+  });
+
   it("calls typed listeners synchronously and counts a listener that throws", async () => {
     const logger = capture();
     const feed = await createFeed({ source: scriptedConnector, logger, buffer: false });

@@ -20,8 +20,10 @@
  *   replayed from its start without `loop`.
  *
  * Pacing follows the recorded `recvMono` gaps divided by `speed` on the context's
- * clock; at `speed: "max"` records go as fast as the consumer takes them: create
- * the feed with `overflow: "block"` (the CLI does) so that nothing is dropped.
+ * clock; at `speed: "max"` records go as fast as the consumer takes them, and the
+ * feed uses the `block` overflow policy unless told otherwise, so nothing is dropped.
+ * Symbols given to the feed (`symbols`, `REPLAY_SYMBOLS`) are replayed on every
+ * channel unless `channels` says otherwise.
  * Until the first subscription, every event of the capture is delivered; from then
  * on only subscribed pairs. `status` events mark the start and the `end`, so a
  * `for await` loop over the feed finishes by itself.
@@ -30,7 +32,7 @@
  * ```ts ignore
  * import { createFeed } from "@tickwire/tickwire";
  *
- * await using feed = await createFeed({ source: "replay", file: "s.twr", speed: "max", overflow: "block" });
+ * await using feed = await createFeed({ source: "replay", file: "s.twr", speed: "max" });
  * for await (const ev of feed) if (ev.type === "quote") console.log(ev.symbol, ev.bid, ev.origin);
  * ```
  *
@@ -42,7 +44,8 @@ import type {
   ConnectorDefinition,
   ConnectorWrapper,
 } from "../../src/connector.ts";
-import { CHANNELS } from "../../src/events.ts";
+import type { OverflowPolicy } from "../../src/dispatcher.ts";
+import { type Channel, CHANNELS } from "../../src/events.ts";
 import { ReplayConnector } from "./_connector.ts";
 import {
   parseReplayOptions,
@@ -123,7 +126,7 @@ export function createReplayConnector(
  * @example Picking the capture from the environment
  * ```ts ignore
  * import { createFeedFromEnv } from "@tickwire/tickwire";
- * // DATA_SOURCE=replay REPLAY_FILE=s.twr REPLAY_SPEED=10 TICKWIRE_OVERFLOW=block
+ * // DATA_SOURCE=replay REPLAY_FILE=s.twr REPLAY_SPEED=max
  * await using feed = await createFeedFromEnv();
  * ```
  */
@@ -134,4 +137,9 @@ export const replayConnector: ConnectorDefinition<ReplayOptions> = {
   parseOptions: parseReplayOptions,
   create: (options: ReplayOptions, ctx: ConnectorContext): ConnectorWrapper =>
     new ReplayConnector(options, ctx),
+  // A replay filtered by symbol replays every channel of those symbols.
+  defaultChannels: (): readonly Channel[] => CHANNELS,
+  // At "max" the replay pauses for a slow consumer instead of losing events.
+  preferredOverflow: (options: ReplayOptions): OverflowPolicy | undefined =>
+    options.speed === "max" ? "block" : undefined,
 };
