@@ -13,7 +13,7 @@ import type { FeedOptions } from "../src/feed-options.ts";
 import type { CaptureIssue } from "../src/capture/issues.ts";
 import { intFlag, listFlag, parseArgs, UsageError } from "./args.ts";
 import { type CliIo, defaultIo, onInterrupt } from "./_runtime.ts";
-import { TopOfBookTable } from "./table.ts";
+import { printFeed } from "./_print.ts";
 
 /** Help text of the command. */
 export const REPLAY_HELP: string = `tickwire replay FILE [options]
@@ -115,30 +115,12 @@ export async function replay(argv: readonly string[], io: CliIo = defaultIo()): 
   const config = await resolveEnvConfig(io.env, overrides as Partial<FeedOptions>);
   const feed = await startFeed(config);
   const removeInterrupt = onInterrupt((signal) => void feed.close(signal));
-  const withStatus = flags.status === true;
-  let count = 0;
   try {
-    if (format === "ndjson") {
-      for await (const ev of feed) {
-        if (out.closed) break;
-        if (ev.type === "status" && !withStatus) continue;
-        await out.write(`${JSON.stringify(ev)}\n`);
-        if (ev.type !== "status" && limit !== undefined && ++count >= limit) break;
-      }
-    } else {
-      const table = new TopOfBookTable();
-      let lastRender = 0;
-      for await (const ev of feed) {
-        table.update(ev);
-        if (ev.type !== "status" && limit !== undefined && ++count >= limit) break;
-        const now = performance.now();
-        if (now - lastRender >= 250) {
-          lastRender = now;
-          await out.write(table.render(feed.health(), now));
-        }
-      }
-      await out.write(table.render(feed.health(), performance.now()));
-    }
+    await printFeed(feed, out, {
+      format,
+      withStatus: flags.status === true,
+      ...(limit === undefined ? {} : { limit }),
+    });
   } finally {
     removeInterrupt();
     await feed.close();

@@ -10,7 +10,7 @@ import type { Channel } from "../src/events.ts";
 import type { FeedOptions } from "../src/feed-options.ts";
 import { intFlag, listFlag, numberFlag, parseArgs, UsageError } from "./args.ts";
 import { type CliIo, defaultIo, onInterrupt } from "./_runtime.ts";
-import { TopOfBookTable } from "./table.ts";
+import { printFeed } from "./_print.ts";
 
 /** Help text of the command. */
 export const STREAM_HELP: string = `tickwire stream [options]
@@ -80,33 +80,12 @@ export async function stream(argv: readonly string[], io: CliIo = defaultIo()): 
   const timer = duration === undefined
     ? undefined
     : setTimeout(() => stop("duration"), duration * 1000);
-  const withStatus = flags.status === true;
-  let count = 0;
   try {
-    if (format === "ndjson") {
-      for await (const ev of feed) {
-        if (out.closed) break;
-        if (ev.type === "status") {
-          if (withStatus) await out.write(`${JSON.stringify(ev)}\n`);
-          continue;
-        }
-        await out.write(`${JSON.stringify(ev)}\n`);
-        if (limit !== undefined && ++count >= limit) break;
-      }
-    } else {
-      const table = new TopOfBookTable();
-      let lastRender = 0;
-      for await (const ev of feed) {
-        table.update(ev);
-        if (ev.type !== "status" && limit !== undefined && ++count >= limit) break;
-        const now = performance.now();
-        if (now - lastRender >= 250) {
-          lastRender = now;
-          await out.write(table.render(feed.health(), now));
-        }
-      }
-      await out.write(table.render(feed.health(), performance.now()));
-    }
+    await printFeed(feed, out, {
+      format,
+      withStatus: flags.status === true,
+      ...(limit === undefined ? {} : { limit }),
+    });
   } finally {
     if (timer !== undefined) clearTimeout(timer);
     removeInterrupt();

@@ -1,0 +1,56 @@
+/**
+ * Prints a feed as NDJSON or as the live table, until a limit, the end of the
+ * feed, or a closed pipe. Shared by `stream` and `replay`.
+ *
+ * @module
+ */
+
+import type { Feed } from "../src/feed.ts";
+import type { Out } from "./_runtime.ts";
+import { TopOfBookTable } from "./table.ts";
+
+/** How to print. */
+export interface PrintOptions {
+  readonly format: "table" | "ndjson";
+  /** Stop after this many market events. */
+  readonly limit?: number;
+  /** Include status events in NDJSON. */
+  readonly withStatus: boolean;
+}
+
+/** Milliseconds between table redraws. */
+const REDRAW_MS = 250;
+
+/**
+ * Consumes the feed and prints it.
+ * @param feed The feed to drain.
+ * @param out Where to write.
+ * @param options Format, limit, status lines.
+ * @returns The number of market events printed.
+ */
+export async function printFeed(feed: Feed, out: Out, options: PrintOptions): Promise<number> {
+  const { limit, withStatus } = options;
+  let count = 0;
+  if (options.format === "ndjson") {
+    for await (const ev of feed) {
+      if (out.closed) break;
+      if (ev.type === "status" && !withStatus) continue;
+      await out.write(`${JSON.stringify(ev)}\n`);
+      if (ev.type !== "status" && ++count === limit) break;
+    }
+    return count;
+  }
+  const table = new TopOfBookTable();
+  let lastRender = 0;
+  for await (const ev of feed) {
+    table.update(ev);
+    if (ev.type !== "status" && ++count === limit) break;
+    const now = performance.now();
+    if (now - lastRender >= REDRAW_MS) {
+      lastRender = now;
+      await out.write(table.render(feed.health(), now));
+    }
+  }
+  await out.write(table.render(feed.health(), performance.now()));
+  return count;
+}
