@@ -63,6 +63,12 @@ export {
 } from "./src/events.ts";
 export { type EventIssue, parseEvent, validateEvent } from "./src/schemas.ts";
 export {
+  type CheckOptions,
+  checkOptions,
+  type CheckResult,
+  parseOptions,
+} from "./src/config-issues.ts";
+export {
   type ConnectorContext,
   type ConnectorDefinition,
   type ConnectorHealth,

@@ -14,6 +14,7 @@ import {
   subscriptionKey,
 } from "./connector.ts";
 import type { OverflowPolicy } from "./dispatcher.ts";
+import { checkOptions } from "./config-issues.ts";
 import type { ConfigIssue } from "./errors.ts";
 import { type Channel, CHANNELS } from "./events.ts";
 import type { HealthOptions } from "./health.ts";
@@ -123,18 +124,7 @@ export function splitFeedOptions(options: FeedOptions): SplitOptions {
     if (value === undefined) continue;
     (CORE_KEYS.has(k) ? core : connector)[k] = value;
   }
-  const issues: ConfigIssue[] = [];
-  const result = v.safeParse(CoreSchema, core);
-  if (!result.success) {
-    for (const issue of result.issues) {
-      issues.push({
-        key: v.getDotPath(issue) ?? "options",
-        message: `${issue.message}${
-          issue.input === undefined ? "" : `, got ${JSON.stringify(issue.input)}`
-        }`,
-      });
-    }
-  }
+  const { issues } = checkOptions(CoreSchema, core, { quoteInput: true });
   return { core: core as unknown as FeedCoreOptions, connector, issues };
 }
 

@@ -8,7 +8,7 @@
 import * as v from "valibot";
 import type { CaptureIssue, OnCorrupt } from "../../src/capture/issues.ts";
 import type { EnvVarSpec } from "../../src/connector.ts";
-import { ConfigError, type ConfigIssue } from "../../src/errors.ts";
+import { parseOptions } from "../../src/config-issues.ts";
 
 /** A point in time: epoch ms, an ISO 8601 string, or a `Date`. */
 export type TimeInput = number | string | Date;
@@ -170,19 +170,7 @@ const Schema = v.pipe(
  * ```
  */
 export function parseReplayOptions(input: unknown): ReplayOptions {
-  const result = v.safeParse(Schema, input ?? {});
-  if (!result.success) {
-    const issues: ConfigIssue[] = [];
-    const seen = new Set<string>();
-    for (const issue of result.issues) {
-      const key = v.getDotPath(issue) ?? "options";
-      if (seen.has(key)) continue;
-      seen.add(key);
-      issues.push({ key, message: issue.message });
-    }
-    throw new ConfigError("[replay] invalid options", issues);
-  }
-  const o = result.output;
+  const o = parseOptions(Schema, input ?? {}, "replay");
   return {
     file: o.file,
     stream: o.stream,

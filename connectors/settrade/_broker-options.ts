@@ -7,6 +7,7 @@
  */
 
 import * as v from "valibot";
+import { checkOptions } from "../../src/config-issues.ts";
 import { ConfigError, type ConfigIssue, isConfigError } from "../../src/errors.ts";
 import {
   parseSettradeOptions,
@@ -140,18 +141,14 @@ export function parseBrokerOptions(input: Record<string, unknown>): SettradeBrok
   for (const key of Object.keys(input)) {
     if (!known.includes(key)) issues.push({ key, message: "is not an option with brokerUrl" });
   }
-  const r = v.safeParse(Schema, input);
-  if (!r.success) {
-    for (const i of r.issues) {
-      issues.push({ key: v.getDotPath(i) ?? "options", message: i.message });
-    }
-  }
+  const checked = checkOptions(Schema, input);
+  issues.push(...checked.issues);
   const { policy, issues: policyIssues } = reconnectPolicy(input.reconnect);
   issues.push(...policyIssues);
-  if (!r.success || policy === undefined || issues.length > 0) {
+  const o = checked.output;
+  if (o === undefined || policy === undefined || issues.length > 0) {
     throw new ConfigError("[settrade] invalid configuration", issues);
   }
-  const o = r.output;
   return Object.freeze({
     brokerUrl: o.brokerUrl,
     headers: Object.freeze({ ...o.headers }),

@@ -7,6 +7,7 @@
  */
 
 import * as v from "valibot";
+import { checkOptions as checkSchema } from "../../src/config-issues.ts";
 import type { ConfigIssue } from "../../src/errors.ts";
 import { isSecret, Secret } from "../../src/secret.ts";
 import { decodeAppSecret } from "./auth/signer.ts";
@@ -182,11 +183,9 @@ export function checkOptions(input: unknown): CheckResult {
   const issues: ConfigIssue[] = unknownKeys(input);
   const bad = secretIssue(input.appSecret);
   if (bad) issues.push(bad);
-  const result = v.safeParse(Schema, input);
-  if (!result.success) {
-    for (const issue of result.issues) {
-      issues.push({ key: v.getDotPath(issue) ?? "options", message: issue.message });
-    }
+  const result = checkSchema(Schema, input);
+  if (result.output === undefined) {
+    issues.push(...result.issues);
     return { issues, output: undefined, secret: undefined };
   }
   const o: CheckedInput = result.output;

@@ -6,7 +6,7 @@
  */
 
 import * as v from "valibot";
-import { ConfigError, type ConfigIssue } from "../../src/errors.ts";
+import { parseOptions } from "../../src/config-issues.ts";
 import { type Channel, CHANNELS } from "../../src/events.ts";
 
 /** Trading session phase of the simulated market. */
@@ -211,19 +211,7 @@ const OptionsSchema = v.strictObject(
  * ```
  */
 export function parseSyntheticOptions(input: unknown): SyntheticOptions {
-  const result = v.safeParse(OptionsSchema, input ?? {});
-  if (!result.success) {
-    const issues: ConfigIssue[] = [];
-    const seen = new Set<string>();
-    for (const issue of result.issues) {
-      const key = v.getDotPath(issue) ?? "options";
-      if (seen.has(key)) continue;
-      seen.add(key);
-      issues.push({ key, message: issue.message });
-    }
-    throw new ConfigError("[synthetic] invalid options", issues);
-  }
-  const o = result.output;
+  const o = parseOptions(OptionsSchema, input ?? {}, "synthetic");
   return {
     symbols: [...new Set((o.symbols ?? DEFAULT_SYMBOLS).map((s) => s.toUpperCase()))],
     seed: o.seed ?? 1,
