@@ -51,7 +51,9 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo()): Pr
   }
   const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
   try {
-    if (run === undefined) throw new UsageError(`unknown command ${JSON.stringify(command)}\n\n${HELP}`);
+    if (run === undefined) {
+      throw new UsageError(`unknown command ${JSON.stringify(command)}\n\n${HELP}`);
+    }
     return await run(rest, io);
   } catch (e) {
     if (e instanceof UsageError || isConfigError(e)) {
