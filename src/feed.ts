@@ -11,15 +11,19 @@
 import { EventEmitter } from "eventemitter3";
 import { AsyncQueue } from "./_async-queue.ts";
 import { type Clock, systemClock, type TimerHandle } from "./clock.ts";
-import {
-  type ConnectorWrapper,
-  type EventSink,
-  type Subscription,
-  subscriptionKey,
-} from "./connector.ts";
+import { ConnectionState } from "./_connection-state.ts";
+import { SubscriptionSet } from "./_subscription-set.ts";
+import type { ConnectorWrapper, EventSink, Subscription } from "./connector.ts";
 import type { Dispatcher, DispatcherCounters } from "./dispatcher.ts";
 import type { DecodeError } from "./errors.ts";
-import type { Channel, EventByType, FeedEvent, MarketEvent, StatusEvent } from "./events.ts";
+import type {
+  Channel,
+  EventByType,
+  FeedEvent,
+  MarketEvent,
+  StatusEvent,
+  StatusKind,
+} from "./events.ts";
 import { type FeedCoreOptions, normalizeSubscription } from "./feed-options.ts";
 import { HealthMonitor, type SymbolHealth } from "./health.ts";
 import { type Logger, RateLimitedLog } from "./log.ts";
@@ -30,6 +34,20 @@ export type FeedListeners =
     [K in keyof EventByType]: (ev: EventByType[K]) => void;
   }
   & { event: (ev: FeedEvent) => void };
+
+/** Level at which each status is logged (lifecycle noise at debug, trouble at warn and up). */
+const STATUS_LOG_LEVEL: Readonly<Partial<Record<StatusKind, "debug" | "info" | "warn" | "error">>> =
+  {
+    connecting: "debug",
+    connected: "info",
+    reconnecting: "info",
+    disconnected: "warn",
+    stale: "warn",
+    recovered: "info",
+    "subscribe-error": "warn",
+    error: "error",
+    end: "debug",
+  };
 
 /** How a feed ended, from {@link Feed.closed}. */
 export interface FeedCloseInfo {
@@ -99,17 +117,10 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
   readonly #decodeLog: RateLimitedLog;
   readonly #consumerLog: RateLimitedLog;
   readonly #statusStreams = new Set<AsyncQueue<StatusEvent>>();
-  readonly #symbolRefs = new Map<string, number>();
-  readonly #subs = new Map<string, Subscription>();
+  readonly #subs = new SubscriptionSet();
+  readonly #conn = new ConnectionState();
   #listening = false;
-  #connected = false;
-  #epoch = 0;
-  #reconnectAttempts = 0;
-  #reconnects = 0;
-  #lastError: string | undefined;
   #ended = false;
-  /** The last status before `end` was `error`: the connector gave up. */
-  #errorBeforeEnd = false;
   #closing: Promise<void> | undefined;
   #closeInfo: FeedCloseInfo | undefined;
   #resolveClosed!: (info: FeedCloseInfo) => void;
@@ -189,41 +200,36 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
 
   #onStatus(ev: StatusEvent): void {
     if (this.#ended) return;
-    switch (ev.kind) {
-      case "connected":
-        if (ev.epoch > this.#epoch) this.#reconnects++;
-        this.#connected = true;
-        this.#epoch = ev.epoch;
-        this.#reconnectAttempts = 0;
-        this.#health.setConnected(true, ev.epoch);
-        break;
-      case "disconnected":
-        this.#connected = false;
-        this.#health.setConnected(false, this.#epoch);
-        if (ev.reason !== undefined) this.#lastError = ev.reason;
-        break;
-      case "reconnecting":
-        this.#reconnectAttempts = ev.attempt ?? this.#reconnectAttempts + 1;
-        break;
-      case "error":
-        this.#lastError = ev.reason;
-        this.#errorBeforeEnd = true;
-        break;
-      case "end":
-        break;
-      default:
-        this.#errorBeforeEnd = false;
+    this.#conn.apply(ev);
+    this.#logStatus(ev);
+    if (ev.kind === "connected" || ev.kind === "disconnected") {
+      this.#health.setConnected(this.#conn.connected, this.#conn.epoch);
     }
     if (this.#listening) this.#emit(ev);
     this.#dispatcher.push(ev);
     for (const q of this.#statusStreams) q.push(ev);
     if (ev.kind === "end") {
       this.#finish(
-        this.#errorBeforeEnd
-          ? { reason: "error", error: new Error(this.#lastError ?? "connector failed") }
+        this.#conn.gaveUp
+          ? { reason: "error", error: new Error(this.#conn.lastError ?? "connector failed") }
           : { reason: "end" },
       );
     }
+  }
+
+  #logStatus(ev: StatusEvent): void {
+    // Once the user is closing the feed, its own disconnect is not trouble.
+    const level = this.#closeInfo === undefined ? STATUS_LOG_LEVEL[ev.kind] : "debug";
+    if (level === undefined) return;
+    this.#logger[level](
+      `[${this.source}] ${ev.kind}${ev.reason === undefined ? "" : `: ${ev.reason}`}`,
+      {
+        epoch: ev.epoch,
+        ...(ev.symbol === undefined ? {} : { symbol: ev.symbol }),
+        ...(ev.attempt === undefined ? {} : { attempt: ev.attempt }),
+        ...(ev.delayMs === undefined ? {} : { delayMs: ev.delayMs }),
+      },
+    );
   }
 
   #onDecodeError(err: DecodeError): void {
@@ -319,10 +325,9 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
     symbols: readonly string[] = [],
   ): Promise<void> {
     for (const sub of this.#subsOf(subOrChannel, symbols)) {
-      if (this.#subs.has(subscriptionKey(sub))) continue;
-      this.#subs.set(subscriptionKey(sub), sub);
-      this.#symbolRefs.set(sub.symbol, (this.#symbolRefs.get(sub.symbol) ?? 0) + 1);
-      this.#health.track(sub.symbol);
+      const added = this.#subs.add(sub);
+      if (added === "present") continue;
+      if (added === "new-symbol") this.#health.track(sub.symbol);
       await this.connector.subscribe(sub);
     }
   }
@@ -336,12 +341,9 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
     symbols: readonly string[] = [],
   ): Promise<void> {
     for (const sub of this.#subsOf(subOrChannel, symbols)) {
-      if (!this.#subs.delete(subscriptionKey(sub))) continue;
-      const left = (this.#symbolRefs.get(sub.symbol) ?? 1) - 1;
-      if (left === 0) {
-        this.#symbolRefs.delete(sub.symbol);
-        this.#health.untrack(sub.symbol);
-      } else this.#symbolRefs.set(sub.symbol, left);
+      const removed = this.#subs.remove(sub);
+      if (removed === "absent") continue;
+      if (removed === "last-of-symbol") this.#health.untrack(sub.symbol);
       await this.connector.unsubscribe(sub);
     }
   }
@@ -373,12 +375,8 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
     const h = this.#health.snapshot();
     return {
       source: this.source,
-      connected: this.#connected,
-      epoch: this.#epoch,
-      reconnectAttempts: this.#reconnectAttempts,
-      reconnects: this.#reconnects,
-      ...(this.#lastError === undefined ? {} : { lastError: this.#lastError }),
-      subscriptions: [...this.#subs.values()],
+      ...this.#conn.facts(),
+      subscriptions: this.#subs.list(),
       queue: this.#dispatcher.counters(),
       decodeErrors: this.#decodeLog.count,
       consumerErrors: this.#consumerLog.count,

@@ -170,6 +170,21 @@ describe("feed", () => {
     await feed.close();
   });
 
+  it("logs trouble at warn and its own close at debug", async () => {
+    const logger = capture();
+    const feed = await createFeed({ source: scriptedConnector, logger });
+    lastScripted().reconnect();
+    await feed.close();
+    const warns = logger.lines.filter((l) => l.level === "warn").map((l) => l.message);
+    expect(warns).toEqual(["[scripted] disconnected: test"]);
+    const infos = logger.lines.filter((l) => l.level === "info").map((l) => l.message);
+    expect(infos).toEqual([
+      "[scripted] connected",
+      "[scripted] reconnecting",
+      "[scripted] connected",
+    ]);
+  });
+
   it("streams status events and ends the stream with the feed", async () => {
     const feed = await createFeed({ source: scriptedConnector, logger: capture() });
     const statuses = feed.status();

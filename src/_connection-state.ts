@@ -1,0 +1,62 @@
+/**
+ * The feed's view of its connector's connection, kept from the status events it
+ * sees: connected or not, epoch, reconnect attempts, last error.
+ *
+ * @module
+ */
+
+import type { StatusEvent } from "./events.ts";
+
+/** Connection facts for `feed.health()`. */
+export interface ConnectionFacts {
+  readonly connected: boolean;
+  readonly epoch: number;
+  readonly reconnectAttempts: number;
+  readonly reconnects: number;
+  readonly lastError?: string;
+}
+
+/** Folds status events into connection facts. */
+export class ConnectionState {
+  connected = false;
+  epoch = 0;
+  reconnectAttempts = 0;
+  reconnects = 0;
+  lastError: string | undefined;
+  /** The last status before `end` was `error`: the connector gave up. */
+  gaveUp = false;
+
+  /** @param ev A status event, in the order the connector emitted it. */
+  apply(ev: StatusEvent): void {
+    switch (ev.kind) {
+      case "connected":
+        if (ev.epoch > this.epoch) this.reconnects++;
+        this.connected = true;
+        this.epoch = ev.epoch;
+        this.reconnectAttempts = 0;
+        break;
+      case "disconnected":
+        this.connected = false;
+        if (ev.reason !== undefined) this.lastError = ev.reason;
+        break;
+      case "reconnecting":
+        this.reconnectAttempts = ev.attempt ?? this.reconnectAttempts + 1;
+        break;
+      case "error":
+        this.lastError = ev.reason;
+        break;
+    }
+    if (ev.kind !== "end") this.gaveUp = ev.kind === "error";
+  }
+
+  /** @returns The facts, for a health snapshot. */
+  facts(): ConnectionFacts {
+    return {
+      connected: this.connected,
+      epoch: this.epoch,
+      reconnectAttempts: this.reconnectAttempts,
+      reconnects: this.reconnects,
+      ...(this.lastError === undefined ? {} : { lastError: this.lastError }),
+    };
+  }
+}
