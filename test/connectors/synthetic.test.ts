@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { isDecodeError } from "../../src/errors.ts";
 import { silentLogger } from "../../src/log.ts";
@@ -21,6 +22,27 @@ describe("synthetic connector: determinism", () => {
     const b = await runToEnd({ seed: 5, rate: "max", limit: 2_000 }, SUBS);
     expect(a.events).toHaveLength(2_000);
     expect(b.events.map(strip)).toEqual(a.events.map(strip));
+  });
+
+  it("gives identical events for any seed, symbols and rate pacing (property)", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: -2_147_483_648, max: 2_147_483_647 }),
+        fc.uniqueArray(fc.stringMatching(/^[A-Z]{2,6}$/), { minLength: 1, maxLength: 4 }),
+        fc.subarray(["quote", "book", "trade", "bar", "info"] as const, { minLength: 1 }),
+        async (seed, symbols, channels) => {
+          const subs = symbols.flatMap((symbol) =>
+            channels.map((channel) => ({ channel, symbol }))
+          );
+          const a = await runToEnd({ seed, rate: "max", limit: 150 }, subs);
+          const paced = startManual({ seed, rate: 500, limit: 150 }, subs);
+          paced.advance(60_000);
+          expect(a.events).toHaveLength(150);
+          expect(paced.rec.events.map(strip)).toEqual(a.events.map(strip));
+        },
+      ),
+      { numRuns: 25 },
+    );
   });
 
   it("gives different events for a different seed", async () => {
