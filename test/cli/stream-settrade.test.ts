@@ -1,0 +1,70 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { main } from "../../cli/main.ts";
+import {
+  type SettradeEmulator,
+  startSettradeEmulator,
+} from "../../connectors/settrade/emulator/mod.ts";
+import { validateEvent } from "../../src/schemas.ts";
+import { memoryIo } from "../_helpers/memory-io.ts";
+
+let emu: SettradeEmulator | undefined;
+
+afterEach(async () => {
+  await emu?.stop();
+  emu = undefined;
+});
+
+describe("tickwire stream with DATA_SOURCE=settrade", () => {
+  it("streams every Settrade channel from the emulator with only its environment", async () => {
+    emu = await startSettradeEmulator({ seed: 3, rate: 50 });
+    const io = memoryIo(emu.env());
+    const argv = [
+      "stream",
+      "--format",
+      "ndjson",
+      "--symbols",
+      "PTT,AOT",
+      "--channels",
+      "quote,book,info,bar",
+      "--limit",
+      "120",
+    ];
+    expect(await main(argv, io)).toBe(0);
+    const events = io.stdout().trim().split("\n").map((l) => JSON.parse(l));
+    expect(events).toHaveLength(120);
+    for (const ev of events) expect(validateEvent(ev)).toEqual([]);
+    expect(new Set(events.map((e) => e.type))).toEqual(new Set(["quote", "book", "info", "bar"]));
+    expect(new Set(events.map((e) => e.symbol))).toEqual(new Set(["PTT", "AOT"]));
+    expect(events.every((e) => e.source === "settrade")).toBe(true);
+    expect(io.stderr()).toBe("");
+    expect(io.stdout()).not.toContain(emu.env().SETTRADE_APP_SECRET);
+  });
+
+  it("streams market status for SET and TFEX", async () => {
+    emu = await startSettradeEmulator({ seed: 4, rate: 50 });
+    const io = memoryIo(emu.env());
+    const argv = [
+      "stream",
+      "--format",
+      "ndjson",
+      "--symbols",
+      "SET,TFEX",
+      "--channels",
+      "market",
+      "--limit",
+      "6",
+    ];
+    expect(await main(argv, io)).toBe(0);
+    const events = io.stdout().trim().split("\n").map((l) => JSON.parse(l));
+    expect(new Set(events.map((e) => e.symbol))).toEqual(new Set(["SET", "TFEX"]));
+    expect(events.every((e) => e.type === "market")).toBe(true);
+  });
+
+  it("exits 2 naming every missing Settrade variable, without quoting the secret", async () => {
+    const io = memoryIo({ DATA_SOURCE: "settrade", SETTRADE_APP_SECRET: "not-base64-!!" });
+    expect(await main(["stream", "--format", "ndjson", "--limit", "1"], io)).toBe(2);
+    expect(io.stderr()).toMatch(/appId|SETTRADE_APP_ID/);
+    expect(io.stderr()).toMatch(/SETTRADE_APP_SECRET/);
+    expect(io.stderr()).not.toContain("not-base64-!!");
+  });
+});
