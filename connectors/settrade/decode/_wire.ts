@@ -251,9 +251,10 @@ export class WireReader {
 
 /**
  * Fast path for the common short varint: reads a varint of at most 4 bytes
- * (a value below 2^28) when 4 bytes remain before `end`, without touching any
- * reader state. Callers fall back to {@link WireReader} on -1, which also
- * produces every error.
+ * (a value below 2^28) that ends before `end`, without touching any reader
+ * state. Each byte is checked against `end`, so a short varint that closes a
+ * message (the last volume, a Money's units) takes the fast path too. Callers
+ * fall back to {@link WireReader} on -1, which also produces every error.
  *
  * @param buf Payload.
  * @param pos Offset of the varint.
@@ -267,16 +268,19 @@ export class WireReader {
  * ```
  */
 export function varint28(buf: Uint8Array, pos: number, end: number): number {
-  if (end - pos < 4) return -1;
+  if (pos >= end) return -1;
   let b = buf[pos];
   if (b < 0x80) return (b << 3) | 1;
+  if (pos + 1 >= end) return -1;
   let v = b & 0x7f;
   b = buf[pos + 1];
   v |= (b & 0x7f) << 7;
   if (b < 0x80) return (v << 3) | 2;
+  if (pos + 2 >= end) return -1;
   b = buf[pos + 2];
   v |= (b & 0x7f) << 14;
   if (b < 0x80) return (v << 3) | 3;
+  if (pos + 3 >= end) return -1;
   b = buf[pos + 3];
   v |= (b & 0x7f) << 21;
   if (b < 0x80) return (v << 3) | 4;

@@ -105,11 +105,9 @@ export class BidOfferDecoder {
     const units = this.#units;
     const nanos = this.#nanos;
     r.reset(bytes);
-    for (let i = 0; i < 2 * BID_OFFER_LEVELS; i++) {
-      units[i] = 0;
-      nanos[i] = 0;
-      volumes[i] = 0;
-    }
+    units.fill(0);
+    nanos.fill(0);
+    volumes.fill(0);
     const buf = bytes;
     const end = bytes.length;
     let bidFlag = 0;
@@ -153,7 +151,58 @@ export class BidOfferDecoder {
         volumes[route & SLOT] = v;
       } else if (route >= PRICE) {
         if (wire !== WIRE_LEN) throw wireTypeError(field, wire, WIRE_LEN, at);
-        pos = this.#mergeMoney(buf, pos, end, route & SLOT);
+        const slot = route & SLOT;
+        let mEnd = varint28(buf, pos, end);
+        if (mEnd < 0 || mEnd >>> 3 > end - pos - (mEnd & 7)) {
+          pos = this.#mergeMoney(buf, pos, end, slot); // a long or bad length prefix
+          continue;
+        }
+        pos += mEnd & 7;
+        mEnd = pos + (mEnd >>> 3);
+        // The Money every price is sent as: a one-byte tag and a short varint for
+        // units (field 2) and for nanos (field 3, up to five bytes for 0.27 and
+        // more). Anything else goes through #mergeFields from where it starts.
+        let u = units[slot];
+        let n = nanos[slot];
+        while (pos < mEnd) {
+          const t = buf[pos];
+          let q = pos + 1;
+          if ((t === 0x10 || t === 0x18) && q < mEnd) {
+            // The varint, inline: units up to four bytes, nanos up to five
+            // (its low 32 bits, signed, as WireReader.int32() reads them).
+            let b = buf[q++];
+            let v = b & 0x7f;
+            if (b >= 0x80 && q < mEnd) {
+              b = buf[q++];
+              v |= (b & 0x7f) << 7;
+              if (b >= 0x80 && q < mEnd) {
+                b = buf[q++];
+                v |= (b & 0x7f) << 14;
+                if (b >= 0x80 && q < mEnd) {
+                  b = buf[q++];
+                  v |= (b & 0x7f) << 21;
+                  if (b >= 0x80 && t === 0x18 && q < mEnd) {
+                    b = buf[q++];
+                    v |= b << 28;
+                  }
+                }
+              }
+            }
+            if (b < 0x80) {
+              if (t === 0x10) u = v;
+              else n = v;
+              pos = q;
+              continue;
+            }
+          }
+          units[slot] = u;
+          nanos[slot] = n;
+          pos = this.#mergeFields(buf, pos, mEnd, end, slot);
+          u = units[slot];
+          n = nanos[slot];
+        }
+        units[slot] = u;
+        nanos[slot] = n;
       } else if (route === 0) {
         r.pos = pos;
         r.skip(wire, field, 0, at);
@@ -193,15 +242,17 @@ export class BidOfferDecoder {
    */
   #mergeMoney(buf: Uint8Array, pos: number, outerEnd: number, slot: number): number {
     const r = this.#reader;
-    let end = varint28(buf, pos, outerEnd);
-    if (end >= 0 && end >>> 3 <= outerEnd - pos - (end & 7)) {
-      pos += end & 7;
-      end = pos + (end >>> 3);
-    } else {
-      r.pos = pos;
-      end = r.lengthEnd(); // or throws "length"
-      pos = r.pos;
-    }
+    r.pos = pos;
+    const end = r.lengthEnd(); // or throws "length"
+    return this.#mergeFields(buf, r.pos, end, outerEnd, slot);
+  }
+
+  /**
+   * Merges the Money fields in `buf[pos, end)` into `slot`, any encoding: every
+   * field, wire type and varint length, with every error. Returns `end`.
+   */
+  #mergeFields(buf: Uint8Array, pos: number, end: number, outerEnd: number, slot: number): number {
+    const r = this.#reader;
     let units = this.#units[slot];
     let nanos = this.#nanos[slot];
     r.end = end;
@@ -219,15 +270,9 @@ export class BidOfferDecoder {
       const wire = tag & 7;
       if (field === 2 || field === 3) {
         if (wire !== WIRE_VARINT) throw wireTypeError(field, wire, WIRE_VARINT, at);
-        let v = varint28(buf, pos, end);
-        if (v >= 0) {
-          pos += v & 7;
-          v >>>= 3;
-        } else {
-          r.pos = pos;
-          v = field === 2 ? r.int64() : r.int32();
-          pos = r.pos;
-        }
+        r.pos = pos;
+        const v = field === 2 ? r.int64() : r.int32();
+        pos = r.pos;
         if (field === 2) units = v;
         else nanos = v;
       } else if (field === 1 && wire !== WIRE_LEN) {
