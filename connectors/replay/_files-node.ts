@@ -7,7 +7,7 @@
 import { open } from "node:fs/promises";
 import type { FileAdapter, FileWriter } from "./_files.ts";
 
-const CHUNK = 64 * 1024;
+const CHUNK = 1024 * 1024;
 
 /** Files through `node:fs/promises`. */
 export const nodeFiles: FileAdapter = {
@@ -35,7 +35,7 @@ export const nodeFiles: FileAdapter = {
         } else controller.enqueue(buf.subarray(0, n));
       },
       cancel: close,
-    }, { highWaterMark: 0 });
+    }, { highWaterMark: 1 });
   },
 
   async openWrite(path: string, overwrite: boolean): Promise<FileWriter> {
