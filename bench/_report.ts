@@ -1,0 +1,283 @@
+/**
+ * Turns the suite's results into tables: plain text for the terminal and
+ * Markdown for `BENCHMARKS.md`.
+ *
+ * @module
+ */
+
+import { fmtMB, fmtNs, fmtRate } from "./_stats.ts";
+import type { SuiteResults, TargetOutcome } from "./_targets.ts";
+import type { DecodeResult } from "./decode.ts";
+
+/** A titled table. */
+export interface Table {
+  readonly title: string;
+  readonly header: readonly string[];
+  readonly rows: readonly (readonly string[])[];
+  readonly notes?: readonly string[];
+}
+
+/** Where and when the suite ran. */
+export interface RunInfo {
+  readonly date: string;
+  readonly cpu: string;
+  readonly cores: number;
+  readonly memoryGiB: number;
+  readonly os: string;
+  readonly runtimes: Readonly<Record<string, string>>;
+  readonly loadBefore: readonly number[];
+  readonly loadAfter: readonly number[];
+  readonly seconds: number;
+}
+
+function decodeRows(d: DecodeResult): string[][] {
+  const by = new Map(d.figures.map((f) => [f.id, f]));
+  return d.figures.map((f) => {
+    let ratio = "";
+    if (f.event === "none") {
+      const q = by.get("tickwire-quote")!;
+      ratio = `quote takes ${(q.nsPerMsg / f.nsPerMsg).toFixed(2)}× this`;
+    } else if (!f.id.startsWith("tickwire")) {
+      ratio = `${(by.get(`tickwire-${f.event}`)!.msgPerSec / f.msgPerSec).toFixed(1)}×`;
+    }
+    return [
+      `${d.runtime} ${d.version}`,
+      f.label,
+      f.nsPerMsg.toFixed(0),
+      fmtRate(f.msgPerSec),
+      ratio,
+    ];
+  });
+}
+
+function fmtValue(v: number | undefined, unit: string): string {
+  if (v === undefined || Number.isNaN(v)) return "-";
+  if (unit === "ns") return fmtNs(v);
+  if (unit === "bytes") return fmtMB(v);
+  if (unit === "×") return Number.isFinite(v) ? `${v.toFixed(1)}×` : "∞";
+  return `${fmtRate(v)} ${unit}`;
+}
+
+/**
+ * Builds every table.
+ * @param r Section results. @param targets Target outcomes.
+ * @returns The tables, in the issue's order, the targets last.
+ */
+export function buildTables(r: SuiteResults, targets: readonly TargetOutcome[]): Table[] {
+  const tables: Table[] = [];
+  const decodes = Object.values(r.decode ?? {}).filter((d): d is DecodeResult => d !== undefined);
+  if (decodes.length > 0) {
+    const p = decodes[0].payloads;
+    tables.push({
+      title: "1. Decode BidOfferV3 → event (median of rounds, same process per runtime)",
+      header: ["runtime", "path", "ns/msg", "msg/s", "tickwire ×"],
+      rows: decodes.flatMap(decodeRows),
+      notes: [
+        `${p.count} distinct payloads, ${p.symbols} symbols, mean ${p.meanBytes} B; ` +
+        Object.entries(p.kinds).map(([k, n]) => `${n} ${k}`).join(", ") +
+        `; ${decodes[0].warmupRounds} warm-up + ${decodes[0].rounds} measured rounds, interleaved.`,
+        "tickwire × = tickwire's msg/s for the same event over the peer's. The floor walks each " +
+        "payload once with no checks and builds no event: the limit of the machine for this data.",
+      ],
+    });
+  }
+  if (r.latency !== undefined) {
+    const l = r.latency;
+    const row = (name: string, p: typeof l.quote): string[] => [
+      name,
+      fmtNs(p.p50),
+      fmtNs(p.p99),
+      fmtNs(p.p999),
+      fmtNs(p.max),
+      fmtNs(p.mean),
+    ];
+    tables.push({
+      title: `2. Per-message latency in process, Node (${
+        l.messages.toLocaleString("en")
+      } messages, HDR)`,
+      header: ["path", "p50", "p99", "p99.9", "max", "mean"],
+      rows: [
+        row("decode → quote → push → shift", l.quote),
+        row("decode → book → push → shift", l.book),
+        row("two clock reads (floor)", l.clock),
+      ],
+    });
+  }
+  if (r.dispatcher !== undefined) {
+    const f = r.dispatcher.figures;
+    const cell = (policy: string, pattern: string): string => {
+      const x = f.find((y) => y.policy === policy && y.pattern === pattern);
+      if (x === undefined) return "-";
+      return x.dropShare > 0
+        ? `${fmtRate(x.eventsPerSec)} (${(x.dropShare * 100).toFixed(0)} % dropped)`
+        : fmtRate(x.eventsPerSec);
+    };
+    tables.push({
+      title: `3. Dispatcher push + poll, events/s, Node (batches of ${r.dispatcher.batch})`,
+      header: ["policy", "push + poll()", "push + shift()", "under overflow (capacity 1,024)"],
+      rows: ["drop-oldest", "drop-newest", "block"].map((p) => [
+        p,
+        cell(p, "push+poll"),
+        cell(p, "push+shift"),
+        cell(p, "overflow"),
+      ]),
+      notes: [
+        "Under overflow: bursts of 4× the capacity, then one poll(); block stops each burst when push returns false.",
+      ],
+    });
+  }
+  if (r.e2e !== undefined) {
+    const name = (kind: string): string =>
+      kind === "tickwire"
+        ? "tickwire (settrade brokerUrl → feed → for await)"
+        : "MQTT.js + protobufjs";
+    tables.push({
+      title:
+        `4. End to end over loopback (${r.e2e.broker} on 127.0.0.1, publisher in its own process), Node`,
+      header: [
+        "subscriber",
+        "sustained, zero loss",
+        "p50 @ 10k/s",
+        "p99 @ 10k/s",
+        "p99.9 @ 10k/s",
+        "CPU/msg @ 10k/s",
+        "preempted @ 10k/s",
+      ],
+      rows: r.e2e.subscribers.map((s) => [
+        name(s.kind),
+        `${fmtRate(s.sustainedMsgPerSec)} msg/s`,
+        fmtNs(s.latency.latency.p50),
+        fmtNs(s.latency.latency.p99),
+        fmtNs(s.latency.latency.p999),
+        `${s.latency.cpuUsPerMsg.toFixed(1)} µs`,
+        String(s.latency.preempted),
+      ]),
+      notes: [
+        "Latency: publish (stamped in the payload) → event at the consumer, same monotonic clock. " +
+        "Preempted: involuntary context switches of the subscriber during the phase.",
+      ],
+    });
+    tables.push({
+      title: "4b. End-to-end throughput ladder (stops at the first step not sustained)",
+      header: [
+        "subscriber",
+        "asked",
+        "published",
+        "received / sent",
+        "catch-up",
+        "CPU/msg",
+        "sustained",
+      ],
+      rows: r.e2e.subscribers.flatMap((s) =>
+        s.ladder.map((p) => [
+          name(s.kind),
+          `${fmtRate(p.rate)}/s`,
+          `${fmtRate(p.published)}/s`,
+          `${p.received} / ${p.sent}`,
+          `${p.lagMs.toFixed(0)} ms`,
+          `${p.cpuUsPerMsg.toFixed(1)} µs`,
+          p.sustained ? "yes" : "no",
+        ])
+      ),
+    });
+  }
+  if (r.replay !== undefined) {
+    tables.push({
+      title: '5. Replay at speed "max" (feed with overflow "block", for await), Node',
+      header: ["capture", "records", "size", "events/s"],
+      rows: r.replay.figures.map((f) => [
+        f.format === "raw"
+          ? "raw (.twr, Settrade payloads, decoded on replay)"
+          : "NDJSON (quote events, validated)",
+        f.records.toLocaleString("en"),
+        `${(f.bytes / 1e6).toFixed(1)} MB`,
+        fmtRate(f.eventsPerSec),
+      ]),
+    });
+  }
+  if (r.memory !== undefined) {
+    const m = r.memory;
+    tables.push({
+      title: "6. Memory: decode → feed → for await, Node (--expose-gc, heap after full GC)",
+      header: [
+        "events",
+        "heapUsed after 1M",
+        `after ${m.events / 1e6}M`,
+        "growth",
+        `rss after ${m.events / 1e6}M`,
+        "events/s",
+      ],
+      rows: [[
+        m.events.toLocaleString("en"),
+        `${(m.heapUsed[0] / 1e6).toFixed(2)} MB`,
+        `${(m.heapUsed[m.heapUsed.length - 1] / 1e6).toFixed(2)} MB`,
+        fmtMB(m.growth),
+        `${(m.rss[m.rss.length - 1] / 1e6).toFixed(0)} MB`,
+        fmtRate(m.eventsPerSec),
+      ]],
+    });
+  }
+  tables.push({
+    title: "Targets (Node, 2 cores, same run as the peers)",
+    header: ["target", "measured", "required", "result"],
+    rows: targets.map((t) => [
+      t.description,
+      fmtValue(t.measured, t.unit),
+      `${t.op === ">=" ? "≥" : t.op === "<=" ? "≤" : "<"} ${fmtValue(t.threshold, t.unit)}`,
+      t.result.toUpperCase(),
+    ]),
+  });
+  return tables;
+}
+
+/**
+ * Renders tables as aligned plain text.
+ * @param tables The tables. @returns The text.
+ */
+export function renderText(tables: readonly Table[]): string {
+  const out: string[] = [];
+  for (const t of tables) {
+    const widths = t.header.map((h, i) =>
+      Math.max(h.length, ...t.rows.map((r) => (r[i] ?? "").length))
+    );
+    const line = (cells: readonly string[]): string =>
+      cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ")
+        .trimEnd();
+    out.push("", t.title, line(t.header), widths.map((w) => "-".repeat(w)).join("  "));
+    for (const r of t.rows) out.push(line(r));
+    for (const n of t.notes ?? []) out.push(`  ${n}`);
+  }
+  return out.join("\n");
+}
+
+/**
+ * Renders tables as Markdown.
+ * @param tables The tables. @returns The Markdown.
+ */
+export function renderMarkdown(tables: readonly Table[]): string {
+  const out: string[] = [];
+  const esc = (s: string): string => s.replaceAll("|", "\\|");
+  for (const t of tables) {
+    out.push(`### ${t.title}`, "", `| ${t.header.map(esc).join(" | ")} |`);
+    out.push(`| ${t.header.map((_, i) => (i === 0 ? "---" : "---:")).join(" | ")} |`);
+    for (const r of t.rows) out.push(`| ${r.map(esc).join(" | ")} |`);
+    for (const n of t.notes ?? []) out.push("", n);
+    out.push("");
+  }
+  return out.join("\n");
+}
+
+/**
+ * Renders where and when the suite ran.
+ * @param info Machine, runtimes, load and duration. @returns One line per fact.
+ */
+export function renderInfo(info: RunInfo): string[] {
+  return [
+    `date: ${info.date}`,
+    `machine: ${info.cpu}, ${info.cores} cores, ${info.memoryGiB} GiB; ${info.os}`,
+    `runtimes: ${Object.entries(info.runtimes).map(([k, v]) => `${k} ${v}`).join(", ")}`,
+    `load average (1, 5, 15 min) before: ${info.loadBefore.map((x) => x.toFixed(2)).join(", ")}; ` +
+    `after: ${info.loadAfter.map((x) => x.toFixed(2)).join(", ")}`,
+    `suite duration: ${info.seconds.toFixed(0)} s`,
+  ];
+}

@@ -1,0 +1,173 @@
+/**
+ * The targets of the suite (Node 20 on a 2-core machine, measured in the same
+ * run as the peers) and their evaluation. A target whose section failed is an
+ * error, never a pass.
+ *
+ * @module
+ */
+
+import type { DecodeResult } from "./decode.ts";
+import type { DispatcherResult } from "./dispatcher.ts";
+import type { E2eResult } from "./e2e.ts";
+import type { LatencyResult } from "./latency.ts";
+import type { MemoryResult } from "./memory.ts";
+import type { ReplayResult } from "./replay.ts";
+
+/** Everything the sections produced (a missing one failed or was skipped). */
+export interface SuiteResults {
+  decode?: Partial<Record<"node" | "bun" | "deno", DecodeResult>>;
+  latency?: LatencyResult;
+  dispatcher?: DispatcherResult;
+  memory?: MemoryResult;
+  replay?: ReplayResult;
+  e2e?: E2eResult;
+}
+
+/** One target and how it went. */
+export interface TargetOutcome {
+  readonly id: string;
+  /** Section that measures it. */
+  readonly section: string;
+  readonly description: string;
+  /** The measured value, in `unit` (undefined when the section failed or did not run). */
+  readonly measured: number | undefined;
+  readonly unit: string;
+  /** `">="`, `"<="` or `"<"`. */
+  readonly op: ">=" | "<=" | "<";
+  readonly threshold: number;
+  /** `"pass"`, `"fail"`, `"error"` (its section failed) or `"skip"` (not run). */
+  readonly result: "pass" | "fail" | "error" | "skip";
+}
+
+const SECTION_OF: Record<string, string> = {
+  "quote-rate": "decode",
+  "quote-vs-bufbuild": "decode",
+  "quote-p99": "latency",
+  "book-rate": "decode",
+  "dispatcher-rate": "dispatcher",
+  "e2e-sustained": "e2e",
+  "e2e-p50": "e2e",
+  "e2e-p99": "e2e",
+  "e2e-vs-peer": "e2e",
+  "replay-raw": "replay",
+  "heap-growth": "memory",
+};
+
+function check(
+  id: string,
+  description: string,
+  measured: number | undefined,
+  unit: string,
+  op: TargetOutcome["op"],
+  threshold: number,
+): TargetOutcome {
+  const ok = measured === undefined || Number.isNaN(measured)
+    ? undefined
+    : op === ">="
+    ? measured >= threshold
+    : op === "<="
+    ? measured <= threshold
+    : measured < threshold;
+  const result = ok === undefined ? "error" : ok ? "pass" : "fail";
+  const section = SECTION_OF[id] ?? id;
+  return { id, section, description, measured, unit, op, threshold, result };
+}
+
+function figure(d: DecodeResult | undefined, id: string): number | undefined {
+  return d?.figures.find((f) => f.id === id)?.msgPerSec;
+}
+
+/**
+ * Evaluates every target.
+ * @param r The results.
+ * @returns One outcome per target, in the issue's order.
+ */
+export function evaluateTargets(r: SuiteResults): TargetOutcome[] {
+  const node = r.decode?.node;
+  const quote = figure(node, "tickwire-quote");
+  const es = figure(node, "bufbuild-quote");
+  const pushPoll = r.dispatcher?.figures.filter((f) => f.pattern === "push+poll");
+  const tw = r.e2e?.subscribers.find((s) => s.kind === "tickwire");
+  const peer = r.e2e?.subscribers.find((s) => s.kind !== "tickwire");
+  const raw = r.replay?.figures.find((f) => f.format === "raw");
+  return [
+    check("quote-rate", "quote decode + event", quote, "msg/s", ">=", 2_000_000),
+    check(
+      "quote-vs-bufbuild",
+      "quote vs @bufbuild/protobuf fromBinary + event",
+      quote !== undefined && es !== undefined ? quote / es : undefined,
+      "×",
+      ">=",
+      20,
+    ),
+    check(
+      "quote-p99",
+      "quote p99 in process (decode → push → poll)",
+      r.latency?.quote.p99,
+      "ns",
+      "<=",
+      1_000,
+    ),
+    check(
+      "book-rate",
+      "book decode + event ({ price, size } levels)",
+      figure(node, "tickwire-book"),
+      "msg/s",
+      ">=",
+      700_000,
+    ),
+    check(
+      "dispatcher-rate",
+      "dispatcher push + poll, slowest policy",
+      pushPoll?.length ? Math.min(...pushPoll.map((f) => f.eventsPerSec)) : undefined,
+      "events/s",
+      ">=",
+      20_000_000,
+    ),
+    check(
+      "e2e-sustained",
+      "end to end sustained, zero loss",
+      tw?.sustainedMsgPerSec,
+      "msg/s",
+      ">=",
+      80_000,
+    ),
+    check("e2e-p50", "end to end at 10k msg/s, p50", tw?.latency.latency.p50, "ns", "<=", 300_000),
+    check(
+      "e2e-p99",
+      "end to end at 10k msg/s, p99",
+      tw?.latency.latency.p99,
+      "ns",
+      "<=",
+      2_000_000,
+    ),
+    check(
+      "e2e-vs-peer",
+      "end to end sustained vs MQTT.js + protobufjs",
+      tw !== undefined && peer !== undefined && peer.sustainedMsgPerSec > 0
+        ? tw.sustainedMsgPerSec / peer.sustainedMsgPerSec
+        : tw !== undefined && peer !== undefined && tw.sustainedMsgPerSec > 0
+        ? Infinity
+        : undefined,
+      "×",
+      ">=",
+      1,
+    ),
+    check(
+      "replay-raw",
+      'replay of a raw capture at "max"',
+      raw?.eventsPerSec,
+      "events/s",
+      ">=",
+      1_000_000,
+    ),
+    check(
+      "heap-growth",
+      "heap growth from 1M to 10M events",
+      r.memory?.growth,
+      "bytes",
+      "<",
+      10_000_000,
+    ),
+  ];
+}

@@ -1,0 +1,182 @@
+/**
+ * Section 5: replay throughput at `speed: "max"`. Two captures of the data set
+ * are written to a temporary directory (removed afterwards):
+ *
+ * - a raw capture (`.twr`, `RawEncoder`): the wire payloads as recorded live,
+ *   replayed through the Settrade decoder;
+ * - an NDJSON capture: the same messages as `quote` events, one JSON line each,
+ *   parsed and validated on replay.
+ *
+ * Each is replayed through `createFeed({ source: replayConnector, speed: "max",
+ * overflow: "block" })` with the `quote` channel of every symbol and a
+ * `for await` consumer; the rate is events delivered per second from
+ * `createFeed` to the `end` status.
+ *
+ * @module
+ */
+
+import { mkdtemp, open, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BidOfferDecoder } from "../connectors/settrade/decode/bid-offer.ts";
+import { replayConnector } from "../connectors/replay/mod.ts";
+import { RawEncoder } from "../src/capture/raw-encoder.ts";
+import { eventLine } from "../src/capture/ndjson.ts";
+import { createFeed } from "../src/create-feed.ts";
+import { buildPayloads } from "./_payloads.ts";
+
+/** One replayed capture. */
+export interface ReplayFigure {
+  /** `"raw"` or `"ndjson"`. */
+  readonly format: "raw" | "ndjson";
+  /** Records in the capture. */
+  readonly records: number;
+  /** Capture size, bytes. */
+  readonly bytes: number;
+  /** Events delivered to the consumer. */
+  readonly events: number;
+  /** Events per second. */
+  readonly eventsPerSec: number;
+}
+
+/** Result of section 5. */
+export interface ReplayResult {
+  readonly figures: readonly ReplayFigure[];
+}
+
+/** Options of {@link runReplay}. */
+export interface ReplayOptions {
+  /** Payload records in the raw capture. @default 1_000_000 */
+  readonly rawRecords?: number;
+  /** Event lines in the NDJSON capture. @default 200_000 */
+  readonly ndjsonRecords?: number;
+}
+
+const T0 = 1_700_000_000_000;
+
+async function writeRaw(path: string, records: number): Promise<number> {
+  const data = buildPayloads();
+  const fh = await open(path, "w");
+  let bytes = 0;
+  try {
+    const enc = new RawEncoder();
+    enc.begin({ source: "settrade", created: T0, part: 0, meta: { bench: true } });
+    enc.status({
+      type: "status",
+      kind: "connected",
+      source: "settrade",
+      epoch: 0,
+      recvTs: T0,
+      recvMono: 0,
+    });
+    for (let i = 0; i < records; i++) {
+      const p = data[i % data.length];
+      enc.payload(p.topic, p.bytes, T0 + i * 0.01, i * 0.01, 0);
+      if (enc.pending > 1 << 20) {
+        const chunk = enc.take();
+        bytes += chunk.length;
+        await fh.write(chunk);
+      }
+    }
+    enc.close(T0 + records * 0.01, "closed");
+    const chunk = enc.take();
+    bytes += chunk.length;
+    await fh.write(chunk);
+  } finally {
+    await fh.close();
+  }
+  return bytes;
+}
+
+async function writeNdjson(path: string, records: number): Promise<number> {
+  const data = buildPayloads();
+  const d = new BidOfferDecoder();
+  const meta = { source: "settrade", seq: 1, recvTs: T0, recvMono: 0, epoch: 0 };
+  const fh = await open(path, "w");
+  const text = new TextEncoder();
+  let bytes = 0;
+  let lines: string[] = [];
+  try {
+    for (let i = 0; i < records; i++) {
+      d.parse(data[i % data.length].bytes);
+      meta.recvTs = T0 + i * 0.01;
+      meta.recvMono = i * 0.01;
+      lines.push(eventLine(d.toQuote(meta)));
+      meta.seq++;
+      if (lines.length === 10_000 || i === records - 1) {
+        const chunk = text.encode(lines.join(""));
+        bytes += chunk.length;
+        await fh.write(chunk);
+        lines = [];
+      }
+    }
+  } finally {
+    await fh.close();
+  }
+  return bytes;
+}
+
+async function replay(file: string): Promise<{ events: number; ms: number }> {
+  const symbols = [...new Set(buildPayloads().map((p) => p.symbol))];
+  const t0 = performance.now();
+  const feed = await createFeed({
+    source: replayConnector,
+    file,
+    speed: "max",
+    overflow: "block",
+    symbols,
+    channels: ["quote"],
+    logLevel: "warn",
+  });
+  let events = 0;
+  const deadline = t0 + 120_000;
+  for await (const ev of feed) {
+    if (ev.type === "quote") events++;
+    else if (ev.type === "status" && ev.kind === "end") break;
+    if ((events & 0xffff) === 0 && performance.now() > deadline) break;
+  }
+  const ms = performance.now() - t0;
+  await feed.close();
+  return { events, ms };
+}
+
+/**
+ * Runs section 5.
+ * @param options Capture sizes.
+ * @returns Events per second for each format.
+ */
+export async function runReplay(options: ReplayOptions = {}): Promise<ReplayResult> {
+  const rawRecords = options.rawRecords ?? 1_000_000;
+  const ndjsonRecords = options.ndjsonRecords ?? 200_000;
+  // The replay connector loads its decoder lazily: load it before timing, as a
+  // long-running process would have (and so that transpiling it is not timed).
+  await import("../connectors/settrade/decode/mod.ts");
+  const dir = await mkdtemp(join(tmpdir(), "tickwire-bench-"));
+  try {
+    const figures: ReplayFigure[] = [];
+    const raw = join(dir, "bench.twr");
+    const rawBytes = await writeRaw(raw, rawRecords);
+    const r = await replay(raw);
+    figures.push({
+      format: "raw",
+      records: rawRecords,
+      bytes: rawBytes,
+      events: r.events,
+      eventsPerSec: r.events / (r.ms / 1000),
+    });
+    await rm(raw);
+    const nd = join(dir, "bench.ndjson");
+    const ndBytes = await writeNdjson(nd, ndjsonRecords);
+    const n = await replay(nd);
+    figures.push({
+      format: "ndjson",
+      records: ndjsonRecords,
+      bytes: ndBytes,
+      events: n.events,
+      eventsPerSec: n.events / (n.ms / 1000),
+    });
+    return { figures };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
