@@ -265,6 +265,10 @@ describe("replay parity", () => {
       await feed.close();
       await rec.closed();
       expect(rec.stats().payloads).toBeGreaterThan(0);
+      // Secrets never reach a recorded file, raw or NDJSON.
+      const secret = env.SETTRADE_APP_SECRET!;
+      expect(new TextDecoder("latin1").decode(raw.bytes())).not.toContain(secret);
+      expect(nd.text()).not.toContain(secret);
       const recorded = markets(parseLines(nd.text()));
       const run = await replayToEnd(
         { stream: bytesStream(raw.bytes()), speed: "max" },
