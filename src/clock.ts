@@ -76,6 +76,7 @@ export class ManualClock implements Clock {
   readonly #timers = new Map<number, { at: number; fn: () => void }>();
 
   /**
+   * Creates a clock stopped at the given times; wall and monotonic time then move together.
    * @param startWall Initial wall time, epoch ms. @default 1_700_000_000_000
    * @param startMono Initial monotonic time, ms. @default 0
    */
@@ -84,24 +85,38 @@ export class ManualClock implements Clock {
     this.#wallOffset = startWall - startMono;
   }
 
-  /** @returns Wall time, epoch ms. */
+  /**
+   * Reads the wall time: the start wall time plus the time advanced since.
+   * @returns Wall time, epoch ms.
+   */
   now(): number {
     return this.#wallOffset + this.#mono;
   }
 
-  /** @returns Monotonic time, ms. */
+  /**
+   * Reads the monotonic time: the start monotonic time plus the time advanced since.
+   * @returns Monotonic time, ms.
+   */
   mono(): number {
     return this.#mono;
   }
 
-  /** @param fn Callback. @param ms Delay. @returns Handle for {@link ManualClock.clearTimeout}. */
+  /**
+   * Schedules `fn` to run when {@link ManualClock.advance} reaches `ms` from now.
+   * @param fn Callback.
+   * @param ms Delay, milliseconds; negative counts as 0.
+   * @returns Handle for {@link ManualClock.clearTimeout}.
+   */
   setTimeout(fn: () => void, ms: number): TimerHandle {
     const id = this.#nextId++;
     this.#timers.set(id, { at: this.#mono + Math.max(0, ms), fn });
     return id;
   }
 
-  /** @param handle From {@link ManualClock.setTimeout}. */
+  /**
+   * Cancels a pending timer; a handle that already fired or was cancelled is ignored.
+   * @param handle From {@link ManualClock.setTimeout}.
+   */
   clearTimeout(handle: TimerHandle): void {
     this.#timers.delete(handle as number);
   }

@@ -47,6 +47,7 @@ import type { Logger } from "./log.ts";
 
 /** One subscription: a channel for a symbol (for `bar`, at an interval). */
 export interface Subscription {
+  /** Channel to receive. */
   readonly channel: Channel;
   /** Symbol (for `market`: the market name). Normalized to upper case by the feed. */
   readonly symbol: string;
@@ -110,8 +111,11 @@ export interface RawTap {
 
 /** What the core hands a connector when it is created. */
 export interface ConnectorContext {
+  /** Where the connector delivers market events, statuses and decode errors. */
   readonly sink: EventSink;
+  /** Logger for the connector's own messages (which never quote a secret). */
   readonly logger: Logger;
+  /** Time source for timestamps and timers; tests inject a `ManualClock`. */
   readonly clock: Clock;
   /** Raw-capture tap, when the user records raw payloads. */
   readonly rawTap?: RawTap;
@@ -119,7 +123,9 @@ export interface ConnectorContext {
 
 /** A connector's view of its own health, merged into the feed's snapshot. */
 export interface ConnectorHealth {
+  /** Whether the connector is connected now. */
   readonly connected: boolean;
+  /** Epoch of the current (or last) connection: 0 for the first. */
   readonly epoch: number;
   /** Reconnect attempts since the last successful connection. */
   readonly reconnectAttempts: number;
@@ -127,6 +133,7 @@ export interface ConnectorHealth {
   readonly reconnects: number;
   /** Last error message (never a secret). */
   readonly lastError?: string;
+  /** Subscriptions the connector holds, applied again on every (re)connect. */
   readonly subscriptions: readonly Subscription[];
   /** Payloads that failed to decode. */
   readonly decodeErrors: number;
@@ -149,7 +156,9 @@ export interface ConnectorWrapper {
   subscribe(sub: Subscription): Promise<void>;
   /** Removes a subscription. May be called before `connect`. */
   unsubscribe(sub: Subscription): Promise<void>;
+  /** Whether the connector is connected now; may be called at any time. */
   isConnected(): boolean;
+  /** The connector's own health now; may be called at any time. */
   health(): ConnectorHealth;
 }
 

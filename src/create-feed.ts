@@ -22,8 +22,11 @@ import { readEnvVar } from "./env.ts";
 
 /** Options resolved and validated, ready to start a feed. */
 export interface ResolvedFeedConfig {
+  /** The connector to run: resolved from a registered name, or the definition given. */
   readonly definition: ConnectorDefinition<any>;
+  /** The feed's own options (everything that is not the connector's). */
   readonly core: FeedCoreOptions;
+  /** The connector's options, as its `parseOptions` returned them. */
   readonly connectorOptions: unknown;
 }
 

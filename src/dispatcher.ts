@@ -134,6 +134,7 @@ export class Dispatcher {
   #wakeDrained: (() => void) | undefined = undefined;
 
   /**
+   * Creates an empty, open queue.
    * @param options Capacity, overflow policy and drop-rate warning settings.
    * @throws RangeError when `capacity`, `dropWarnThreshold` or `emaAlpha` is out of range.
    * @throws TypeError when `overflow` is not a known policy or an option has the wrong type.

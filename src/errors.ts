@@ -29,11 +29,14 @@ export interface ConfigIssue {
  * ```
  */
 export class ConfigError extends Error {
+  /** Always `"ConfigError"`; {@link isConfigError} checks it. */
   override readonly name: "ConfigError" = "ConfigError";
   /** Every problem found. */
   readonly issues: readonly ConfigIssue[];
 
   /**
+   * Creates the error; its message is the summary followed by one line per issue.
+   *
    * @param summary Sentence naming what was being configured.
    * @param issues Every problem found (may be empty when the summary says it all).
    * @param options Standard error options (`cause`).
@@ -60,8 +63,13 @@ export class ConfigError extends Error {
  * ```
  */
 export class ConnectionError extends Error {
+  /** Always `"ConnectionError"`; {@link isConnectionError} checks it. */
   override readonly name: "ConnectionError" = "ConnectionError";
-  /** @param message Sentence-case message prefixed with the connector. @param options `cause`. */
+  /**
+   * Creates the error.
+   * @param message Sentence-case message prefixed with the connector.
+   * @param options `cause`.
+   */
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
   }
@@ -78,12 +86,14 @@ export class ConnectionError extends Error {
  * ```
  */
 export class AuthError extends Error {
+  /** Always `"AuthError"`; {@link isAuthError} checks it. */
   override readonly name: "AuthError" = "AuthError";
   /** Server error code, if any. */
   readonly code: string | undefined;
   /** HTTP status, if any. */
   readonly status: number | undefined;
   /**
+   * Creates the error.
    * @param message Sentence-case message prefixed with the connector; never contains a secret.
    * @param options `code`, `status` and `cause`.
    */
@@ -110,6 +120,7 @@ export class AuthError extends Error {
  * ```
  */
 export class DecodeError extends Error {
+  /** Always `"DecodeError"`; {@link isDecodeError} checks it. */
   override readonly name: "DecodeError" = "DecodeError";
   /** Machine-readable failure class. */
   readonly code: string;
@@ -118,6 +129,7 @@ export class DecodeError extends Error {
   /** Topic or channel the payload came from, where known. */
   readonly topic: string | undefined;
   /**
+   * Creates the error.
    * @param message Sentence-case message prefixed with the source.
    * @param options `code` (default `"malformed"`), `offset`, `topic`, `cause`.
    */

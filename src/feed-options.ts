@@ -63,6 +63,7 @@ export interface FeedCoreOptions {
  * (e.g. `seed` and `rate` for `synthetic`), validated by the connector.
  */
 export interface FeedOptions extends FeedCoreOptions {
+  /** Any other key is an option of the connector, passed to its `parseOptions`. */
   readonly [connectorOption: string]: unknown;
 }
 

@@ -63,22 +63,35 @@ export interface FeedCloseInfo {
 
 /** Snapshot returned by {@link Feed.health}. */
 export interface FeedHealth {
+  /** Name of the connector. */
   readonly source: string;
+  /** Whether the connector is connected, as of its last `connected` or `disconnected` status. */
   readonly connected: boolean;
+  /** Connection epoch of the last `connected` status: 0 for the first connection. */
   readonly epoch: number;
+  /** Attempt number of the last `reconnecting` status; back to 0 once connected. */
   readonly reconnectAttempts: number;
+  /** Successful reconnects since the feed started. */
   readonly reconnects: number;
+  /** Reason of the last `error` status, or of the last `disconnected` status that gave one. */
   readonly lastError?: string;
+  /** Subscriptions the feed holds now. */
   readonly subscriptions: readonly Subscription[];
+  /** Counters of the pull queue (the dispatcher). */
   readonly queue: DispatcherCounters;
   /** Payloads that failed to decode (counted and skipped). */
   readonly decodeErrors: number;
   /** Exceptions thrown by `on()` listeners (counted and logged). */
   readonly consumerErrors: number;
+  /** Whether the whole feed is stale (connected, but no market event for `feedStaleAfterMs`). */
   readonly feedStale: boolean;
+  /** Milliseconds of monotonic time since the last market event of any symbol. */
   readonly lastEventAgeMs: number;
+  /** Market events per second, smoothed over the health checks. */
   readonly eventsPerSec: number;
+  /** Symbols currently stale, sorted. */
   readonly staleSymbols: readonly string[];
+  /** Health of each symbol subscribed to or seen in events, sorted by symbol. */
   readonly symbols: readonly SymbolHealth[];
 }
 
@@ -129,6 +142,8 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
   readonly #sampleMs: number;
 
   /**
+   * Builds a feed around its parts; `createFeed` does this.
+   *
    * @param source Connector name.
    * @param parts Validated options, logger, clock and dispatcher. @internal
    */
@@ -160,7 +175,10 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
     };
   }
 
-  /** @param connector The connector, attached once by `createFeed`. @internal */
+  /**
+   * Attaches the connector behind this feed.
+   * @param connector The connector, attached once by `createFeed`. @internal
+   */
   attach(connector: ConnectorWrapper): void {
     this.#connector = connector;
   }
@@ -293,7 +311,10 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
     return this.#dispatcher.poll(max);
   }
 
-  /** @returns The oldest queued event, or `undefined` (no allocation). */
+  /**
+   * Takes the oldest queued event without waiting.
+   * @returns The oldest queued event, or `undefined` (no allocation).
+   */
   shift(): FeedEvent | undefined {
     return this.#dispatcher.shift();
   }
@@ -365,12 +386,18 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
     });
   }
 
-  /** @returns Symbols with no event for longer than their gap, sorted. */
+  /**
+   * Lists the symbols that are stale now.
+   * @returns Symbols with no event for longer than their gap, sorted.
+   */
   staleSymbols(): string[] {
     return this.#health.staleSymbols();
   }
 
-  /** @returns A snapshot of connection, queue, errors, rates and staleness. */
+  /**
+   * Reports the feed's health now.
+   * @returns A snapshot of connection, queue, errors, rates and staleness.
+   */
   health(): FeedHealth {
     const h = this.#health.snapshot();
     return {
@@ -423,7 +450,10 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
     this.#resolveClosed(this.#closeInfo);
   }
 
-  /** @returns A promise that resolves (never rejects) with how the feed ended. */
+  /**
+   * Waits for the feed to end.
+   * @returns A promise that resolves (never rejects) with how the feed ended.
+   */
   closed(): Promise<FeedCloseInfo> {
     return this.#closed;
   }

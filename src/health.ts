@@ -30,6 +30,7 @@ export interface HealthOptions {
 
 /** Health of one symbol in a {@link HealthMonitor.snapshot}. */
 export interface SymbolHealth {
+  /** The symbol, upper case. */
   readonly symbol: string;
   /** Milliseconds since the last event (since tracking began when none yet). */
   readonly lastEventAgeMs: number;
@@ -37,8 +38,9 @@ export interface SymbolHealth {
   readonly events: number;
   /** Events per second, smoothed. */
   readonly eventsPerSec: number;
+  /** Whether the symbol is stale now (it got a `stale` status and no event since). */
   readonly stale: boolean;
-  /** Gap after which this symbol counts as stale. */
+  /** Gap after which this symbol counts as stale, milliseconds. */
   readonly staleAfterMs: number;
 }
 
@@ -50,6 +52,7 @@ export interface HealthSnapshot {
   readonly lastEventAgeMs: number;
   /** Market events per second, smoothed. */
   readonly eventsPerSec: number;
+  /** Health of each symbol subscribed to or seen in events, sorted by symbol. */
   readonly symbols: readonly SymbolHealth[];
 }
 
@@ -107,6 +110,8 @@ export class HealthMonitor {
   #running = false;
 
   /**
+   * Creates a stopped monitor; call {@link HealthMonitor.start} to begin checking.
+   *
    * @param source Connector name, stamped on the status events.
    * @param options Gaps and intervals.
    * @param emit Receives `stale` / `recovered` status events.
@@ -202,14 +207,20 @@ export class HealthMonitor {
     this.#timer = undefined;
   }
 
-  /** @returns Symbols currently stale, sorted. */
+  /**
+   * Lists the symbols that are stale now.
+   * @returns Symbols currently stale, sorted.
+   */
   staleSymbols(): string[] {
     const out: string[] = [];
     for (const s of this.#symbols.values()) if (s.stale) out.push(s.symbol);
     return out.sort();
   }
 
-  /** @returns A point-in-time view of rates, ages and staleness. */
+  /**
+   * Reports rates, ages and staleness now.
+   * @returns A point-in-time view of rates, ages and staleness.
+   */
   snapshot(): HealthSnapshot {
     const now = this.#clock.mono();
     const symbols: SymbolHealth[] = [];

@@ -22,9 +22,13 @@ const LEVEL_RANK: Record<LogLevel, number> = {
 
 /** The logger tickwire writes to. Replace it with your own through the `logger` option. */
 export interface Logger {
+  /** Writes a diagnostic line (e.g. `connecting`, `end`). */
   debug(message: string, fields?: LogFields): void;
+  /** Writes a routine lifecycle line (e.g. `connected`, `reconnecting`, `recovered`). */
   info(message: string, fields?: LogFields): void;
+  /** Writes a line about trouble the feed works around (e.g. `stale`, a skipped payload). */
   warn(message: string, fields?: LogFields): void;
+  /** Writes a line about a failure (e.g. the connector gave up, a listener threw). */
   error(message: string, fields?: LogFields): void;
 }
 
@@ -117,6 +121,7 @@ export class RateLimitedLog {
   readonly #level: Exclude<LogLevel, "silent">;
 
   /**
+   * Creates a counter that writes through `logger`.
    * @param logger Where lines go.
    * @param options Thresholds and level.
    */

@@ -145,6 +145,7 @@ const EventSchema = v.variant("type", [
 export interface EventIssue {
   /** Dotted path of the field that failed (`"bids.3.size"`), or `""` for the whole value. */
   readonly path: string;
+  /** Why the field failed, in words (e.g. `"symbol must be upper case"`). */
   readonly message: string;
 }
 

@@ -27,6 +27,7 @@ export class Secret {
   readonly #value: string;
 
   /**
+   * Wraps a secret value so that it prints, coerces and serializes as `"[redacted]"`.
    * @param value The secret value.
    * @throws TypeError when `value` is not a string (the value itself is not quoted).
    */
@@ -49,17 +50,27 @@ export class Secret {
     return this.#value;
   }
 
-  /** @returns `"[redacted]"`. */
+  /**
+   * Hides the value from string conversion.
+   * @returns `"[redacted]"`.
+   */
   toString(): string {
     return REDACTED;
   }
 
-  /** @returns `"[redacted]"`, so `JSON.stringify` never writes the value. */
+  /**
+   * Hides the value from `JSON.stringify`.
+   * @returns `"[redacted]"`, so `JSON.stringify` never writes the value.
+   */
   toJSON(): string {
     return REDACTED;
   }
 
-  /** @returns `"[redacted]"` for string and default coercion, `NaN` for numbers. */
+  /**
+   * Hides the value from coercion (template literals, `+`, comparisons).
+   * @param hint Coercion hint: `"string"`, `"number"` or `"default"`.
+   * @returns `"[redacted]"` for string and default coercion, `NaN` for numbers.
+   */
   [Symbol.toPrimitive](hint: string): string | number {
     return hint === "number" ? NaN : REDACTED;
   }

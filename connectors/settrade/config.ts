@@ -87,19 +87,31 @@ export interface SettradeOptionsInput {
 
 /** Validated options with every default filled in. */
 export interface SettradeOptions {
+  /** App id (the API key). */
   readonly appId: string;
+  /** App secret, wrapped so that it never prints. */
   readonly appSecret: Secret;
+  /** App code, e.g. `ALGO`. */
   readonly appCode: string;
   /** Resolved broker id (`098` for SANDBOX). */
   readonly brokerId: string;
+  /** Resolved environment (`"uat"` for SANDBOX). */
   readonly env: SettradeEnv;
+  /** REST base (auth, dispatcher), without a trailing slash. */
   readonly baseUrl: string;
+  /** Market REST base, without a trailing slash. */
   readonly marketUrl: string;
+  /** Path of an extra CA certificate (PEM) to trust; `undefined` for none. */
   readonly caFile: string | undefined;
+  /** Whether TLS certificate checks are skipped (local emulator only). */
   readonly insecureSkipTlsVerify: boolean;
+  /** Reconnect backoff, every field set. */
   readonly reconnect: SettradeReconnectOptions;
+  /** Refresh the access token when fewer than this many ms remain. */
   readonly refreshBeforeMs: number;
+  /** Login retry backoff, every field set. */
   readonly login: SettradeLoginOptions;
+  /** Timeout of one REST request, ms. */
   readonly requestTimeoutMs: number;
 }
 

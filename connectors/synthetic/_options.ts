@@ -16,6 +16,7 @@ export type SessionPhase = "ato" | "normal" | "atc";
 export interface SyntheticPhase {
   /** Number of market events emitted before the phase starts (0 = from the start). */
   readonly at: number;
+  /** Session phase from then on. */
   readonly phase: SessionPhase;
 }
 
@@ -60,17 +61,27 @@ export interface SyntheticOptionsInput {
 
 /** Validated options, every default filled in. */
 export interface SyntheticOptions {
+  /** Default symbol universe, upper case, without duplicates. */
   readonly symbols: readonly string[];
+  /** PRNG seed. */
   readonly seed: number;
+  /** Market events per second per subscribed symbol, or `"max"`. */
   readonly rate: number | "max";
+  /** Channels served, without duplicates. */
   readonly channels: readonly Channel[];
+  /** Start of the synthetic exchange clock, epoch ms. */
   readonly startTs: number;
-  /** Sorted by `at`. */
+  /** Scripted session phases, sorted by `at`. */
   readonly phases: readonly SyntheticPhase[];
+  /** Market events between simulated lost connections; `undefined` for never. */
   readonly disconnectEvery: number | undefined;
+  /** Market events before the one silence; `undefined` for never. */
   readonly stallAfter: number | undefined;
+  /** Length of the silence after `stallAfter`, ms. */
   readonly stallMs: number;
+  /** Fraction (0..1) of messages reported as undecodable and skipped. */
   readonly malformedRate: number;
+  /** Market events after which the feed ends; `undefined` for endless. */
   readonly limit: number | undefined;
 }
 

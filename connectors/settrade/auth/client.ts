@@ -85,6 +85,7 @@ export class SettradeAuth {
   #pending: Promise<TokenState> | undefined;
 
   /**
+   * Creates the session holder; it sends nothing until a token is first needed.
    * @param options Parsed options (`parseSettradeOptions`).
    * @param deps Clock, REST client or fetch, random source, logger.
    */

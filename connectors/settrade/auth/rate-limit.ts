@@ -19,7 +19,9 @@ import { abortReason, sleep } from "./_sleep.ts";
 
 /** What the limiter knows, for health and tests. `undefined` when never reported. */
 export interface RateLimitSnapshot {
+  /** Requests allowed per second, from the last `X-RateLimit-Limit-second` header. */
   readonly limitSecond: number | undefined;
+  /** Requests allowed per minute, from the last `X-RateLimit-Limit-minute` header. */
   readonly limitMinute: number | undefined;
   /** Remaining budget of the current second window, as counted here. */
   readonly remainingSecond: number | undefined;
@@ -65,12 +67,18 @@ export class RateLimiter {
   readonly #minute: Window = { id: -1, remaining: undefined, limit: undefined };
   #blockedUntil = 0;
 
-  /** @param clock Time source for windows and waits. @default systemClock */
+  /**
+   * Creates a limiter that knows no budget yet (nothing is held back until a response reports one).
+   * @param clock Time source for windows and waits. @default systemClock
+   */
   constructor(clock: Clock = systemClock) {
     this.#clock = clock;
   }
 
-  /** @returns What is known about the budget now. */
+  /**
+   * Reports the budget as counted now.
+   * @returns What is known about the budget now.
+   */
   snapshot(): RateLimitSnapshot {
     const now = this.#clock.now();
     const current = (w: Window, size: number) =>
@@ -167,8 +175,11 @@ export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 
 /** A REST response read to the end. */
 export interface RestResponse {
+  /** HTTP status code. */
   readonly status: number;
+  /** Whether the status is 2xx. */
   readonly ok: boolean;
+  /** Response headers. */
   readonly headers: Headers;
   /** The body as text. */
   readonly text: string;
@@ -211,7 +222,11 @@ export class RestClient {
   readonly #timeoutMs: number;
   readonly #retries: number;
 
-  /** @param options Fetch, clock, limiter, timeout and 429 retries. */
+  /**
+   * Creates a client; no request is sent until {@link RestClient.request}.
+   * @param options Fetch, clock, limiter, timeout and 429 retries.
+   * @throws RangeError when `timeoutMs` is not > 0 or `maxRetriesOn429` is negative.
+   */
   constructor(options: RestClientOptions = {}) {
     this.#clock = options.clock ?? systemClock;
     this.limiter = options.limiter ?? new RateLimiter(this.#clock);

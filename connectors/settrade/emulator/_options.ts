@@ -13,7 +13,9 @@ import type { SyntheticPhase } from "../../synthetic/mod.ts";
 
 /** TLS key and certificate (PEM) for an `https:`/`wss:` emulator. */
 export interface EmulatorTls {
+  /** Private key, PEM (text, or its UTF-8 bytes). */
   readonly key: string | Uint8Array;
+  /** Certificate (chain), PEM (text, or its UTF-8 bytes). */
   readonly cert: string | Uint8Array;
 }
 

@@ -30,8 +30,11 @@ export interface SettradeEmulator extends AsyncDisposable {
   readonly port: number;
   /** The `hosts` entry of the dispatcher answer: `127.0.0.1:PORT` (`[::1]:PORT` on IPv6). */
   readonly dispatcherHost: string;
+  /** App id (API key) the emulator accepts. */
   readonly appId: string;
+  /** App code in the login paths. */
   readonly appCode: string;
+  /** Broker id in every path. */
   readonly brokerId: string;
   /** The app secret (base64 of the raw 32-byte scalar): the emulator's own throwaway key; `undefined` when only a public key was given. */
   readonly appSecretBase64: string | undefined;
@@ -65,9 +68,15 @@ export interface SettradeEmulator extends AsyncDisposable {
   readonly connections: number;
   /** Payloads published. */
   readonly published: number;
-  /** @returns Every counter at once. */
+  /**
+   * Reads every counter at once.
+   * @returns Every counter at once.
+   */
   stats(): SettradeEmulatorStats;
-  /** @returns The topics with at least one subscriber now, sorted. */
+  /**
+   * Lists the topics subscribed to now.
+   * @returns The topics with at least one subscriber now, sorted.
+   */
   subscriptions(): readonly string[];
   /** Stops everything it started; idempotent. @returns Resolves once closed. */
   stop(): Promise<void>;
