@@ -67,6 +67,8 @@ export {
   checkOptions,
   type CheckResult,
   parseOptions,
+  type SchemaOutput,
+  type ValibotSchema,
 } from "./src/config-issues.ts";
 export {
   type ConnectorContext,

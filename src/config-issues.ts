@@ -9,6 +9,56 @@
 import * as v from "valibot";
 import { ConfigError, type ConfigIssue } from "./errors.ts";
 
+/**
+ * A synchronous valibot schema, as {@link checkOptions} and {@link parseOptions}
+ * take it: every `v.object(...)`, `v.pipe(...)` and other sync schema fits. Only
+ * the parts that carry the output type are spelled out, so that the public
+ * signatures do not name valibot's internal types.
+ *
+ * @typeParam TOutput Type of a valid, parsed value.
+ * @example A helper that takes any options schema
+ * ```ts
+ * import * as v from "valibot";
+ * import { parseOptions, type SchemaOutput, type ValibotSchema } from "@tickwire/tickwire";
+ * function load<S extends ValibotSchema>(schema: S, input: unknown): SchemaOutput<S> {
+ *   return parseOptions(schema, input, "my-venue");
+ * }
+ * const o = load(v.object({ port: v.number() }), { port: 8080 });
+ * console.log(o.port); // 8080
+ * ```
+ */
+export interface ValibotSchema<TOutput = unknown> {
+  /** Valibot's marker of a schema (as opposed to a validation or transformation). */
+  readonly kind: "schema";
+  /** Always `false`: async schemas are not accepted. */
+  readonly async: false;
+  /** The Standard Schema properties valibot implements; `types` carries the output type. */
+  readonly "~standard": {
+    readonly version: 1;
+    readonly vendor: "valibot";
+    readonly types?: { readonly input: unknown; readonly output: TOutput } | undefined;
+  };
+}
+
+/**
+ * The type of a value parsed by a {@link ValibotSchema}, as valibot's `InferOutput`
+ * gives it.
+ *
+ * @typeParam S The schema.
+ * @example The options type of a schema
+ * ```ts
+ * import * as v from "valibot";
+ * import type { SchemaOutput } from "@tickwire/tickwire";
+ * const Schema = v.object({ url: v.string(), retries: v.optional(v.number(), 3) });
+ * type Options = SchemaOutput<typeof Schema>; // { url: string; retries: number }
+ * const o: Options = { url: "ws://127.0.0.1:9000", retries: 3 };
+ * console.log(o.retries); // 3
+ * ```
+ */
+export type SchemaOutput<S extends ValibotSchema> = NonNullable<
+  S["~standard"]["types"]
+>["output"];
+
 /** Options of {@link checkOptions}. */
 export interface CheckOptions {
   /** Append `, got <value>` to each message. Never set it for a schema holding a secret. @default false */
@@ -38,13 +88,13 @@ export interface CheckResult<T> {
  * console.log(issues[0].key, issues[0].message); // port Invalid type: Expected number but received "80", got "80"
  * ```
  */
-export function checkOptions<S extends v.GenericSchema>(
+export function checkOptions<S extends ValibotSchema>(
   schema: S,
   input: unknown,
   options: CheckOptions = {},
-): CheckResult<v.InferOutput<S>> {
-  const result = v.safeParse(schema, input);
-  if (result.success) return { output: result.output, issues: [] };
+): CheckResult<SchemaOutput<S>> {
+  const result = v.safeParse(schema as unknown as v.GenericSchema, input);
+  if (result.success) return { output: result.output as SchemaOutput<S>, issues: [] };
   const issues: ConfigIssue[] = [];
   const seen = new Set<string>();
   for (const issue of result.issues) {
@@ -75,12 +125,12 @@ export function checkOptions<S extends v.GenericSchema>(
  * console.log(o.url);
  * ```
  */
-export function parseOptions<S extends v.GenericSchema>(
+export function parseOptions<S extends ValibotSchema>(
   schema: S,
   input: unknown,
   component: string,
-): v.InferOutput<S> {
+): SchemaOutput<S> {
   const { output, issues } = checkOptions(schema, input);
   if (issues.length > 0) throw new ConfigError(`[${component}] invalid options`, issues);
-  return output as v.InferOutput<S>;
+  return output as SchemaOutput<S>;
 }
