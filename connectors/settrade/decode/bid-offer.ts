@@ -44,6 +44,15 @@ import {
   WireReader,
   wireTypeError,
 } from "./_wire.ts";
+import { mergeFields, mergeMoney } from "./_money-merge.ts";
+import {
+  HEAD_ASK_FLAG,
+  HEAD_BID_FLAG,
+  HEAD_SYMBOL_END,
+  HEAD_SYMBOL_START,
+  HEAD_SYMBOL_TAG,
+  walkQuote,
+} from "./_quote-walk.ts";
 import {
   ASK,
   BID_FLAG,
@@ -87,10 +96,13 @@ export class BidOfferDecoder {
   readonly #nanos: Int32Array = new Int32Array(2 * BID_OFFER_LEVELS);
   /** Volumes per slot. */
   readonly #volumes: Float64Array = new Float64Array(2 * BID_OFFER_LEVELS);
+  /** Flags and symbol bounds from {@link walkQuote}. */
+  readonly #head: Int32Array = new Int32Array(5);
   #bidFlag = 0;
   #askFlag = 0;
   #symbol = "";
-  #parsed = false;
+  /** What the last parse left: 0 nothing usable, 1 the quote only, 2 the whole book. */
+  #parsed = 0;
 
   /**
    * Parses one payload into the decoder's scratch state.
@@ -98,7 +110,7 @@ export class BidOfferDecoder {
    * @throws DecodeError when the payload is malformed (see the module documentation).
    */
   parse(bytes: Uint8Array): void {
-    this.#parsed = false;
+    this.#parsed = 0;
     const r = this.#reader;
     const routes = this.#routes;
     const volumes = this.#volumes;
@@ -154,7 +166,7 @@ export class BidOfferDecoder {
         const slot = route & SLOT;
         let mEnd = varint28(buf, pos, end);
         if (mEnd < 0 || mEnd >>> 3 > end - pos - (mEnd & 7)) {
-          pos = this.#mergeMoney(buf, pos, end, slot); // a long or bad length prefix
+          pos = mergeMoney(r, units, nanos, buf, pos, end, slot); // a long or bad length prefix
           continue;
         }
         pos += mEnd & 7;
@@ -197,7 +209,7 @@ export class BidOfferDecoder {
           }
           units[slot] = u;
           nanos[slot] = n;
-          pos = this.#mergeFields(buf, pos, mEnd, end, slot);
+          pos = mergeFields(r, units, nanos, buf, pos, mEnd, end, slot);
           u = units[slot];
           n = nanos[slot];
         }
@@ -232,66 +244,45 @@ export class BidOfferDecoder {
     this.#symbol = this.#symbols.get(bytes, symbolStart, symbolEnd);
     this.#bidFlag = bidFlag;
     this.#askFlag = askFlag;
-    this.#parsed = true;
+    this.#parsed = 2;
   }
 
   /**
-   * Reads the embedded Money whose length prefix starts at `pos` and merges it
-   * into `slot` (fields present overwrite the merged value). Returns the offset
-   * after it.
+   * Parses one payload for its quote only: level 1 of each side, the flags and
+   * the symbol. Levels 2 to 10 are checked but not converted, so it accepts and
+   * rejects exactly the payloads {@link BidOfferDecoder.parse} does, with the
+   * same errors; afterwards {@link BidOfferDecoder.toQuote} works and
+   * {@link BidOfferDecoder.toBook} throws until the next full `parse`.
+   * @param bytes A `BidOfferV3` message.
+   * @throws DecodeError when the payload is malformed (see the module documentation).
    */
-  #mergeMoney(buf: Uint8Array, pos: number, outerEnd: number, slot: number): number {
-    const r = this.#reader;
-    r.pos = pos;
-    const end = r.lengthEnd(); // or throws "length"
-    return this.#mergeFields(buf, r.pos, end, outerEnd, slot);
-  }
-
-  /**
-   * Merges the Money fields in `buf[pos, end)` into `slot`, any encoding: every
-   * field, wire type and varint length, with every error. Returns `end`.
-   */
-  #mergeFields(buf: Uint8Array, pos: number, end: number, outerEnd: number, slot: number): number {
-    const r = this.#reader;
-    let units = this.#units[slot];
-    let nanos = this.#nanos[slot];
-    r.end = end;
-    while (pos < end) {
-      const at = pos;
-      let tag = buf[pos];
-      if (tag < 0x80 && tag >= 8 && (tag & 7) <= 5) {
-        pos += 1;
-      } else {
-        r.pos = pos;
-        tag = r.tag(); // a multi-byte tag, or throws
-        pos = r.pos;
-      }
-      const field = tag >>> 3;
-      const wire = tag & 7;
-      if (field === 2 || field === 3) {
-        if (wire !== WIRE_VARINT) throw wireTypeError(field, wire, WIRE_VARINT, at);
-        r.pos = pos;
-        const v = field === 2 ? r.int64() : r.int32();
-        pos = r.pos;
-        if (field === 2) units = v;
-        else nanos = v;
-      } else if (field === 1 && wire !== WIRE_LEN) {
-        throw wireTypeError(field, wire, WIRE_LEN, at);
-      } else {
-        r.pos = pos;
-        r.skip(wire, field, 0, at);
-        pos = r.pos;
-      }
+  parseQuote(bytes: Uint8Array): void {
+    this.#parsed = 0;
+    const head = this.#head;
+    walkQuote(bytes, this.#reader, this.#routes, this.#units, this.#nanos, this.#volumes, head);
+    const symbolStart = head[HEAD_SYMBOL_START];
+    const symbolEnd = head[HEAD_SYMBOL_END];
+    if (symbolEnd === symbolStart) {
+      const symbolTag = head[HEAD_SYMBOL_TAG];
+      throw decodeError(
+        "empty-symbol",
+        symbolTag < 0 ? bytes.length : symbolTag,
+        symbolTag < 0 ? "missing symbol" : "empty symbol",
+      );
     }
-    r.end = outerEnd;
-    this.#units[slot] = units;
-    this.#nanos[slot] = nanos;
-    return pos;
+    this.#symbol = this.#symbols.get(bytes, symbolStart, symbolEnd);
+    this.#bidFlag = head[HEAD_BID_FLAG];
+    this.#askFlag = head[HEAD_ASK_FLAG];
+    this.#parsed = 1;
   }
 
-  #check(): void {
-    if (!this.#parsed) {
-      throw new TypeError("[settrade] no payload parsed: call parse() and let it succeed first");
+  #check(need: number): void {
+    if (this.#parsed < need) {
+      throw new TypeError(
+        this.#parsed === 1
+          ? "[settrade] only the quote was parsed: call parse() for a book"
+          : "[settrade] no payload parsed: call parse() and let it succeed first",
+      );
     }
   }
 
@@ -303,7 +294,7 @@ export class BidOfferDecoder {
    * @throws TypeError when the last `parse` failed or none was made.
    */
   toQuote(meta: DecodeMeta, seq: number = meta.seq): QuoteEvent {
-    this.#check();
+    this.#check(1);
     const units = this.#units;
     const nanos = this.#nanos;
     const volumes = this.#volumes;
@@ -330,10 +321,11 @@ export class BidOfferDecoder {
    * @param meta Receive-side fields.
    * @param seq Sequence number of this event. @default meta.seq
    * @returns The book event.
-   * @throws TypeError when the last `parse` failed or none was made.
+   * @throws TypeError when the last `parse` failed or none was made, or was a
+   *   {@link BidOfferDecoder.parseQuote}.
    */
   toBook(meta: DecodeMeta, seq: number = meta.seq): BookEvent {
-    this.#check();
+    this.#check(2);
     return {
       type: "book",
       source: meta.source,

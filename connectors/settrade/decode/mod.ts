@@ -157,7 +157,9 @@ export class SettradeDecoder {
     if (t.kind === "bidoffer") {
       const bidOffer = this.#bidOffer;
       try {
-        bidOffer.parse(payload);
+        // Without a book, levels 2-10 are checked but not converted (same errors).
+        if (want.book) bidOffer.parse(payload);
+        else bidOffer.parseQuote(payload);
       } catch (e) {
         throw withTopic(e, topic);
       }
