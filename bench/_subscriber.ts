@@ -140,7 +140,7 @@ async function waitFor(sent: number): Promise<{ received: number; lagMs: number 
   return { received, lagMs: performance.now() - t0 };
 }
 
-async function main(): Promise<void> {
+function main(): void {
   const [kind, url] = process.argv.slice(2);
   const symbols = [...new Set(buildPayloads().map((p) => p.symbol))];
   const stack = kind === "tickwire" ? tickwireStack(url, symbols) : peerStack(url, symbols);
@@ -177,4 +177,4 @@ async function main(): Promise<void> {
   process.send!({ ready: true });
 }
 
-await main();
+main();

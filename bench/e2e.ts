@@ -26,7 +26,7 @@
  * @module
  */
 
-import { type BenchBroker, startBroker } from "./_broker.ts";
+import { startBroker } from "./_broker.ts";
 import { type IpcChild, spawnIpc } from "./_proc.ts";
 import type { Percentiles } from "./_stats.ts";
 
