@@ -162,7 +162,7 @@ export interface ConnectorWrapper {
   health(): ConnectorHealth;
 }
 
-/** Environment source: a plain object of strings (`process.env`, `Deno.env.toObject()`, or your own). */
+/** Environment source: a plain object of strings (`process.env`, Deno's `env.toObject()`, or your own). */
 export type EnvSource = Readonly<Record<string, string | undefined>>;
 
 /** One environment variable a connector reads. */

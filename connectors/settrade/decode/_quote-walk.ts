@@ -20,6 +20,14 @@
  * accepted or rejected exactly as by `BidOfferDecoder.parse`, with the same
  * `DecodeError` code and offset, and level 1 reads the same.
  *
+ * ## Why a second loop
+ *
+ * The field dispatch mirrors `BidOfferDecoder.parse` on purpose: sharing it
+ * through a callback or a flag put V8 over its inlining budget for `parse` and
+ * cost the quote path more than the skipping saves (BENCHMARKS.md, "Quote-only
+ * parse"). A change to the wire rules must be made in both loops; the property
+ * tests in `test/settrade/bid-offer-quote.property.test.ts` hold them equal.
+ *
  * @module
  */
 
