@@ -22,11 +22,12 @@
  *
  * ## Why a second loop
  *
- * The field dispatch mirrors `BidOfferDecoder.parse` on purpose: sharing it
- * through a callback or a flag put V8 over its inlining budget for `parse` and
- * cost the quote path more than the skipping saves (BENCHMARKS.md, "Quote-only
- * parse"). A change to the wire rules must be made in both loops; the property
- * tests in `test/settrade/bid-offer-quote.property.test.ts` hold them equal.
+ * The field dispatch mirrors `BidOfferDecoder.parse` on purpose: each loop is
+ * specialised for its job and stays within V8's small inlining budget for the
+ * hot `varint28` call sites (BENCHMARKS.md, "Decoder"), instead of one loop
+ * branching on a mode for every field. A change to the wire rules must be made
+ * in both loops; the property tests in
+ * `test/settrade/bid-offer-quote.property.test.ts` hold them equal.
  *
  * @module
  */
