@@ -124,7 +124,7 @@ export async function startFeed(config: ResolvedFeedConfig): Promise<Feed> {
     channels: definition.defaultChannels?.(connectorOptions) ?? ["quote" as const],
   };
   try {
-    for (const sub of initialSubscriptions(core, defaults)) await feed.subscribe(sub);
+    await Promise.all(initialSubscriptions(core, defaults).map((sub) => feed.subscribe(sub)));
     core.signal?.throwIfAborted();
     await feed.connector.connect(core.signal);
   } catch (e) {

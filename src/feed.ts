@@ -345,12 +345,15 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
     subOrChannel: Subscription | Channel,
     symbols: readonly string[] = [],
   ): Promise<void> {
+    const requests: Promise<void>[] = [];
     for (const sub of this.#subsOf(subOrChannel, symbols)) {
       const added = this.#subs.add(sub);
       if (added === "present") continue;
       if (added === "new-symbol") this.#health.track(sub.symbol);
-      await this.connector.subscribe(sub);
+      requests.push(this.connector.subscribe(sub));
     }
+    // Sent together: a connector that must ask its venue pays one round trip, not one per symbol.
+    await Promise.all(requests);
   }
 
   /**
@@ -361,12 +364,14 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
     subOrChannel: Subscription | Channel,
     symbols: readonly string[] = [],
   ): Promise<void> {
+    const requests: Promise<void>[] = [];
     for (const sub of this.#subsOf(subOrChannel, symbols)) {
       const removed = this.#subs.remove(sub);
       if (removed === "absent") continue;
       if (removed === "last-of-symbol") this.#health.untrack(sub.symbol);
-      await this.connector.unsubscribe(sub);
+      requests.push(this.connector.unsubscribe(sub));
     }
+    await Promise.all(requests);
   }
 
   #subsOf(subOrChannel: Subscription | Channel, symbols: readonly string[]): Subscription[] {

@@ -54,6 +54,37 @@ describe("feed", () => {
     await feed.close();
   });
 
+  it("sends a batch of subscriptions to the connector together, not one round trip each", async () => {
+    const feed = await createFeed({ source: scriptedConnector, logger: capture() });
+    const c = lastScripted();
+    // A venue that acknowledges only once it has seen all three requests: one
+    // awaited at a time would never finish.
+    let pending: (() => void)[] = [];
+    const original = c.subscribe.bind(c);
+    c.subscribe = async (sub) => {
+      await original(sub);
+      await new Promise<void>((resolve) => {
+        pending.push(resolve);
+        if (pending.length === 3) {
+          for (const r of pending) r();
+          pending = [];
+        }
+      });
+    };
+    const done = feed.subscribe("book", ["AOT", "PTT", "SCB"]);
+    const outcome = await Promise.race([
+      done.then(() => "subscribed"),
+      new Promise((r) => setTimeout(() => r("stuck"), 2_000)),
+    ]);
+    expect(outcome).toBe("subscribed");
+    expect([...c.subs.keys()].filter((k) => k.startsWith("book:")).sort()).toEqual([
+      "book:AOT",
+      "book:PTT",
+      "book:SCB",
+    ]);
+    await feed.close();
+  });
+
   it("uses the connector's default symbols when none are given", async () => {
     const feed = await createFeed({ source: scriptedConnector, logger: capture() });
     expect([...lastScripted().subs.keys()]).toEqual(["quote:PTT"]);
