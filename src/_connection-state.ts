@@ -23,7 +23,7 @@ export class ConnectionState {
   reconnectAttempts = 0;
   reconnects = 0;
   lastError: string | undefined;
-  /** The last status before `end` was `error`: the connector gave up. */
+  /** An `error` came after the last `connected`: if `end` follows, the connector gave up. */
   gaveUp = false;
 
   /** @param ev A status event, in the order the connector emitted it. */
@@ -46,7 +46,9 @@ export class ConnectionState {
         this.lastError = ev.reason;
         break;
     }
-    if (ev.kind !== "end") this.gaveUp = ev.kind === "error";
+    // An error not followed by a new connection before `end` means the connector gave up.
+    if (ev.kind === "error") this.gaveUp = true;
+    else if (ev.kind === "connected") this.gaveUp = false;
   }
 
   /** @returns The facts, for a health snapshot. */

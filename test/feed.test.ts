@@ -251,6 +251,15 @@ describe("feed", () => {
     expect(ends).toHaveLength(1);
   });
 
+  it("reports a normal end after an error the connector recovered from", async () => {
+    const feed = await createFeed({ source: scriptedConnector, logger: capture() });
+    const c = lastScripted();
+    c.status("error", { reason: "[scripted] one bad frame" });
+    c.reconnect();
+    c.end();
+    expect(await feed.closed()).toEqual({ reason: "end" });
+  });
+
   it("rejects when connecting fails", async () => {
     const p = createFeed({
       source: scriptedConnector,
@@ -265,6 +274,7 @@ describe("feed", () => {
     const c = lastScripted();
     c.quote("PTT");
     c.status("error", { reason: "[scripted] login refused" });
+    c.status("stale");
     c.end();
     const info = await feed.closed();
     expect(info.reason).toBe("error");
