@@ -69,6 +69,9 @@ import { moneyToNumber } from "./money.ts";
 
 export { BID_OFFER_LEVELS, bookFlag } from "./_bid-offer-layout.ts";
 
+/** Bits of every scratch slot (bids and asks). */
+const ALL_SLOTS = (1 << (2 * BID_OFFER_LEVELS)) - 1;
+
 /**
  * Decodes `BidOfferV3` payloads into `quote` and `book` events. Not reentrant:
  * use one instance per connection (or per thread of control).
@@ -117,9 +120,10 @@ export class BidOfferDecoder {
     const units = this.#units;
     const nanos = this.#nanos;
     r.reset(bytes);
-    units.fill(0);
-    nanos.fill(0);
-    volumes.fill(0);
+    // Slots are zeroed lazily: a price on its first occurrence, and whatever
+    // no field filled after the loop (none in a full book).
+    let pricesSeen = 0;
+    let volumesSeen = 0;
     const buf = bytes;
     const end = bytes.length;
     let bidFlag = 0;
@@ -161,9 +165,15 @@ export class BidOfferDecoder {
           pos = r.pos;
         }
         volumes[route & SLOT] = v;
+        volumesSeen |= 1 << (route & SLOT);
       } else if (route >= PRICE) {
         if (wire !== WIRE_LEN) throw wireTypeError(field, wire, WIRE_LEN, at);
         const slot = route & SLOT;
+        if ((pricesSeen & (1 << slot)) === 0) {
+          pricesSeen |= 1 << slot;
+          units[slot] = 0;
+          nanos[slot] = 0;
+        }
         let mEnd = varint28(buf, pos, end);
         if (mEnd < 0 || mEnd >>> 3 > end - pos - (mEnd & 7)) {
           pos = mergeMoney(r, units, nanos, buf, pos, end, slot); // a long or bad length prefix
@@ -240,6 +250,15 @@ export class BidOfferDecoder {
         symbolTag < 0 ? bytes.length : symbolTag,
         symbolTag < 0 ? "missing symbol" : "empty symbol",
       );
+    }
+    if ((pricesSeen & volumesSeen) !== ALL_SLOTS) {
+      for (let s = 0; s < 2 * BID_OFFER_LEVELS; s++) {
+        if ((pricesSeen & (1 << s)) === 0) {
+          units[s] = 0;
+          nanos[s] = 0;
+        }
+        if ((volumesSeen & (1 << s)) === 0) volumes[s] = 0;
+      }
     }
     this.#symbol = this.#symbols.get(bytes, symbolStart, symbolEnd);
     this.#bidFlag = bidFlag;
@@ -345,11 +364,21 @@ export class BidOfferDecoder {
     const units = this.#units;
     const nanos = this.#nanos;
     const volumes = this.#volumes;
-    const levels: BookLevel[] = [];
-    for (let s = first; s < first + BID_OFFER_LEVELS; s++) {
-      levels.push({ price: moneyToNumber(units[s], nanos[s]), size: volumes[s] });
-    }
-    return levels;
+    // One literal of the ten levels: an array of exactly ten elements, where
+    // push() would grow a spare capacity.
+    const s = first;
+    return [
+      { price: moneyToNumber(units[s], nanos[s]), size: volumes[s] },
+      { price: moneyToNumber(units[s + 1], nanos[s + 1]), size: volumes[s + 1] },
+      { price: moneyToNumber(units[s + 2], nanos[s + 2]), size: volumes[s + 2] },
+      { price: moneyToNumber(units[s + 3], nanos[s + 3]), size: volumes[s + 3] },
+      { price: moneyToNumber(units[s + 4], nanos[s + 4]), size: volumes[s + 4] },
+      { price: moneyToNumber(units[s + 5], nanos[s + 5]), size: volumes[s + 5] },
+      { price: moneyToNumber(units[s + 6], nanos[s + 6]), size: volumes[s + 6] },
+      { price: moneyToNumber(units[s + 7], nanos[s + 7]), size: volumes[s + 7] },
+      { price: moneyToNumber(units[s + 8], nanos[s + 8]), size: volumes[s + 8] },
+      { price: moneyToNumber(units[s + 9], nanos[s + 9]), size: volumes[s + 9] },
+    ];
   }
 
   /**
