@@ -8,8 +8,11 @@
  */
 
 const REDACTED = "[redacted]";
-/** Inspection hooks of Node and Bun (`util.inspect`) and of Deno's own console. */
-const INSPECT_HOOKS = ["nodejs.util.inspect.custom", "Deno.customInspect"] as const;
+/**
+ * The inspection hook of `util.inspect` and `console.log`: Node and Bun read it, and
+ * so do Deno's console and inspector, so one registry symbol covers all three.
+ */
+const INSPECT_HOOK: symbol = Symbol.for("nodejs.util.inspect.custom");
 const redacted = (): string => REDACTED;
 
 /**
@@ -37,9 +40,7 @@ export class Secret {
     }
     this.#value = value;
     // Non-enumerable own hooks: `console.log` / `util.inspect` print "[redacted]".
-    for (const hook of INSPECT_HOOKS) {
-      Object.defineProperty(this, Symbol.for(hook), { value: redacted });
-    }
+    Object.defineProperty(this, INSPECT_HOOK, { value: redacted });
   }
 
   /**

@@ -145,6 +145,9 @@ describe("parseSettradeOptions", () => {
   it("keeps the secret out of String, JSON and inspect of the options", () => {
     const o = parseSettradeOptions(valid);
     const texts = [String(o), JSON.stringify(o), inspect(o, { depth: 10 }), `${o.appSecret}`];
+    // Deno's own console formatter, where the test runs on Deno.
+    const deno = (globalThis as { Deno?: { inspect(v: unknown, o?: unknown): string } }).Deno;
+    if (deno !== undefined) texts.push(deno.inspect(o, { depth: 10 }), deno.inspect(o.appSecret));
     for (const text of texts) expect(text.includes(VECTOR_SECRET)).toBe(false);
     expect(JSON.stringify(o)).toContain('"appSecret":"[redacted]"');
   });
