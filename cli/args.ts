@@ -103,3 +103,35 @@ export function listFlag(flags: ParsedArgs["flags"], name: string): string[] | u
   if (typeof raw !== "string") return undefined;
   return raw.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
 }
+
+/** Flags every source-reading command shares: `--source`, `--symbols`, `--channels`, `--seed`, `--rate`. */
+export const SOURCE_FLAGS: FlagSpec = {
+  source: "string",
+  symbols: "string",
+  channels: "string",
+  seed: "string",
+  rate: "string",
+};
+
+/**
+ * Turns the shared source flags into feed options (what `resolveEnvConfig` takes
+ * as overrides). `--seed` and `--rate` pass numbers as numbers and anything else
+ * as written, so the connector's own error quotes the value.
+ * @param flags Parsed flags.
+ * @returns The options the flags set.
+ */
+export function sourceOverrides(flags: ParsedArgs["flags"]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (typeof flags.source === "string") out.source = flags.source;
+  const symbols = listFlag(flags, "symbols");
+  if (symbols !== undefined) out.symbols = symbols;
+  const channels = listFlag(flags, "channels");
+  if (channels !== undefined) out.channels = channels;
+  for (const name of ["seed", "rate"] as const) {
+    const raw = flags[name];
+    if (typeof raw !== "string") continue;
+    const n = Number(raw);
+    out[name] = raw.trim() !== "" && Number.isFinite(n) ? n : raw;
+  }
+  return out;
+}

@@ -8,10 +8,9 @@
 
 import { resolveEnvConfig } from "../src/config.ts";
 import { startFeed } from "../src/create-feed.ts";
-import type { Channel } from "../src/events.ts";
 import type { FeedOptions } from "../src/feed-options.ts";
 import { createRecorder } from "../connectors/replay/recorder.ts";
-import { listFlag, numberFlag, parseArgs, UsageError } from "./args.ts";
+import { numberFlag, parseArgs, SOURCE_FLAGS, sourceOverrides, UsageError } from "./args.ts";
 import { type CliIo, defaultIo, onInterrupt } from "./_runtime.ts";
 
 /** Help text of the command. */
@@ -41,15 +40,11 @@ Connector settings come from the environment (see README: DATA_SOURCE table).`;
 const FLAGS = {
   out: "string",
   events: "string",
-  source: "string",
-  symbols: "string",
-  channels: "string",
+  ...SOURCE_FLAGS,
   duration: "string",
   force: "boolean",
   "rotate-mb": "string",
   "rotate-daily": "boolean",
-  seed: "string",
-  rate: "string",
   help: "boolean",
 } as const;
 
@@ -68,11 +63,6 @@ function clockTime(ms: number): string {
   const mm = String(Math.floor(s / 60) % 60).padStart(2, "0");
   const ss = String(s % 60).padStart(2, "0");
   return s >= 3600 ? `${Math.floor(s / 3600)}:${mm}:${ss}` : `${mm}:${ss}`;
-}
-
-function numeric(raw: string): number | string {
-  const n = Number(raw);
-  return raw.trim() !== "" && Number.isFinite(n) ? n : raw;
 }
 
 /**
@@ -98,14 +88,7 @@ export async function record(argv: readonly string[], io: CliIo = defaultIo()): 
   if (events === out) throw new UsageError("--events must name a different file than --out");
   const duration = numberFlag(flags, "duration");
   const rotateMb = numberFlag(flags, "rotate-mb");
-  const overrides: Record<string, unknown> = { buffer: false };
-  if (typeof flags.source === "string") overrides.source = flags.source;
-  const symbols = listFlag(flags, "symbols");
-  if (symbols !== undefined) overrides.symbols = symbols;
-  const channels = listFlag(flags, "channels");
-  if (channels !== undefined) overrides.channels = channels as Channel[];
-  if (typeof flags.seed === "string") overrides.seed = numeric(flags.seed);
-  if (typeof flags.rate === "string") overrides.rate = numeric(flags.rate);
+  const overrides: Record<string, unknown> = { buffer: false, ...sourceOverrides(flags) };
 
   const config = await resolveEnvConfig(io.env, overrides as Partial<FeedOptions>);
   const recorder = await createRecorder({

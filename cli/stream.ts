@@ -6,9 +6,15 @@
 
 import { resolveEnvConfig } from "../src/config.ts";
 import { startFeed } from "../src/create-feed.ts";
-import type { Channel } from "../src/events.ts";
 import type { FeedOptions } from "../src/feed-options.ts";
-import { intFlag, listFlag, numberFlag, parseArgs, UsageError } from "./args.ts";
+import {
+  intFlag,
+  numberFlag,
+  parseArgs,
+  SOURCE_FLAGS,
+  sourceOverrides,
+  UsageError,
+} from "./args.ts";
 import { type CliIo, defaultIo, onInterrupt } from "./_runtime.ts";
 import { printFeed } from "./_print.ts";
 
@@ -33,15 +39,11 @@ Options:
 Connector settings come from the environment (see README: DATA_SOURCE table).`;
 
 const FLAGS = {
-  source: "string",
-  symbols: "string",
-  channels: "string",
+  ...SOURCE_FLAGS,
   format: "string",
   limit: "string",
   duration: "string",
   status: "boolean",
-  seed: "string",
-  rate: "string",
   help: "boolean",
 } as const;
 
@@ -64,14 +66,7 @@ export async function stream(argv: readonly string[], io: CliIo = defaultIo()): 
   }
   const limit = intFlag(flags, "limit");
   const duration = numberFlag(flags, "duration");
-  const overrides: Record<string, unknown> = {};
-  if (typeof flags.source === "string") overrides.source = flags.source;
-  const symbols = listFlag(flags, "symbols");
-  if (symbols !== undefined) overrides.symbols = symbols;
-  const channels = listFlag(flags, "channels");
-  if (channels !== undefined) overrides.channels = channels as Channel[];
-  if (typeof flags.seed === "string") overrides.seed = numeric(flags.seed);
-  if (typeof flags.rate === "string") overrides.rate = numeric(flags.rate);
+  const overrides: Record<string, unknown> = { ...sourceOverrides(flags) };
 
   const config = await resolveEnvConfig(io.env, overrides as Partial<FeedOptions>);
   const feed = await startFeed(config);
@@ -93,10 +88,4 @@ export async function stream(argv: readonly string[], io: CliIo = defaultIo()): 
   }
   const info = await feed.closed();
   return info.error === undefined ? 0 : 1;
-}
-
-/** A number when the text is one, else the text (so the connector's error quotes it). */
-function numeric(raw: string): number | string {
-  const n = Number(raw);
-  return raw.trim() !== "" && Number.isFinite(n) ? n : raw;
 }
