@@ -25,8 +25,42 @@ import {
 } from "./_generated.ts";
 import type { DecodeMeta } from "./meta.ts";
 
-function missingInfo(what: string): DecodeError {
-  return new DecodeError(`[settrade] ${what} is absent`, { code: "empty-symbol" });
+/** The fields of a `market` event both exchange-info messages share. */
+type MarketHeader = Pick<
+  MarketStatusEvent,
+  "type" | "source" | "symbol" | "seq" | "recvTs" | "recvMono" | "epoch" | "market" | "status"
+>;
+
+/** The `market_info` of a message, or a DecodeError when it is absent. */
+function present<T>(info: T | undefined, what: string): T {
+  if (info === undefined) {
+    throw new DecodeError(`[settrade] ${what} is absent`, { code: "empty-symbol" });
+  }
+  return info;
+}
+
+/**
+ * Builds the shared fields, checking the market is named.
+ * @param info The decoded `market_info`. @param what Its path, for errors.
+ * @param meta Receive-side fields. @param seq Sequence number.
+ */
+function header(
+  info: { readonly name: string; readonly marketStatus: number },
+  what: string,
+  meta: DecodeMeta,
+  seq: number,
+): MarketHeader {
+  return {
+    type: "market",
+    source: meta.source,
+    symbol: requireSymbol(info.name, `${what}.name`),
+    seq,
+    recvTs: meta.recvTs,
+    recvMono: meta.recvMono,
+    epoch: meta.epoch,
+    market: info.name,
+    status: marketStatus(info.marketStatus),
+  };
 }
 
 /**
@@ -52,21 +86,10 @@ export function decodeEquityMarket(
   meta: DecodeMeta,
   seq: number = meta.seq,
 ): MarketStatusEvent {
-  const info = parseGenerated(EquityExchangeInfoV3Schema, bytes).marketInfo;
   const what = "EquityExchangeInfoV3.market_info";
-  if (info === undefined) throw missingInfo(what);
-  const name = info.name;
-  const symbol = requireSymbol(name, `${what}.name`);
+  const info = present(parseGenerated(EquityExchangeInfoV3Schema, bytes).marketInfo, what);
   return {
-    type: "market",
-    source: meta.source,
-    symbol,
-    seq,
-    recvTs: meta.recvTs,
-    recvMono: meta.recvMono,
-    epoch: meta.epoch,
-    market: name,
-    status: marketStatus(info.marketStatus),
+    ...header(info, what, meta, seq),
     current: moneyOf(info.current, `${what}.current`),
     high: moneyOf(info.high, `${what}.high`),
     low: moneyOf(info.low, `${what}.low`),
@@ -100,21 +123,10 @@ export function decodeDerivMarket(
   meta: DecodeMeta,
   seq: number = meta.seq,
 ): MarketStatusEvent {
-  const info = parseGenerated(DerivExchangeInfoV3Schema, bytes).marketInfo;
   const what = "DerivExchangeInfoV3.market_info";
-  if (info === undefined) throw missingInfo(what);
-  const name = info.name;
-  const symbol = requireSymbol(name, `${what}.name`);
+  const info = present(parseGenerated(DerivExchangeInfoV3Schema, bytes).marketInfo, what);
   return {
-    type: "market",
-    source: meta.source,
-    symbol,
-    seq,
-    recvTs: meta.recvTs,
-    recvMono: meta.recvMono,
-    epoch: meta.epoch,
-    market: name,
-    status: marketStatus(info.marketStatus),
+    ...header(info, what, meta, seq),
     totalVolume: countToNumber(info.totalVolume, `${what}.total_volume`),
     totalDeal: countToNumber(info.totalDeal, `${what}.total_deal`),
     openInterest: countToNumber(info.openInterest, `${what}.open_interest`),
