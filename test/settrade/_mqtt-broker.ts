@@ -12,6 +12,7 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { Aedes } from "aedes";
 import { createWebSocketStream, WebSocketServer } from "ws";
+import { drainingReads } from "../../connectors/settrade/emulator/_deno-stream.ts";
 
 export interface TestBroker {
   /** `mqtt://127.0.0.1:PORT` */
@@ -40,20 +41,6 @@ export interface TestBrokerOptions {
   readonly refuseTopics?: readonly string[];
   /** Serves the WebSocket listener over TLS (`wss:`) with this key and certificate. */
   readonly tls?: { readonly key: string; readonly cert: string };
-}
-
-function drainingReads<T extends Duplex>(stream: T): T {
-  if (typeof (globalThis as { Deno?: unknown }).Deno === "undefined") return stream;
-  const read = stream.read.bind(stream);
-  stream.read = (size?: number): unknown => {
-    if (size !== undefined && size !== null) return read(size);
-    const first = read();
-    if (first === null) return null;
-    const chunks: Buffer[] = [first as Buffer];
-    for (let next = read(); next !== null; next = read()) chunks.push(next as Buffer);
-    return chunks.length === 1 ? first : Buffer.concat(chunks);
-  };
-  return stream;
 }
 
 export async function startTestBroker(options: TestBrokerOptions = {}): Promise<TestBroker> {
