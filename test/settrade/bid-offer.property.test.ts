@@ -1,64 +1,16 @@
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { BidOfferDecoder } from "../../connectors/settrade/decode/bid-offer.ts";
 import { isDecodeError } from "../../src/errors.ts";
-import { type Money, MoneySchema } from "../../src/gen/google/type/money_pb.ts";
-import {
-  type BidOfferV3,
-  type BidOfferV3_Flag,
-  BidOfferV3Schema,
-} from "../../src/gen/settrade/v3/bid_offer_pb.ts";
+import type { Money } from "../../src/gen/google/type/money_pb.ts";
+import { type BidOfferV3, BidOfferV3Schema } from "../../src/gen/settrade/v3/bid_offer_pb.ts";
+import { bidOfferArb } from "./_bid-offer-arbitraries.ts";
 import { BOOK_FIELDS, META } from "./_fixtures.ts";
 import { RawProto, WT } from "./_raw-proto.ts";
 import { referenceBook, referenceQuote } from "./_reference.ts";
 
-const MAX = 2n ** 53n - 1n;
-
-const symbolArb = fc.oneof(
-  { weight: 4, arbitrary: fc.stringMatching(/^[A-Za-z][A-Za-z0-9&-]{0,11}$/) },
-  { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 6, unit: "grapheme" }) },
-);
-const unitsArb = fc.oneof(
-  { weight: 4, arbitrary: fc.bigInt({ min: -1000n, max: 100_000n }) },
-  { weight: 1, arbitrary: fc.bigInt({ min: -MAX, max: MAX }) },
-);
-const nanosArb = fc.integer({ min: -999_999_999, max: 999_999_999 });
-const moneyArb: fc.Arbitrary<Money | undefined> = fc.option(
-  fc.record({ units: unitsArb, nanos: nanosArb, currencyCode: fc.constantFrom("", "THB") })
-    .map((m) => create(MoneySchema, m)),
-  { nil: undefined, freq: 3 },
-);
-const volumeArb = fc.oneof(
-  fc.constant(0n),
-  fc.bigInt({ min: 0n, max: 10_000_000n }),
-  fc.bigInt({ min: 0n, max: MAX }),
-);
-const flagArb = fc.integer({ min: -3, max: 6 });
-
-const messageArb: fc.Arbitrary<BidOfferV3> = fc.record({
-  symbol: symbolArb,
-  bidFlag: flagArb,
-  askFlag: flagArb,
-  bidPrices: fc.array(moneyArb, { minLength: 10, maxLength: 10 }),
-  askPrices: fc.array(moneyArb, { minLength: 10, maxLength: 10 }),
-  bidVolumes: fc.array(volumeArb, { minLength: 10, maxLength: 10 }),
-  askVolumes: fc.array(volumeArb, { minLength: 10, maxLength: 10 }),
-}).map((r) => {
-  const msg = create(BidOfferV3Schema, {
-    symbol: r.symbol,
-    bidFlag: r.bidFlag as BidOfferV3_Flag,
-    askFlag: r.askFlag as BidOfferV3_Flag,
-  });
-  const m = msg as unknown as Record<string, unknown>;
-  for (let i = 0; i < 10; i++) {
-    m[BOOK_FIELDS.bidPrice[i]] = r.bidPrices[i];
-    m[BOOK_FIELDS.askPrice[i]] = r.askPrices[i];
-    m[BOOK_FIELDS.bidVolume[i]] = r.bidVolumes[i];
-    m[BOOK_FIELDS.askVolume[i]] = r.askVolumes[i];
-  }
-  return msg;
-});
+const messageArb: fc.Arbitrary<BidOfferV3> = bidOfferArb();
 
 /** Small deterministic PRNG (mulberry32) for structural choices. */
 function rng(seed: number): () => number {
