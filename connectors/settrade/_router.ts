@@ -81,7 +81,8 @@ export class MessageRouter {
     }
     const seq = meta.seq;
     try {
-      meta.seq = seq + this.#decoder.decode(topic, payload, meta, held.want, this.#emit);
+      meta.seq = seq +
+        this.#decoder.decodeParsed(held.parsed, topic, payload, meta, held.want, this.#emit);
     } catch (e) {
       if (isDecodeError(e)) {
         this.decodeErrors++;

@@ -9,11 +9,13 @@
  */
 
 import { type Subscription, subscriptionKey } from "../../src/connector.ts";
-import { subscriptionTopic } from "./decode/topics.ts";
+import { parseTopic, type SettradeTopic, subscriptionTopic } from "./decode/topics.ts";
 
 /** A held topic. `want` is updated in place as `quote` / `book` come and go. */
 export interface HeldTopic {
   readonly topic: string;
+  /** The topic parsed once, for the decoder. */
+  readonly parsed: SettradeTopic | undefined;
   /** Events wanted from a book topic (ignored for other topics). */
   readonly want: { quote: boolean; book: boolean };
   /** Subscriptions served by this topic, by key. */
@@ -69,7 +71,12 @@ export class SubscriptionTable {
     let held = this.#topics.get(topic);
     const wire = held === undefined;
     if (held === undefined) {
-      held = { topic, want: { quote: false, book: false }, subs: new Map() };
+      held = {
+        topic,
+        parsed: parseTopic(topic),
+        want: { quote: false, book: false },
+        subs: new Map(),
+      };
       this.#topics.set(topic, held);
     }
     held.subs.set(key, sub);

@@ -147,7 +147,31 @@ export class SettradeDecoder {
     want: DecodeWant,
     emit: EmitEvent,
   ): number {
-    const t = this.topic(topic);
+    return this.decodeParsed(this.topic(topic), topic, payload, meta, want, emit);
+  }
+
+  /**
+   * Like {@link SettradeDecoder.decode}, for a topic the caller has parsed already
+   * (the connector keeps it with the subscription, so the hot path looks the topic
+   * up once).
+   *
+   * @param t The parsed topic, or `undefined` when it did not parse.
+   * @param topic The topic as received (for errors).
+   * @param payload Payload bytes.
+   * @param meta Receive-side fields; read, never kept.
+   * @param want Events wanted from a book topic.
+   * @param emit Receives each event.
+   * @returns Number of events emitted.
+   * @throws DecodeError as {@link SettradeDecoder.decode} does.
+   */
+  decodeParsed(
+    t: SettradeTopic | undefined,
+    topic: string,
+    payload: Uint8Array,
+    meta: DecodeMeta,
+    want: DecodeWant,
+    emit: EmitEvent,
+  ): number {
     if (t === undefined || t.kind === "subscribe-error") {
       throw new DecodeError(
         `[settrade] not a market-data topic: ${JSON.stringify(topic)}`,
