@@ -1,6 +1,9 @@
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { ASK, buildRoutes } from "../../connectors/settrade/decode/_bid-offer-layout.ts";
+import { walkQuote, walkQuoteFast } from "../../connectors/settrade/decode/_quote-walk.ts";
+import { WireReader } from "../../connectors/settrade/decode/_wire.ts";
 import { BidOfferDecoder } from "../../connectors/settrade/decode/bid-offer.ts";
 import { isDecodeError } from "../../src/errors.ts";
 import { type BidOfferV3, BidOfferV3Schema } from "../../src/gen/settrade/v3/bid_offer_pb.ts";
@@ -39,6 +42,50 @@ function damaged(bytes: Uint8Array, damages: { at: number; kind: string; byte: n
   return Uint8Array.from(b);
 }
 
+/** Price fields of levels 2-10 (bid then ask), which a quote-only parse steps over. */
+const UNREAD_PRICES = [3, 4, 5, 6, 24, 25, 26, 27, 28, 8, 9, 10, 11, 29, 30, 31, 32, 33];
+/** Volume fields of levels 2-10. */
+const UNREAD_VOLUMES = [13, 14, 15, 16, 34, 35, 36, 37, 38, 18, 19, 20, 21, 39, 40, 41, 42, 43];
+
+function walkOutputs() {
+  return {
+    units: new Float64Array(20),
+    nanos: new Int32Array(20),
+    volumes: new Float64Array(20),
+    head: new Int32Array(5),
+  };
+}
+
+/** Level 1 and the head, as both loops fill them. */
+function level1(o: ReturnType<typeof walkOutputs>) {
+  return [
+    o.units[0],
+    o.nanos[0],
+    o.volumes[0],
+    o.units[ASK],
+    o.nanos[ASK],
+    o.volumes[ASK],
+    ...o.head,
+  ];
+}
+
+/** When the fast loop finishes, the checked loop must too, with the same outputs. */
+function expectSameWalks(bytes: Uint8Array): void {
+  const fast = walkOutputs();
+  if (!walkQuoteFast(bytes, fast.units, fast.nanos, fast.volumes, fast.head)) return;
+  const checked = walkOutputs();
+  walkQuote(
+    bytes,
+    new WireReader(),
+    buildRoutes(),
+    checked.units,
+    checked.nanos,
+    checked.volumes,
+    checked.head,
+  );
+  expect(level1(fast)).toEqual(level1(checked));
+}
+
 describe("BidOfferDecoder.parseQuote", () => {
   it("reads the quote of every message toBinary writes like the reference and the full parse", () => {
     const quick = new BidOfferDecoder();
@@ -46,6 +93,7 @@ describe("BidOfferDecoder.parseQuote", () => {
     fc.assert(
       fc.property(messageArb, (msg) => {
         const bytes = toBinary(BidOfferV3Schema, msg);
+        expectSameWalks(bytes);
         quick.parseQuote(bytes);
         expect(quick.toQuote(META)).toEqual(referenceQuote(msg, META));
         expect(quick.toQuote(META)).toEqual(
@@ -58,7 +106,7 @@ describe("BidOfferDecoder.parseQuote", () => {
     );
   });
 
-  it("accepts and rejects damaged payloads exactly as the full parse does, with the same error", () => {
+  it("accepts every damaged payload the full parse accepts, with the same quote, and rejects only what it rejects", () => {
     const quick = new BidOfferDecoder();
     const full = new BidOfferDecoder();
     const damage = fc.record({
@@ -69,9 +117,14 @@ describe("BidOfferDecoder.parseQuote", () => {
     fc.assert(
       fc.property(messageArb, fc.array(damage, { minLength: 1, maxLength: 3 }), (msg, ds) => {
         const bytes = damaged(toBinary(BidOfferV3Schema, msg), ds);
+        expectSameWalks(bytes);
         const a = outcome(quick, bytes, true);
-        expect(a).toEqual(outcome(full, bytes, false));
-        if (!a.ok) return;
+        const b = outcome(full, bytes, false);
+        if (b.ok) expect(a).toEqual(b);
+        if (!a.ok) {
+          expect(b.ok).toBe(false);
+          return;
+        }
         let parsed: BidOfferV3;
         try {
           parsed = fromBinary(BidOfferV3Schema, bytes);
@@ -84,33 +137,132 @@ describe("BidOfferDecoder.parseQuote", () => {
     );
   });
 
-  it("rejects random bytes exactly as the full parse does", () => {
+  it("accepts random bytes only when the full parse may, and its two loops agree", () => {
     const quick = new BidOfferDecoder();
     const full = new BidOfferDecoder();
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
-        expect(outcome(quick, bytes, true)).toEqual(outcome(full, bytes, false));
+        expectSameWalks(bytes);
+        const a = outcome(quick, bytes, true);
+        const b = outcome(full, bytes, false);
+        if (b.ok) expect(a).toEqual(b);
+        if (!a.ok) expect(b.ok).toBe(false);
       }),
       { numRuns: 3000 },
     );
   });
 
-  it("still rejects malformed levels it does not convert", () => {
+  it("reads no value of levels 2-10: any bytes inside them leave the quote as the reference's", () => {
+    const unread = fc.oneof(
+      fc.record({
+        field: fc.constantFrom(...UNREAD_PRICES),
+        body: fc.uint8Array({ maxLength: 24 }),
+      }).map(({ field, body }) => (m: RawProto) => m.bytes(field, body)),
+      fc.record({
+        field: fc.constantFrom(...UNREAD_VOLUMES),
+        value: fc.bigInt({ min: -(2n ** 63n), max: 2n ** 64n - 1n }),
+      }).map(({ field, value }) => (m: RawProto) => m.varint(field, value)),
+    );
+    const quick = new BidOfferDecoder();
+    fc.assert(
+      fc.property(messageArb, fc.array(unread, { maxLength: 8 }), (msg, extra) => {
+        const m = new RawProto().raw(toBinary(BidOfferV3Schema, msg));
+        for (const add of extra) add(m);
+        const bytes = m.finish();
+        expectSameWalks(bytes);
+        quick.parseQuote(bytes);
+        expect(quick.toQuote(META)).toEqual(referenceQuote(msg, META));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("takes the fast loop for the feed's own encoding, unknown fields included", () => {
+    const bytes = new RawProto()
+      .string(1, "PTT")
+      .bytes(2, new RawProto().varint(2, 34).varint(3, 250_000_000)) // bid_price1
+      .bytes(3, new RawProto().varint(2, 34)) // bid_price2
+      .bytes(7, new RawProto().varint(2, 34).varint(3, 500_000_000)) // ask_price1
+      .varint(12, 1000)
+      .varint(13, 2n ** 40n) // bid_volume2
+      .varint(17, 200_000_000) // ask_volume1: four bytes
+      .varint(22, 1)
+      .varint(23, 1)
+      .fixed64(100, 12345n) // unknown fields, as the benchmark's stamps
+      .fixed32(101, 7)
+      .varint(300, 9)
+      .bytes(2047, [1, 2, 3])
+      .finish();
+    const out = walkOutputs();
+    expect(walkQuoteFast(bytes, out.units, out.nanos, out.volumes, out.head)).toBe(true);
+    expectSameWalks(bytes);
+    const d = new BidOfferDecoder();
+    d.parseQuote(bytes);
+    expect(d.toQuote(META)).toMatchObject({
+      symbol: "PTT",
+      bid: 34.25,
+      ask: 34.5,
+      bidSize: 1000,
+      askSize: 200_000_000,
+      bidFlag: "normal",
+    });
+  });
+
+  it("rejects framing faults on levels it does not read, with the full parse's error", () => {
     const sym = (): RawProto => new RawProto().string(1, "PTT");
+    const cases: [string, Uint8Array][] = [
+      ["length", sym().raw([0x1a, 20, 0x10, 1]).finish()], // bid_price2 longer than the payload
+      ["wire-type", sym().varint(27, 1).finish()], // bid_price9 as a varint
+      ["wire-type", sym().bytes(14, [1]).finish()], // bid_volume3 length-delimited
+      ["varint", sym().raw([0x70, ...Array(10).fill(0xff), 1]).finish()], // bid_volume3: 11 bytes
+      ["truncated", sym().raw([0x70, 0x80, 0x80]).finish()], // bid_volume3 cut short
+      ["truncated", sym().raw([0xc2, 0x01]).finish()], // bid_price6 with no length
+    ];
+    const quick = new BidOfferDecoder();
+    const full = new BidOfferDecoder();
+    for (const [code, bytes] of cases) {
+      expectSameWalks(bytes);
+      const a = outcome(quick, bytes, true);
+      expect(a.ok ? "accepted" : a.error.split("@")[0]).toBe(code);
+      expect(a).toEqual(outcome(full, bytes, false));
+    }
+  });
+
+  it("leaves the values of unread levels to the full parse", () => {
+    const sym = (): RawProto => new RawProto().string(1, "PTT").varint(12, 5);
     const cases: [string, Uint8Array][] = [
       ["overflow", sym().varint(15, 2n ** 53n).finish()], // bid_volume4
       ["range", sym().varint(40, -5).finish()], // ask_volume7
       ["overflow", sym().bytes(26, new RawProto().varint(2, 2n ** 60n)).finish()], // bid_price8 units
       ["truncated", sym().bytes(4, [0x18, 0x80, 0x80]).finish()], // bid_price3: nanos cut short
       ["wire-type", sym().bytes(9, new RawProto().fixed32(2, 1)).finish()], // ask_price3 units as fixed32
-      ["wire-type", sym().bytes(30, [0x0d, 1, 2, 3, 4]).finish()], // ask_price7 currency as fixed32
-      ["length", sym().raw([0x1a, 20, 0x10, 1]).finish()], // bid_price2 longer than the payload
-      ["wire-type", sym().varint(27, 1).finish()], // bid_price9 as a varint
-      ["varint", sym().raw([0x70, ...Array(10).fill(0xff), 1]).finish()], // bid_volume3: 11 bytes
     ];
     const quick = new BidOfferDecoder();
     const full = new BidOfferDecoder();
     for (const [code, bytes] of cases) {
+      expectSameWalks(bytes);
+      expect(outcome(quick, bytes, true)).toMatchObject({ ok: true, quote: { bidSize: 5 } });
+      const b = outcome(full, bytes, false);
+      expect(b.ok ? "accepted" : b.error.split("@")[0]).toBe(code);
+    }
+  });
+
+  it("rejects faults in what it reads exactly as the full parse does", () => {
+    const sym = (): RawProto => new RawProto().string(1, "PTT");
+    const cases: [string, Uint8Array][] = [
+      ["range", sym().varint(17, -5).finish()], // ask_volume1
+      ["overflow", sym().varint(12, 2n ** 53n).finish()], // bid_volume1
+      ["overflow", sym().bytes(2, new RawProto().varint(2, 2n ** 60n)).finish()], // bid_price1 units
+      ["wire-type", sym().bytes(7, new RawProto().fixed32(3, 1)).finish()], // ask_price1 nanos as fixed32
+      ["truncated", sym().bytes(2, [0x10, 0x80]).finish()], // bid_price1 units cut short
+      ["empty-symbol", new RawProto().string(1, "").varint(12, 1).finish()],
+      ["empty-symbol", new RawProto().varint(12, 1).finish()],
+      ["utf8", new RawProto().bytes(1, [0xff, 0xfe]).finish()],
+    ];
+    const quick = new BidOfferDecoder();
+    const full = new BidOfferDecoder();
+    for (const [code, bytes] of cases) {
+      expectSameWalks(bytes);
       const a = outcome(quick, bytes, true);
       expect(a.ok ? "accepted" : a.error.split("@")[0]).toBe(code);
       expect(a).toEqual(outcome(full, bytes, false));

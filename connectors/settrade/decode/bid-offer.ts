@@ -52,6 +52,7 @@ import {
   HEAD_SYMBOL_START,
   HEAD_SYMBOL_TAG,
   walkQuote,
+  walkQuoteFast,
 } from "./_quote-walk.ts";
 import {
   ASK,
@@ -268,9 +269,13 @@ export class BidOfferDecoder {
 
   /**
    * Parses one payload for its quote only: level 1 of each side, the flags and
-   * the symbol. Levels 2 to 10 are checked but not converted, so it accepts and
-   * rejects exactly the payloads {@link BidOfferDecoder.parse} does, with the
-   * same errors; afterwards {@link BidOfferDecoder.toQuote} works and
+   * the symbol. The framing of every field is checked (tags, wire types,
+   * length prefixes and varints within the payload), but the values of levels
+   * 2 to 10 are not read: a fault inside them is reported by
+   * {@link BidOfferDecoder.parse} only. So every payload `parse` accepts is
+   * accepted here with the same quote, and every payload rejected here is
+   * rejected by `parse`; a fault in the symbol, the flags or level 1 gets the
+   * same error from both. Afterwards {@link BidOfferDecoder.toQuote} works and
    * {@link BidOfferDecoder.toBook} throws until the next full `parse`.
    * @param bytes A `BidOfferV3` message.
    * @throws DecodeError when the payload is malformed (see the module documentation).
@@ -278,7 +283,12 @@ export class BidOfferDecoder {
   parseQuote(bytes: Uint8Array): void {
     this.#parsed = 0;
     const head = this.#head;
-    walkQuote(bytes, this.#reader, this.#routes, this.#units, this.#nanos, this.#volumes, head);
+    const units = this.#units;
+    const nanos = this.#nanos;
+    const volumes = this.#volumes;
+    if (!walkQuoteFast(bytes, units, nanos, volumes, head)) {
+      walkQuote(bytes, this.#reader, this.#routes, units, nanos, volumes, head);
+    }
     const symbolStart = head[HEAD_SYMBOL_START];
     const symbolEnd = head[HEAD_SYMBOL_END];
     if (symbolEnd === symbolStart) {
