@@ -1,4 +1,4 @@
-/** fast-check arbitraries of BidOfferV3 messages, shared by the decoder's property tests. */
+/** fast-check arbitraries of BidOfferV3 messages and loop checks, shared by the decoder's property tests. */
 import { create } from "@bufbuild/protobuf";
 import fc from "fast-check";
 import { type Money, MoneySchema } from "../../src/gen/google/type/money_pb.ts";
@@ -7,6 +7,16 @@ import {
   type BidOfferV3_Flag,
   BidOfferV3Schema,
 } from "../../src/gen/settrade/v3/bid_offer_pb.ts";
+import { expect } from "vitest";
+import { buildRoutes } from "../../connectors/settrade/decode/_bid-offer-layout.ts";
+import { walkChecked } from "../../connectors/settrade/decode/_checked-walk.ts";
+import {
+  BOOK_ACTIONS,
+  BOOK_SLOTS,
+  QUOTE_ACTIONS,
+  walkFast,
+} from "../../connectors/settrade/decode/_fast-walk.ts";
+import { WireReader } from "../../connectors/settrade/decode/_wire.ts";
 import { BOOK_FIELDS } from "./_fixtures.ts";
 
 /** Largest volume a number holds exactly. */
@@ -44,15 +54,20 @@ export const flagArb: fc.Arbitrary<number> = fc.integer({ min: -3, max: 6 });
  * A BidOfferV3 with ten levels a side, built with the generated code.
  * @param symbols Symbols to use. @default symbolArb
  */
-export function bidOfferArb(symbols: fc.Arbitrary<string> = symbolArb): fc.Arbitrary<BidOfferV3> {
+export function bidOfferArb(
+  symbols: fc.Arbitrary<string> = symbolArb,
+  prices: fc.Arbitrary<Money | undefined> = moneyArb,
+  volumes: fc.Arbitrary<bigint> = volumeArb,
+  flags: fc.Arbitrary<number> = flagArb,
+): fc.Arbitrary<BidOfferV3> {
   return fc.record({
     symbol: symbols,
-    bidFlag: flagArb,
-    askFlag: flagArb,
-    bidPrices: fc.array(moneyArb, { minLength: 10, maxLength: 10 }),
-    askPrices: fc.array(moneyArb, { minLength: 10, maxLength: 10 }),
-    bidVolumes: fc.array(volumeArb, { minLength: 10, maxLength: 10 }),
-    askVolumes: fc.array(volumeArb, { minLength: 10, maxLength: 10 }),
+    bidFlag: flags,
+    askFlag: flags,
+    bidPrices: fc.array(prices, { minLength: 10, maxLength: 10 }),
+    askPrices: fc.array(prices, { minLength: 10, maxLength: 10 }),
+    bidVolumes: fc.array(volumes, { minLength: 10, maxLength: 10 }),
+    askVolumes: fc.array(volumes, { minLength: 10, maxLength: 10 }),
   }).map((r) => {
     const msg = create(BidOfferV3Schema, {
       symbol: r.symbol,
@@ -68,4 +83,77 @@ export function bidOfferArb(symbols: fc.Arbitrary<string> = symbolArb): fc.Arbit
     }
     return msg;
   });
+}
+
+/**
+ * A BidOfferV3 as the feed sends it: prices under 100,000 baht with no
+ * currency code, volumes up to 2^35 (five bytes; one in a hundred up to 2^36,
+ * six bytes), known flags.
+ * The encoding the decoder's fast loop is for, with its edges.
+ */
+export const feedLikeBidOfferArb: fc.Arbitrary<BidOfferV3> = bidOfferArb(
+  fc.stringMatching(/^[A-Z][A-Z0-9&-]{0,11}$/),
+  fc.option(
+    fc.record({
+      units: fc.bigInt({ min: 0n, max: 100_000n }),
+      nanos: fc.integer({ min: 0, max: 999_999_999 }),
+    }).map((m) => create(MoneySchema, m)),
+    { nil: undefined, freq: 8 },
+  ),
+  fc.oneof(
+    { weight: 50, arbitrary: fc.bigInt({ min: 0n, max: 1_000_000n }) },
+    { weight: 49, arbitrary: fc.bigInt({ min: 0n, max: 2n ** 35n - 1n }) },
+    { weight: 1, arbitrary: fc.bigInt({ min: 2n ** 35n, max: 2n ** 36n }) },
+  ),
+  fc.integer({ min: 0, max: 3 }),
+);
+
+/** Fresh scratch state for one walk of the decoder's loops. */
+export function walkOutputs(): {
+  units: Float64Array;
+  nanos: Int32Array;
+  volumes: Float64Array;
+  head: Int32Array;
+} {
+  return {
+    units: new Float64Array(20),
+    nanos: new Int32Array(20),
+    volumes: new Float64Array(20),
+    head: new Int32Array(5),
+  };
+}
+
+/**
+ * Whenever the fast loop finishes a payload, the checked loop must accept it
+ * too, with the same slots and head: the fast loop only takes a short cut.
+ * @param bytes Any payload.
+ * @param slots QUOTE_SLOTS or BOOK_SLOTS.
+ * @returns Whether the fast loop finished (so callers can count its coverage).
+ */
+export function expectSameWalks(bytes: Uint8Array, slots: number): boolean {
+  const actions = slots === BOOK_SLOTS ? BOOK_ACTIONS : QUOTE_ACTIONS;
+  const fast = walkOutputs();
+  if (!walkFast(bytes, actions, slots, fast.units, fast.nanos, fast.volumes, fast.head)) {
+    return false;
+  }
+  const checked = walkOutputs();
+  walkChecked(
+    bytes,
+    new WireReader(),
+    buildRoutes(),
+    slots,
+    checked.units,
+    checked.nanos,
+    checked.volumes,
+    checked.head,
+  );
+  const read = (o: ReturnType<typeof walkOutputs>) => {
+    const out: number[] = [...o.head];
+    for (let s = 0; s < 20; s++) {
+      if ((slots & (1 << s)) !== 0) out.push(o.units[s], o.nanos[s], o.volumes[s]);
+    }
+    return out;
+  };
+  expect(read(fast)).toEqual(read(checked));
+  return true;
 }

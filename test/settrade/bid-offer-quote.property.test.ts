@@ -1,13 +1,21 @@
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ASK, buildRoutes } from "../../connectors/settrade/decode/_bid-offer-layout.ts";
-import { walkQuote, walkQuoteFast } from "../../connectors/settrade/decode/_quote-walk.ts";
-import { WireReader } from "../../connectors/settrade/decode/_wire.ts";
+import {
+  QUOTE_ACTIONS,
+  QUOTE_SLOTS,
+  walkFast,
+} from "../../connectors/settrade/decode/_fast-walk.ts";
 import { BidOfferDecoder } from "../../connectors/settrade/decode/bid-offer.ts";
 import { isDecodeError } from "../../src/errors.ts";
 import { type BidOfferV3, BidOfferV3Schema } from "../../src/gen/settrade/v3/bid_offer_pb.ts";
-import { bidOfferArb, MAX } from "./_bid-offer-arbitraries.ts";
+import {
+  bidOfferArb,
+  expectSameWalks,
+  feedLikeBidOfferArb,
+  MAX,
+  walkOutputs,
+} from "./_bid-offer-arbitraries.ts";
 import { META } from "./_fixtures.ts";
 import { RawProto } from "./_raw-proto.ts";
 import { referenceQuote } from "./_reference.ts";
@@ -47,53 +55,35 @@ const UNREAD_PRICES = [3, 4, 5, 6, 24, 25, 26, 27, 28, 8, 9, 10, 11, 29, 30, 31,
 /** Volume fields of levels 2-10. */
 const UNREAD_VOLUMES = [13, 14, 15, 16, 34, 35, 36, 37, 38, 18, 19, 20, 21, 39, 40, 41, 42, 43];
 
-function walkOutputs() {
-  return {
-    units: new Float64Array(20),
-    nanos: new Int32Array(20),
-    volumes: new Float64Array(20),
-    head: new Int32Array(5),
-  };
-}
-
-/** Level 1 and the head, as both loops fill them. */
-function level1(o: ReturnType<typeof walkOutputs>) {
-  return [
-    o.units[0],
-    o.nanos[0],
-    o.volumes[0],
-    o.units[ASK],
-    o.nanos[ASK],
-    o.volumes[ASK],
-    ...o.head,
-  ];
-}
-
-/** When the fast loop finishes, the checked loop must too, with the same outputs. */
-function expectSameWalks(bytes: Uint8Array): void {
-  const fast = walkOutputs();
-  if (!walkQuoteFast(bytes, fast.units, fast.nanos, fast.volumes, fast.head)) return;
-  const checked = walkOutputs();
-  walkQuote(
-    bytes,
-    new WireReader(),
-    buildRoutes(),
-    checked.units,
-    checked.nanos,
-    checked.volumes,
-    checked.head,
-  );
-  expect(level1(fast)).toEqual(level1(checked));
-}
-
 describe("BidOfferDecoder.parseQuote", () => {
+  it("its fast loop finishes the feed's encoding and agrees with the checked loop, damaged or not", () => {
+    let fast = 0;
+    fc.assert(
+      fc.property(
+        feedLikeBidOfferArb,
+        fc.nat(),
+        fc.integer({ min: 0, max: 255 }),
+        (msg, at, byte) => {
+          const bytes = toBinary(BidOfferV3Schema, msg);
+          if (expectSameWalks(bytes, QUOTE_SLOTS)) fast++;
+          const flipped = bytes.slice();
+          if (flipped.length > 0) flipped[at % flipped.length] = byte;
+          expectSameWalks(flipped, QUOTE_SLOTS);
+          expectSameWalks(bytes.subarray(0, at % (bytes.length + 1)), QUOTE_SLOTS);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+    expect(fast).toBeGreaterThan(700); // only six-byte volumes take the checked loop
+  });
+
   it("reads the quote of every message toBinary writes like the reference and the full parse", () => {
     const quick = new BidOfferDecoder();
     const full = new BidOfferDecoder();
     fc.assert(
       fc.property(messageArb, (msg) => {
         const bytes = toBinary(BidOfferV3Schema, msg);
-        expectSameWalks(bytes);
+        expectSameWalks(bytes, QUOTE_SLOTS);
         quick.parseQuote(bytes);
         expect(quick.toQuote(META)).toEqual(referenceQuote(msg, META));
         expect(quick.toQuote(META)).toEqual(
@@ -117,7 +107,7 @@ describe("BidOfferDecoder.parseQuote", () => {
     fc.assert(
       fc.property(messageArb, fc.array(damage, { minLength: 1, maxLength: 3 }), (msg, ds) => {
         const bytes = damaged(toBinary(BidOfferV3Schema, msg), ds);
-        expectSameWalks(bytes);
+        expectSameWalks(bytes, QUOTE_SLOTS);
         const a = outcome(quick, bytes, true);
         const b = outcome(full, bytes, false);
         if (b.ok) expect(a).toEqual(b);
@@ -142,7 +132,7 @@ describe("BidOfferDecoder.parseQuote", () => {
     const full = new BidOfferDecoder();
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
-        expectSameWalks(bytes);
+        expectSameWalks(bytes, QUOTE_SLOTS);
         const a = outcome(quick, bytes, true);
         const b = outcome(full, bytes, false);
         if (b.ok) expect(a).toEqual(b);
@@ -169,7 +159,7 @@ describe("BidOfferDecoder.parseQuote", () => {
         const m = new RawProto().raw(toBinary(BidOfferV3Schema, msg));
         for (const add of extra) add(m);
         const bytes = m.finish();
-        expectSameWalks(bytes);
+        expectSameWalks(bytes, QUOTE_SLOTS);
         quick.parseQuote(bytes);
         expect(quick.toQuote(META)).toEqual(referenceQuote(msg, META));
       }),
@@ -194,8 +184,9 @@ describe("BidOfferDecoder.parseQuote", () => {
       .bytes(2047, [1, 2, 3])
       .finish();
     const out = walkOutputs();
-    expect(walkQuoteFast(bytes, out.units, out.nanos, out.volumes, out.head)).toBe(true);
-    expectSameWalks(bytes);
+    expect(walkFast(bytes, QUOTE_ACTIONS, QUOTE_SLOTS, out.units, out.nanos, out.volumes, out.head))
+      .toBe(true);
+    expectSameWalks(bytes, QUOTE_SLOTS);
     const d = new BidOfferDecoder();
     d.parseQuote(bytes);
     expect(d.toQuote(META)).toMatchObject({
@@ -221,7 +212,7 @@ describe("BidOfferDecoder.parseQuote", () => {
     const quick = new BidOfferDecoder();
     const full = new BidOfferDecoder();
     for (const [code, bytes] of cases) {
-      expectSameWalks(bytes);
+      expectSameWalks(bytes, QUOTE_SLOTS);
       const a = outcome(quick, bytes, true);
       expect(a.ok ? "accepted" : a.error.split("@")[0]).toBe(code);
       expect(a).toEqual(outcome(full, bytes, false));
@@ -240,7 +231,7 @@ describe("BidOfferDecoder.parseQuote", () => {
     const quick = new BidOfferDecoder();
     const full = new BidOfferDecoder();
     for (const [code, bytes] of cases) {
-      expectSameWalks(bytes);
+      expectSameWalks(bytes, QUOTE_SLOTS);
       expect(outcome(quick, bytes, true)).toMatchObject({ ok: true, quote: { bidSize: 5 } });
       const b = outcome(full, bytes, false);
       expect(b.ok ? "accepted" : b.error.split("@")[0]).toBe(code);
@@ -262,7 +253,7 @@ describe("BidOfferDecoder.parseQuote", () => {
     const quick = new BidOfferDecoder();
     const full = new BidOfferDecoder();
     for (const [code, bytes] of cases) {
-      expectSameWalks(bytes);
+      expectSameWalks(bytes, QUOTE_SLOTS);
       const a = outcome(quick, bytes, true);
       expect(a.ok ? "accepted" : a.error.split("@")[0]).toBe(code);
       expect(a).toEqual(outcome(full, bytes, false));

@@ -1,11 +1,12 @@
-import { fromBinary, toBinary } from "@bufbuild/protobuf";
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { BidOfferDecoder } from "../../connectors/settrade/decode/bid-offer.ts";
 import { isDecodeError } from "../../src/errors.ts";
-import type { Money } from "../../src/gen/google/type/money_pb.ts";
+import { type Money, MoneySchema } from "../../src/gen/google/type/money_pb.ts";
 import { type BidOfferV3, BidOfferV3Schema } from "../../src/gen/settrade/v3/bid_offer_pb.ts";
-import { bidOfferArb } from "./_bid-offer-arbitraries.ts";
+import { BOOK_SLOTS } from "../../connectors/settrade/decode/_fast-walk.ts";
+import { bidOfferArb, expectSameWalks, feedLikeBidOfferArb } from "./_bid-offer-arbitraries.ts";
 import { BOOK_FIELDS, META } from "./_fixtures.ts";
 import { RawProto, WT } from "./_raw-proto.ts";
 import { referenceBook, referenceQuote } from "./_reference.ts";
@@ -151,11 +152,33 @@ function scrambled(msg: BidOfferV3, seed: number): Uint8Array {
 }
 
 describe("BidOfferDecoder against the generated code", () => {
+  it("its fast loop finishes the feed's encoding and agrees with the checked loop, damaged or not", () => {
+    let fast = 0;
+    fc.assert(
+      fc.property(
+        feedLikeBidOfferArb,
+        fc.nat(),
+        fc.integer({ min: 0, max: 255 }),
+        (msg, at, byte) => {
+          const bytes = toBinary(BidOfferV3Schema, msg);
+          if (expectSameWalks(bytes, BOOK_SLOTS)) fast++;
+          const flipped = bytes.slice();
+          if (flipped.length > 0) flipped[at % flipped.length] = byte;
+          expectSameWalks(flipped, BOOK_SLOTS);
+          expectSameWalks(bytes.subarray(0, at % (bytes.length + 1)), BOOK_SLOTS);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+    expect(fast).toBeGreaterThan(700); // only six-byte volumes take the checked loop
+  });
+
   it("decodes every message toBinary writes into the reference quote and book", () => {
     const decoder = new BidOfferDecoder();
     fc.assert(
       fc.property(messageArb, (msg) => {
         const bytes = toBinary(BidOfferV3Schema, msg);
+        expectSameWalks(bytes, BOOK_SLOTS);
         decoder.parse(bytes);
         expect(decoder.toQuote(META)).toEqual(referenceQuote(msg, META));
         expect(decoder.toBook(META)).toEqual(referenceBook(msg, META));
@@ -166,11 +189,32 @@ describe("BidOfferDecoder against the generated code", () => {
     );
   });
 
+  it("takes the fast loop for the feed's own encoding, and the checked one agrees", () => {
+    const msg = create(BidOfferV3Schema, {
+      symbol: "PTT",
+      bidFlag: 1,
+      askFlag: 1,
+      bidPrice1: create(MoneySchema, { units: 34n, nanos: 250_000_000 }),
+      bidPrice10: create(MoneySchema, { units: 0n, nanos: 990_000_000 }),
+      askPrice1: create(MoneySchema, { units: 34n, nanos: 500_000_000 }),
+      askPrice6: create(MoneySchema, { units: 600n }),
+      bidVolume1: 2n ** 34n + 5n, // five bytes
+      bidVolume9: 12n,
+      askVolume1: 100n,
+    });
+    const bytes = toBinary(BidOfferV3Schema, msg);
+    expect(expectSameWalks(bytes, BOOK_SLOTS)).toBe(true);
+    const decoder = new BidOfferDecoder();
+    decoder.parse(bytes);
+    expect(decoder.toBook(META)).toEqual(referenceBook(msg, META));
+  });
+
   it("decodes shuffled, repeated, merged and padded encodings like protobuf does", () => {
     const decoder = new BidOfferDecoder();
     fc.assert(
       fc.property(messageArb, fc.integer(), (msg, seed) => {
         const bytes = scrambled(msg, seed);
+        expectSameWalks(bytes, BOOK_SLOTS);
         const parsed = fromBinary(BidOfferV3Schema, bytes);
         decoder.parse(bytes);
         expect(decoder.toQuote(META)).toEqual(referenceQuote(msg, META));
@@ -200,6 +244,7 @@ describe("BidOfferDecoder on hostile input", () => {
     const decoder = new BidOfferDecoder();
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+        expectSameWalks(bytes, BOOK_SLOTS);
         outcome(decoder, bytes);
       }),
       { numRuns: 3000 },
@@ -224,6 +269,7 @@ describe("BidOfferDecoder on hostile input", () => {
           else bytes.splice(at, 1);
         }
         const payload = Uint8Array.from(bytes);
+        expectSameWalks(payload, BOOK_SLOTS);
         if (outcome(decoder, payload) !== "ok") return;
         let parsed: BidOfferV3;
         try {

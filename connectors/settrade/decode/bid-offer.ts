@@ -19,6 +19,15 @@
  * skipped (inside prices too). proto3 omits defaults, so an absent level reads
  * as `{ price: 0, size: 0 }`.
  *
+ * ## Two loops
+ *
+ * Each parse runs the fast loop first (`_fast-walk.ts`): a table of actions
+ * per tag for the encoding the feed sends, with no error path. On anything
+ * else it gives up, and the checked loop (`_checked-walk.ts`), which accepts
+ * every valid encoding, decides and names the fault. The quote-only parse
+ * reads level 1 and checks only the framing of levels 2-10
+ * ({@link BidOfferDecoder.parseQuote}).
+ *
  * ## Rejected input
  *
  * Every failure is a `DecodeError` with a code and a byte offset: the
@@ -35,43 +44,26 @@
  */
 
 import type { BookEvent, BookLevel, QuoteEvent } from "../../../src/events.ts";
-import { SymbolCache } from "./_symbol-cache.ts";
+import { ASK, BID_OFFER_LEVELS, bookFlag, buildRoutes } from "./_bid-offer-layout.ts";
+import { walkChecked } from "./_checked-walk.ts";
 import {
-  decodeError,
-  varint28,
-  WIRE_LEN,
-  WIRE_VARINT,
-  WireReader,
-  wireTypeError,
-} from "./_wire.ts";
-import { mergeFields, mergeMoney } from "./_money-merge.ts";
-import {
+  BOOK_ACTIONS,
+  BOOK_SLOTS,
   HEAD_ASK_FLAG,
   HEAD_BID_FLAG,
   HEAD_SYMBOL_END,
   HEAD_SYMBOL_START,
   HEAD_SYMBOL_TAG,
-  walkQuote,
-  walkQuoteFast,
-} from "./_quote-walk.ts";
-import {
-  ASK,
-  BID_FLAG,
-  BID_OFFER_LEVELS,
-  bookFlag,
-  buildRoutes,
-  PRICE,
-  SLOT,
-  SYMBOL,
-  VOLUME,
-} from "./_bid-offer-layout.ts";
+  QUOTE_ACTIONS,
+  QUOTE_SLOTS,
+  walkFast,
+} from "./_fast-walk.ts";
+import { SymbolCache } from "./_symbol-cache.ts";
+import { decodeError, WireReader } from "./_wire.ts";
 import type { DecodeMeta } from "./meta.ts";
 import { moneyToNumber } from "./money.ts";
 
 export { BID_OFFER_LEVELS, bookFlag } from "./_bid-offer-layout.ts";
-
-/** Bits of every scratch slot (bids and asks). */
-const ALL_SLOTS = (1 << (2 * BID_OFFER_LEVELS)) - 1;
 
 /**
  * Decodes `BidOfferV3` payloads into `quote` and `book` events. Not reentrant:
@@ -100,7 +92,7 @@ export class BidOfferDecoder {
   readonly #nanos: Int32Array = new Int32Array(2 * BID_OFFER_LEVELS);
   /** Volumes per slot. */
   readonly #volumes: Float64Array = new Float64Array(2 * BID_OFFER_LEVELS);
-  /** Flags and symbol bounds from {@link walkQuote}. */
+  /** Flags and symbol bounds from the walk (`HEAD_*` indexes). */
   readonly #head: Int32Array = new Int32Array(5);
   #bidFlag = 0;
   #askFlag = 0;
@@ -114,156 +106,7 @@ export class BidOfferDecoder {
    * @throws DecodeError when the payload is malformed (see the module documentation).
    */
   parse(bytes: Uint8Array): void {
-    this.#parsed = 0;
-    const r = this.#reader;
-    const routes = this.#routes;
-    const volumes = this.#volumes;
-    const units = this.#units;
-    const nanos = this.#nanos;
-    r.reset(bytes);
-    // Slots are zeroed lazily: a price on its first occurrence, and whatever
-    // no field filled after the loop (none in a full book).
-    let pricesSeen = 0;
-    let volumesSeen = 0;
-    const buf = bytes;
-    const end = bytes.length;
-    let bidFlag = 0;
-    let askFlag = 0;
-    let symbolStart = 0;
-    let symbolEnd = 0;
-    let symbolTag = -1;
-    // The loop keeps its cursor in a local: short varints are read inline by
-    // varint28(); anything longer, and every error, goes through the reader.
-    let pos = 0;
-    while (pos < end) {
-      const at = pos;
-      let tag = varint28(buf, pos, end);
-      if (tag >= 0) {
-        pos += tag & 7;
-        tag >>>= 3;
-      } else {
-        r.pos = pos;
-        tag = r.tag();
-        pos = r.pos;
-      }
-      if (tag < 8 || (tag & 7) > 5) {
-        r.pos = at;
-        r.tag(); // throws the "tag" or "wire-type" error
-      }
-      const field = tag >>> 3;
-      const wire = tag & 7;
-      const route = field < routes.length ? routes[field] : 0;
-      if (route >= VOLUME) {
-        if (wire !== WIRE_VARINT) throw wireTypeError(field, wire, WIRE_VARINT, at);
-        let v = varint28(buf, pos, end);
-        if (v >= 0) {
-          pos += v & 7;
-          v >>>= 3;
-        } else {
-          r.pos = pos;
-          v = r.int64();
-          if (v < 0) throw decodeError("range", pos, `negative volume ${v} in field ${field}`);
-          pos = r.pos;
-        }
-        volumes[route & SLOT] = v;
-        volumesSeen |= 1 << (route & SLOT);
-      } else if (route >= PRICE) {
-        if (wire !== WIRE_LEN) throw wireTypeError(field, wire, WIRE_LEN, at);
-        const slot = route & SLOT;
-        if ((pricesSeen & (1 << slot)) === 0) {
-          pricesSeen |= 1 << slot;
-          units[slot] = 0;
-          nanos[slot] = 0;
-        }
-        let mEnd = varint28(buf, pos, end);
-        if (mEnd < 0 || mEnd >>> 3 > end - pos - (mEnd & 7)) {
-          pos = mergeMoney(r, units, nanos, buf, pos, end, slot); // a long or bad length prefix
-          continue;
-        }
-        pos += mEnd & 7;
-        mEnd = pos + (mEnd >>> 3);
-        // The Money every price is sent as: a one-byte tag and a short varint for
-        // units (field 2) and for nanos (field 3, up to five bytes for 0.27 and
-        // more). Anything else goes through #mergeFields from where it starts.
-        let u = units[slot];
-        let n = nanos[slot];
-        while (pos < mEnd) {
-          const t = buf[pos];
-          let q = pos + 1;
-          if ((t === 0x10 || t === 0x18) && q < mEnd) {
-            // The varint, inline: units up to four bytes, nanos up to five
-            // (its low 32 bits, signed, as WireReader.int32() reads them).
-            let b = buf[q++];
-            let v = b & 0x7f;
-            if (b >= 0x80 && q < mEnd) {
-              b = buf[q++];
-              v |= (b & 0x7f) << 7;
-              if (b >= 0x80 && q < mEnd) {
-                b = buf[q++];
-                v |= (b & 0x7f) << 14;
-                if (b >= 0x80 && q < mEnd) {
-                  b = buf[q++];
-                  v |= (b & 0x7f) << 21;
-                  if (b >= 0x80 && t === 0x18 && q < mEnd) {
-                    b = buf[q++];
-                    v |= b << 28;
-                  }
-                }
-              }
-            }
-            if (b < 0x80) {
-              if (t === 0x10) u = v;
-              else n = v;
-              pos = q;
-              continue;
-            }
-          }
-          units[slot] = u;
-          nanos[slot] = n;
-          pos = mergeFields(r, units, nanos, buf, pos, mEnd, end, slot);
-          u = units[slot];
-          n = nanos[slot];
-        }
-        units[slot] = u;
-        nanos[slot] = n;
-      } else if (route === 0) {
-        r.pos = pos;
-        r.skip(wire, field, 0, at);
-        pos = r.pos;
-      } else if (route === SYMBOL) {
-        if (wire !== WIRE_LEN) throw wireTypeError(field, wire, WIRE_LEN, at);
-        r.pos = pos;
-        symbolEnd = r.lengthEnd();
-        symbolStart = r.pos;
-        symbolTag = at;
-        pos = symbolEnd;
-      } else {
-        if (wire !== WIRE_VARINT) throw wireTypeError(field, wire, WIRE_VARINT, at);
-        r.pos = pos;
-        if (route === BID_FLAG) bidFlag = r.int32();
-        else askFlag = r.int32();
-        pos = r.pos;
-      }
-    }
-    if (symbolEnd === symbolStart) {
-      throw decodeError(
-        "empty-symbol",
-        symbolTag < 0 ? bytes.length : symbolTag,
-        symbolTag < 0 ? "missing symbol" : "empty symbol",
-      );
-    }
-    if ((pricesSeen & volumesSeen) !== ALL_SLOTS) {
-      for (let s = 0; s < 2 * BID_OFFER_LEVELS; s++) {
-        if ((pricesSeen & (1 << s)) === 0) {
-          units[s] = 0;
-          nanos[s] = 0;
-        }
-        if ((volumesSeen & (1 << s)) === 0) volumes[s] = 0;
-      }
-    }
-    this.#symbol = this.#symbols.get(bytes, symbolStart, symbolEnd);
-    this.#bidFlag = bidFlag;
-    this.#askFlag = askFlag;
+    this.#walk(bytes, BOOK_ACTIONS, BOOK_SLOTS);
     this.#parsed = 2;
   }
 
@@ -281,13 +124,22 @@ export class BidOfferDecoder {
    * @throws DecodeError when the payload is malformed (see the module documentation).
    */
   parseQuote(bytes: Uint8Array): void {
+    this.#walk(bytes, QUOTE_ACTIONS, QUOTE_SLOTS);
+    this.#parsed = 1;
+  }
+
+  /**
+   * Walks a payload into the scratch state (the fast loop, or the checked one
+   * when it gives up), then checks and decodes the symbol and keeps the flags.
+   */
+  #walk(bytes: Uint8Array, actions: Uint16Array, slots: number): void {
     this.#parsed = 0;
-    const head = this.#head;
     const units = this.#units;
     const nanos = this.#nanos;
     const volumes = this.#volumes;
-    if (!walkQuoteFast(bytes, units, nanos, volumes, head)) {
-      walkQuote(bytes, this.#reader, this.#routes, units, nanos, volumes, head);
+    const head = this.#head;
+    if (!walkFast(bytes, actions, slots, units, nanos, volumes, head)) {
+      walkChecked(bytes, this.#reader, this.#routes, slots, units, nanos, volumes, head);
     }
     const symbolStart = head[HEAD_SYMBOL_START];
     const symbolEnd = head[HEAD_SYMBOL_END];
@@ -302,7 +154,6 @@ export class BidOfferDecoder {
     this.#symbol = this.#symbols.get(bytes, symbolStart, symbolEnd);
     this.#bidFlag = head[HEAD_BID_FLAG];
     this.#askFlag = head[HEAD_ASK_FLAG];
-    this.#parsed = 1;
   }
 
   #check(need: number): void {
