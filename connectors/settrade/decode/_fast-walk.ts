@@ -152,6 +152,20 @@ export function walkFast(
         break;
       }
       case SKIP_VARINT: {
+        if (pos + 4 < end) {
+          // Up to five bytes, its length without a branch per byte (c_k = 1
+          // when bytes 0..k all carry a continuation bit): the volumes a quote
+          // steps over are one to three bytes long, a branch a byte would
+          // mispredict on most of them.
+          const c0 = buf[pos] >>> 7;
+          const c1 = c0 & (buf[pos + 1] >>> 7);
+          const c2 = c1 & (buf[pos + 2] >>> 7);
+          const c3 = c2 & (buf[pos + 3] >>> 7);
+          if ((c3 & (buf[pos + 4] >>> 7)) === 0) {
+            pos += 1 + c0 + c1 + c2 + c3;
+            break;
+          }
+        }
         const start = pos;
         while (buf[pos++] >= 0x80);
         if (pos > end || pos - start > 9) return false;
