@@ -36,11 +36,39 @@ export function normalizeSubscription(sub: Subscription): Subscription {
     : { channel: sub.channel, symbol };
 }
 
-/** The subscriptions and symbol filter of one replay connector. */
+/** Bit of a channel in a symbol's mask. */
+function channelBit(type: string): number {
+  switch (type) {
+    case "quote":
+      return 1;
+    case "book":
+      return 2;
+    case "trade":
+      return 4;
+    case "bar":
+      return 8;
+    case "info":
+      return 16;
+    case "market":
+      return 32;
+    default:
+      return 0;
+  }
+}
+
+/**
+ * The subscriptions and symbol filter of one replay connector. Every replayed
+ * event goes through {@link PairFilter.accepts}, so the subscriptions are
+ * kept as one mask of channels per symbol (already narrowed by the `symbols`
+ * option): one lookup per event.
+ */
 export class PairFilter {
   readonly #symbols: ReadonlySet<string> | undefined;
   readonly #subs = new Map<string, Subscription>();
-  readonly #index = new Map<string, Set<string>>();
+  /** Channels subscribed per symbol, for symbols the `symbols` option lets through. */
+  readonly #bySymbol = new Map<string, number>();
+  /** `SYMBOL:interval` of each bar subscription. */
+  readonly #bars = new Set<string>();
   readonly #wants = new Map<string, PayloadWant | null>();
   #filtering = false;
 
@@ -72,11 +100,10 @@ export class PairFilter {
    * @returns Whether it reaches the consumer.
    */
   accepts(ev: MarketEvent): boolean {
-    if (this.#symbols !== undefined && !this.#symbols.has(ev.symbol)) return false;
-    if (!this.#filtering) return true;
-    const set = this.#index.get(ev.type);
-    if (set === undefined) return false;
-    return ev.type === "bar" ? set.has(`${ev.symbol}:${ev.interval}`) : set.has(ev.symbol);
+    if (!this.#filtering) return this.#symbols === undefined || this.#symbols.has(ev.symbol);
+    const mask = this.#bySymbol.get(ev.symbol);
+    if (mask === undefined || (mask & channelBit(ev.type)) === 0) return false;
+    return ev.type !== "bar" || this.#bars.has(`${ev.symbol}:${ev.interval}`);
   }
 
   /**
@@ -92,24 +119,22 @@ export class PairFilter {
     if (symbol !== undefined && this.#symbols !== undefined && !this.#symbols.has(symbol)) {
       want = null;
     } else if (!this.#filtering || symbol === undefined) want = BOTH;
-    else if (![...this.#subs.values()].some((s) => s.symbol === symbol)) want = null;
     else {
-      want = {
-        quote: this.#index.get("quote")?.has(symbol) ?? false,
-        book: this.#index.get("book")?.has(symbol) ?? false,
-      };
+      const mask = this.#bySymbol.get(symbol) ?? 0;
+      want = mask === 0 ? null : { quote: (mask & 1) !== 0, book: (mask & 2) !== 0 };
     }
     this.#wants.set(topic, want);
     return want;
   }
 
   #rebuild(): void {
-    this.#index.clear();
+    this.#bySymbol.clear();
+    this.#bars.clear();
     this.#wants.clear();
     for (const s of this.#subs.values()) {
-      let set = this.#index.get(s.channel);
-      if (set === undefined) this.#index.set(s.channel, set = new Set());
-      set.add(s.channel === "bar" ? `${s.symbol}:${s.interval}` : s.symbol);
+      if (this.#symbols !== undefined && !this.#symbols.has(s.symbol)) continue;
+      this.#bySymbol.set(s.symbol, (this.#bySymbol.get(s.symbol) ?? 0) | channelBit(s.channel));
+      if (s.channel === "bar") this.#bars.add(`${s.symbol}:${s.interval}`);
     }
   }
 }
