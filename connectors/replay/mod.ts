@@ -3,7 +3,7 @@
  *
  * - **Recorder** ({@link createRecorder}): writes a feed to a raw capture (`.twr`:
  *   wire payloads, lifecycle statuses, and normalized events from sources without a
- *   wire format; CRC-checked, append-only, optionally gzip) and/or an NDJSON event
+ *   wire format; checksummed, append-only, optionally gzip) and/or an NDJSON event
  *   capture. The format is specified in `connectors/replay/FORMAT.md`.
  * - **Replay connector** (`DATA_SOURCE=replay`, {@link replayConnector}): plays a
  *   capture of either kind back through a feed. Raw payloads go through the live
@@ -65,6 +65,7 @@ export { createRecorder, Recorder } from "./recorder.ts";
 export type { RecorderOptions, RecorderStats } from "./_recorder-options.ts";
 export { type CaptureSummary, inspectCapture, type InspectOptions } from "./inspect.ts";
 export { crc32c } from "../../src/capture/crc32c.ts";
+export { xxh32 } from "../../src/capture/xxh32.ts";
 export { gzipBlock, isGzip } from "../../src/capture/gzip.ts";
 export {
   type CaptureIssue,
@@ -79,6 +80,7 @@ export {
   CAPTURE_MAGIC,
   CAPTURE_VERSION,
   type CaptureHeader,
+  type CaptureVersion,
   encodeHeader,
   KIND_CLOSE,
   KIND_EVENT,

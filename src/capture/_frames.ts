@@ -5,10 +5,10 @@
  * @module
  */
 
-import { crc32c } from "./crc32c.ts";
 import {
   CAPTURE_MAGIC,
   FRAME_OVERHEAD,
+  type FrameChecksum,
   isKnownKind,
   MAX_BODY,
   RECORD_MARKER,
@@ -45,26 +45,35 @@ export function plausible(kind: number, len: number): boolean {
  * Whether a valid frame starts at `s`.
  * @param buf Bytes. @param s Candidate start. @param end End of valid bytes.
  * @param eof Whether no more bytes will come.
+ * @param sum The checksum of the part's format version.
  * @returns 1 for a valid frame, 0 for none, -1 when more bytes are needed to tell.
  */
-export function frameAt(buf: Uint8Array, s: number, end: number, eof: boolean): number {
+export function frameAt(
+  buf: Uint8Array,
+  s: number,
+  end: number,
+  eof: boolean,
+  sum: FrameChecksum,
+): number {
   const avail = end - s;
   if (buf[s] !== RECORD_MARKER) return 0;
   if (avail < 6) return eof ? 0 : -1;
   const len = u32(buf, s + 2);
   if (!plausible(buf[s + 1]!, len)) return 0;
   if (avail < len + FRAME_OVERHEAD) return eof ? 0 : -1;
-  return crc32c(buf, s + 1, s + 6 + len) === u32(buf, s + 6 + len) ? 1 : 0;
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  return sum(view, s + 1, s + 6 + len) === u32(buf, s + 6 + len) ? 1 : 0;
 }
 
 /**
  * @param buf Bytes. @param from First candidate. @param end End of valid bytes.
+ * @param sum The checksum of the part's format version.
  * @returns Offset of the first complete valid frame at or after `from`, or -1.
  */
-export function findValid(buf: Uint8Array, from: number, end: number): number {
+export function findValid(buf: Uint8Array, from: number, end: number, sum: FrameChecksum): number {
   const view = buf.subarray(0, end);
   for (let s = view.indexOf(RECORD_MARKER, from); s >= 0; s = view.indexOf(RECORD_MARKER, s + 1)) {
-    if (frameAt(buf, s, end, true) === 1) return s;
+    if (frameAt(buf, s, end, true, sum) === 1) return s;
   }
   return -1;
 }

@@ -45,16 +45,44 @@ export function crc32c(
   end: number = bytes.length,
   previous = 0,
 ): number {
+  return crc32cView(
+    new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    start,
+    end,
+    previous,
+  );
+}
+
+/**
+ * {@link crc32c} over a `DataView`: what the capture parser and encoder call
+ * with the view they keep of their buffer, so that no view is made per
+ * record. Each step reads eight bytes as two little-endian words, a quarter
+ * of the loads of a byte-wise loop.
+ *
+ * @param view The data.
+ * @param start First byte included.
+ * @param end Byte after the last one included.
+ * @param previous A CRC returned by an earlier call, to continue over more data. @default 0
+ * @returns The CRC as an unsigned 32-bit integer.
+ * @example
+ * ```ts
+ * import { crc32cView } from "./crc32c.ts";
+ * const bytes = new TextEncoder().encode("123456789");
+ * console.log(crc32cView(new DataView(bytes.buffer), 0, 9).toString(16)); // "e3069283"
+ * ```
+ */
+export function crc32cView(view: DataView, start: number, end: number, previous = 0): number {
   const t = tables ??= buildTables();
   let crc = ~previous;
   let i = start;
   for (const last8 = end - 8; i <= last8; i += 8) {
-    crc ^= bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
+    crc ^= view.getInt32(i, true);
+    const w = view.getInt32(i + 4, true);
     crc = t[1792 + (crc & 0xff)]! ^ t[1536 + ((crc >>> 8) & 0xff)]! ^
       t[1280 + ((crc >>> 16) & 0xff)]! ^ t[1024 + (crc >>> 24)]! ^
-      t[768 + bytes[i + 4]!]! ^ t[512 + bytes[i + 5]!]! ^ t[256 + bytes[i + 6]!]! ^
-      t[bytes[i + 7]!]!;
+      t[768 + (w & 0xff)]! ^ t[512 + ((w >>> 8) & 0xff)]! ^ t[256 + ((w >>> 16) & 0xff)]! ^
+      t[w >>> 24]!;
   }
-  for (; i < end; i++) crc = t[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
+  for (; i < end; i++) crc = t[(crc ^ view.getUint8(i)) & 0xff]! ^ (crc >>> 8);
   return ~crc >>> 0;
 }

@@ -3,9 +3,12 @@
  * The full specification is `connectors/replay/FORMAT.md`; in short:
  *
  * ```
- * header  magic(8) version:u16 flags:u16 created:f64 jsonLength:u32 json crc32c:u32
- * record  0xD5 kind:u8 length:u32 body(length) crc32c:u32      (CRC over kind, length, body)
+ * header  magic(8) version:u16 flags:u16 created:f64 jsonLength:u32 json sum:u32
+ * record  0xD5 kind:u8 length:u32 body(length) sum:u32      (sum over kind, length, body)
  * ```
+ *
+ * `sum` is XXH32 (seed 0) from version 2 on, CRC-32C in version 1; this code
+ * reads both and writes version 2 unless asked for version 1.
  *
  * Every integer and float is little-endian. Record bodies:
  *
@@ -21,7 +24,8 @@
  */
 
 import { DecodeError } from "../errors.ts";
-import { crc32c } from "./crc32c.ts";
+import { crc32cView } from "./crc32c.ts";
+import { xxh32View } from "./xxh32.ts";
 
 /** The eight bytes every raw capture starts with: `\x89TWR\r\n\x1a\n`. */
 export const CAPTURE_MAGIC: Uint8Array = Uint8Array.of(
@@ -35,13 +39,34 @@ export const CAPTURE_MAGIC: Uint8Array = Uint8Array.of(
   0x0a,
 );
 
-/** The format version this code writes and the newest it reads. */
-export const CAPTURE_VERSION = 1;
+/** The format version this code writes by default and the newest it reads. */
+export const CAPTURE_VERSION = 2;
+
+/** A format version this code can write: 2, or 1 for readers that know no newer one. */
+export type CaptureVersion = 1 | 2;
+
+/** The checksum of a header or record: `view[start..end)` to an unsigned 32-bit integer. */
+export type FrameChecksum = (view: DataView, start: number, end: number) => number;
+
+/**
+ * The checksum a format version puts on its header and records.
+ * @param version A format version, 1 or more.
+ * @returns CRC-32C for version 1, XXH32 (seed 0) from version 2 on.
+ * @example
+ * ```ts
+ * import { frameChecksum } from "./raw-format.ts";
+ * const bytes = new TextEncoder().encode("abc");
+ * console.log(frameChecksum(2)(new DataView(bytes.buffer), 0, 3).toString(16)); // "32d153ff"
+ * ```
+ */
+export function frameChecksum(version: number): FrameChecksum {
+  return version === 1 ? crc32cView : xxh32View;
+}
 
 /** First byte of every record frame. */
 export const RECORD_MARKER = 0xd5;
 
-/** Bytes of a frame around its body: marker, kind, length, CRC. */
+/** Bytes of a frame around its body: marker, kind, length, checksum. */
 export const FRAME_OVERHEAD = 10;
 
 /** Largest record body, and largest header JSON, in bytes; a longer length is corruption. */
@@ -86,9 +111,11 @@ export interface CaptureHeader {
 /**
  * Encodes a header.
  *
- * @param header Source, creation time, part and metadata (the version is always {@link CAPTURE_VERSION}).
+ * @param header Source, creation time, part and metadata.
+ * @param version Format version to write. @default CAPTURE_VERSION
  * @returns The header bytes.
- * @throws RangeError when the metadata is not JSON or its encoding exceeds {@link MAX_BODY}.
+ * @throws RangeError when the metadata is not JSON or its encoding exceeds {@link MAX_BODY},
+ *   or the version is not one this code writes.
  * @example
  * ```ts
  * import { encodeHeader } from "@tickwire/tickwire/connectors/replay";
@@ -96,7 +123,13 @@ export interface CaptureHeader {
  * console.log(bytes[1] === 0x54); // true ("T")
  * ```
  */
-export function encodeHeader(header: Omit<CaptureHeader, "version">): Uint8Array {
+export function encodeHeader(
+  header: Omit<CaptureHeader, "version">,
+  version: CaptureVersion = CAPTURE_VERSION,
+): Uint8Array {
+  if (version !== 1 && version !== 2) {
+    throw new RangeError(`[capture] format version must be 1 or 2, got ${String(version)}`);
+  }
   let json: string;
   try {
     json = JSON.stringify({ source: header.source, part: header.part, meta: header.meta ?? {} });
@@ -110,12 +143,13 @@ export function encodeHeader(header: Omit<CaptureHeader, "version">): Uint8Array
   const out = new Uint8Array(HEADER_FIXED + body.length + 4);
   const view = new DataView(out.buffer);
   out.set(CAPTURE_MAGIC, 0);
-  view.setUint16(8, CAPTURE_VERSION, true);
+  view.setUint16(8, version, true);
   view.setUint16(10, 0, true);
   view.setFloat64(12, header.created, true);
   view.setUint32(20, body.length, true);
   out.set(body, HEADER_FIXED);
-  view.setUint32(HEADER_FIXED + body.length, crc32c(out, 0, HEADER_FIXED + body.length), true);
+  const sum = frameChecksum(version)(view, 0, HEADER_FIXED + body.length);
+  view.setUint32(HEADER_FIXED + body.length, sum, true);
   return out;
 }
 
@@ -189,7 +223,7 @@ export function parseHeader(
     );
   }
   const stored = view.getUint32(HEADER_FIXED + jsonLength, true);
-  if (crc32c(bytes, 0, HEADER_FIXED + jsonLength) !== stored) {
+  if (frameChecksum(version)(view, 0, HEADER_FIXED + jsonLength) !== stored) {
     throw new DecodeError(`[capture] ${where} has a corrupt header: checksum mismatch at byte 0`, {
       code: "header",
       offset: 0,

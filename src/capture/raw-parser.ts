@@ -10,7 +10,8 @@
  * A truncated or damaged tail is reported with its byte offset and record number,
  * and reading ends cleanly there. A damaged record in the middle is reported too;
  * `onCorrupt` then decides: `"stop"` ends there, `"skip"` resynchronises on the next
- * valid record (a marker, a known kind, a plausible length and a matching CRC).
+ * valid record (a marker, a known kind, a plausible length and a matching checksum:
+ * CRC-32C in a part of format version 1, XXH32 from version 2 on).
  * Captures joined end to end (`cat part0 part1`) read as one: a header where a
  * record would start begins a new part.
  *
@@ -22,12 +23,14 @@ import { ChunkBuffer } from "./_chunk-buffer.ts";
 import { parseEventJson } from "./_event-json.ts";
 import { findValid, frameAt, isMagicAt, plausible } from "./_frames.ts";
 import { ParserBase } from "./_parser-base.ts";
-import { crc32c } from "./crc32c.ts";
 import type { CaptureIssueCode, IssueHandler, OnCorrupt } from "./issues.ts";
 import {
   CAPTURE_MAGIC,
+  CAPTURE_VERSION,
   type CaptureHeader,
   FRAME_OVERHEAD,
+  type FrameChecksum,
+  frameChecksum,
   hexBytes,
   isKnownKind,
   KIND_CLOSE,
@@ -64,6 +67,8 @@ export class RawParser extends ParserBase {
   #view: DataView = new DataView(new ArrayBuffer(0));
   #viewOf: Uint8Array | undefined;
   #needHeader = true;
+  /** Checksum of the current part's format version. */
+  #sum: FrameChecksum = frameChecksum(CAPTURE_VERSION);
   #resync: { from: number; record: number; what: string; code: CaptureIssueCode } | undefined;
 
   /**
@@ -159,7 +164,7 @@ export class RawParser extends ParserBase {
         this.#badTail(avail, len + FRAME_OVERHEAD);
         continue;
       }
-      if (crc32c(buf, p + 1, p + 6 + len) !== view.getUint32(p + 6 + len, true)) {
+      if (this.#sum(view, p + 1, p + 6 + len) !== view.getUint32(p + 6 + len, true)) {
         this.#damaged("corrupt", "checksum mismatch");
         continue;
       }
@@ -229,6 +234,7 @@ export class RawParser extends ParserBase {
     }
     if (h === undefined) return NEED_MORE;
     this.header = h.header;
+    this.#sum = frameChecksum(h.header.version);
     inp.pos += h.length;
     this.#needHeader = false;
     this.#topics.clear();
@@ -238,7 +244,7 @@ export class RawParser extends ParserBase {
   /** The input ends inside a frame of `need` bytes (unknown when the length is missing). */
   #badTail(avail: number, need: number | undefined): void {
     const inp = this.#in;
-    if (findValid(inp.buf, inp.pos + 1, inp.end) >= 0) {
+    if (findValid(inp.buf, inp.pos + 1, inp.end, this.#sum) >= 0) {
       const len = need === undefined ? "" : `length ${need - FRAME_OVERHEAD} `;
       this.#damaged("corrupt", `${len}runs past the end of the data`);
       return;
@@ -264,7 +270,7 @@ export class RawParser extends ParserBase {
       inp.pos += 1;
       return;
     }
-    const tail = inp.eof && findValid(inp.buf, inp.pos + 1, inp.end) < 0;
+    const tail = inp.eof && findValid(inp.buf, inp.pos + 1, inp.end, this.#sum) < 0;
     const text = `is damaged (${what}); reading stops here (onCorrupt "stop")`;
     this.report("record", code, at, record, text, { tail, skipped: inp.end - inp.pos });
     inp.pos = inp.end;
@@ -289,7 +295,7 @@ export class RawParser extends ParserBase {
         return END;
       }
       inp.pos = s;
-      const check = frameAt(inp.buf, s, inp.end, inp.eof);
+      const check = frameAt(inp.buf, s, inp.end, inp.eof, this.#sum);
       if (check === -1) return NEED_MORE;
       if (check === 1) {
         this.#resync = undefined;

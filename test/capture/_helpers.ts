@@ -7,6 +7,7 @@
 import type { MarketEvent, QuoteEvent, StatusEvent } from "../../src/events.ts";
 import type { CaptureIssue, OnCorrupt } from "../../src/capture/issues.ts";
 import { RawEncoder } from "../../src/capture/raw-encoder.ts";
+import { CAPTURE_VERSION, type CaptureVersion } from "../../src/capture/raw-format.ts";
 import { type CaptureRecord, openCapture } from "../../src/capture/reader.ts";
 
 /** A valid quote. */
@@ -64,8 +65,12 @@ export function samplePayload(i: number): Uint8Array {
 }
 
 /** A raw capture of `n` records: connected, then payloads and events alternating, then a close. */
-export function sampleCapture(n: number, source = "settrade"): Uint8Array {
-  const enc = new RawEncoder();
+export function sampleCapture(
+  n: number,
+  source = "settrade",
+  version: CaptureVersion = CAPTURE_VERSION,
+): Uint8Array {
+  const enc = new RawEncoder(version);
   enc.begin({ source, created: 1_767_582_000_000, part: 0, meta: { note: "test" } });
   enc.status(status("connected"));
   for (let i = 1; i <= n; i++) {

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { crc32c } from "../../src/capture/crc32c.ts";
 import { RawEncoder } from "../../src/capture/raw-encoder.ts";
 import { CAPTURE_MAGIC, encodeHeader } from "../../src/capture/raw-format.ts";
+import { xxh32 } from "../../src/capture/xxh32.ts";
 import { openCapture } from "../../src/capture/reader.ts";
 import type { MarketEvent } from "../../src/events.ts";
 import { isDecodeError } from "../../src/errors.ts";
@@ -66,7 +67,7 @@ describe("raw capture format", () => {
     const reader = await openCapture(streamOf(sampleCapture(1)));
     expect(reader.format).toBe("raw");
     expect(reader.header).toEqual({
-      version: 1,
+      version: 2,
       created: 1_767_582_000_000,
       source: "settrade",
       part: 0,
@@ -165,12 +166,12 @@ describe("raw capture format", () => {
       /"x\.twr" is not a tickwire capture: wrong magic at byte 0 \(expected 89 54 57 52.*got 50 4b 03 04/,
     );
     const future = good.slice();
-    future[8] = 2;
+    future[8] = 3;
     await expectDecodeError(
       future,
       "f.twr",
       "version",
-      /"f\.twr" has format version 2, newer than this reader \(version 1\)/,
+      /"f\.twr" has format version 3, newer than this reader \(version 2\)/,
     );
     const header = good.slice();
     header[30] ^= 1;
@@ -236,16 +237,72 @@ describe("raw capture format", () => {
     expect(reader.header?.source).toBe("other");
   });
 
-  it("starts with the documented magic and checksums its header", () => {
+  it("starts with the documented magic and checksums its header (XXH32; CRC-32C in version 1)", () => {
     const h = encodeHeader({ source: "s", created: 5, part: 2, meta: { a: 1 } });
     expect([...h.subarray(0, 8)]).toEqual([...CAPTURE_MAGIC]);
     const view = new DataView(h.buffer);
+    expect(view.getUint16(8, true)).toBe(2);
     const len = view.getUint32(20, true);
-    expect(view.getUint32(24 + len, true)).toBe(crc32c(h, 0, 24 + len));
+    expect(view.getUint32(24 + len, true)).toBe(xxh32(h, 0, 24 + len));
+    const h1 = encodeHeader({ source: "s", created: 5, part: 2, meta: { a: 1 } }, 1);
+    const view1 = new DataView(h1.buffer);
+    expect(view1.getUint16(8, true)).toBe(1);
+    expect(view1.getUint32(24 + len, true)).toBe(crc32c(h1, 0, 24 + len));
     expect(JSON.parse(new TextDecoder().decode(h.subarray(24, 24 + len)))).toEqual({
       source: "s",
       part: 2,
       meta: { a: 1 },
     });
+  });
+
+  it("checksums each record with XXH32 over kind, length and body (CRC-32C in version 1)", () => {
+    for (const [version, sum] of [[2, xxh32], [1, crc32c]] as const) {
+      const bytes = sampleCapture(1, "settrade", version);
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const at = 24 + view.getUint32(20, true) + 4; // the first record
+      expect(bytes[at]).toBe(0xd5);
+      const len = view.getUint32(at + 2, true);
+      expect(view.getUint32(at + 6 + len, true)).toBe(sum(bytes, at + 1, at + 6 + len));
+    }
+  });
+});
+
+describe("raw capture format, version 1 (CRC-32C)", () => {
+  it("reads a version-1 capture record for record as the same capture in version 2", async () => {
+    const v1 = await readAll(sampleCapture(7, "settrade", 1), { chunk: 37 });
+    const v2 = await readAll(sampleCapture(7, "settrade", 2));
+    expect(v1.issues).toEqual([]);
+    expect(v1.records).toEqual(v2.records);
+    const reader = await openCapture(streamOf(sampleCapture(1, "settrade", 1)));
+    expect(reader.header?.version).toBe(1);
+  });
+
+  it("finds a damaged version-1 record by its CRC and resynchronises on the next", async () => {
+    const bytes = sampleCapture(5, "settrade", 1);
+    const damaged = bytes.slice();
+    damaged[Math.floor(bytes.length / 2)] ^= 0x40;
+    const { records, issues } = await readAll(damaged, { onCorrupt: "skip" });
+    expect(issues).toHaveLength(1);
+    expect(issues[0]!.message).toMatch(/checksum mismatch|corrupt|damaged/);
+    expect(records.length).toBeGreaterThan(3);
+    expect(records.at(-1)!.kind).toBe("close");
+  });
+
+  it("reads a version-1 part followed by a version-2 part (joined with cat) as one", async () => {
+    const one = sampleCapture(3, "settrade", 1);
+    const two = sampleCapture(3, "other", 2);
+    const joined = new Uint8Array(one.length + two.length);
+    joined.set(one);
+    joined.set(two, one.length);
+    const { records, issues } = await readAll(joined, { chunk: 50 });
+    expect(issues).toEqual([]);
+    expect(records.filter((r) => r.kind === "close")).toHaveLength(2);
+    expect(records).toHaveLength(
+      (await readAll(one)).records.length + (await readAll(two)).records.length,
+    );
+  });
+
+  it("refuses to write a format version it does not know", () => {
+    expect(() => new RawEncoder(3 as 2)).toThrow(/format version must be 1 or 2, got 3/);
   });
 });

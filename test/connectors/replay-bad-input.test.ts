@@ -133,7 +133,7 @@ describe("replay of bad input", () => {
     expect(err.code).toBe("version");
     expect(err.offset).toBe(8);
     expect(err.message).toMatch(
-      /has format version 9, newer than this reader \(version 1\); upgrade tickwire/,
+      /has format version 9, newer than this reader \(version 2\); upgrade tickwire/,
     );
   });
 

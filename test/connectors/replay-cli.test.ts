@@ -103,7 +103,7 @@ describe("tickwire record, replay and inspect", () => {
     expect(await main(["inspect", capture], io)).toBe(0);
     const text = io.stdout();
     expect(text).toMatch(/^file +.*s\.twr$/m);
-    expect(text).toMatch(/^format +raw capture, format version 1$/m);
+    expect(text).toMatch(/^format +raw capture, format version 2$/m);
     expect(text).toMatch(/^source +synthetic$/m);
     expect(text).toMatch(/^records +\d[\d,]* \(payload 0, event \d[\d,]*, status 4, close 1\)$/m);
     expect(text).toMatch(/^time span +\d{4}-\d\d-\d\dT.* to .* \([\d.]+ s\)$/m);
