@@ -24,6 +24,8 @@ async function run(section: string, options: Record<string, unknown>): Promise<u
       return (await import("./e2e.ts")).runE2e(options);
     case "replay":
       return (await import("./replay.ts")).runReplay(options);
+    case "replay-play":
+      return (await import("./replay.ts")).playOnce(options);
     default:
       throw new Error(`bench: unknown section ${JSON.stringify(section)}`);
   }
