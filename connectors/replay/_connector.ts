@@ -329,7 +329,15 @@ export class ReplayConnector implements ConnectorWrapper {
     meta.recvMono = mono;
     meta.epoch = this.#life.epoch;
     try {
-      route.decode(topic, r.payload, meta, want, this.#emitDecoded);
+      route.decode(
+        topic,
+        r.payloadBuffer,
+        r.payloadStart,
+        r.payloadEnd,
+        meta,
+        want,
+        this.#emitDecoded,
+      );
     } catch (e) {
       if (!isDecodeError(e)) throw e;
       this.#decodeErrors++;

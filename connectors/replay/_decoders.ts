@@ -37,13 +37,15 @@ export interface PayloadDecoder {
    */
   symbolOf(topic: string): string | undefined;
   /**
-   * Decodes one payload, handing each event to `emit`.
+   * Decodes one payload, `buffer[start, end)`, handing each event to `emit`.
    * @returns Number of events emitted.
    * @throws DecodeError for an unknown topic or a malformed payload.
    */
   decode(
     topic: string,
-    payload: Uint8Array,
+    buffer: Uint8Array,
+    start: number,
+    end: number,
     meta: PayloadMeta,
     want: PayloadWant,
     emit: (ev: MarketEvent) => void,
@@ -71,7 +73,8 @@ async function settrade(): Promise<PayloadDecoder> {
       if ("market" in t) return t.market.toUpperCase();
       return undefined;
     },
-    decode: (topic, payload, meta, want, emit) => d.decode(topic, payload, meta, want, emit),
+    decode: (topic, buffer, start, end, meta, want, emit) =>
+      d.decode(topic, buffer, meta, want, emit, start, end),
   };
 }
 

@@ -55,8 +55,21 @@ export class RawParser extends ParserBase {
   header: CaptureHeader | undefined;
   /** Topic of a payload record. */
   topic: string = "";
-  /** Bytes of a payload record: a view valid until the next `push`. */
-  payload: Uint8Array = EMPTY;
+  /**
+   * The buffer that holds the current payload record's bytes at
+   * `[payloadStart, payloadEnd)`, valid until the next `push`: what a hot loop
+   * reads, with no view made per record.
+   */
+  payloadBuffer: Uint8Array = EMPTY;
+  /** Offset of the current payload in {@link RawParser.payloadBuffer}. */
+  payloadStart = 0;
+  /** End of the current payload in {@link RawParser.payloadBuffer} (exclusive). */
+  payloadEnd = 0;
+
+  /** Bytes of a payload record: a view (made on each read) valid until the next `push`. */
+  get payload(): Uint8Array {
+    return this.payloadBuffer.subarray(this.payloadStart, this.payloadEnd);
+  }
   /** Close records: when the file was closed, epoch ms. */
   closedTs: number = 0;
   /** Close records: why. */
@@ -202,7 +215,9 @@ export class RawParser extends ParserBase {
       }
       this.kind = kind;
       this.topic = topic;
-      this.payload = buf.subarray(at + TIMED_PREFIX + 4, at + len);
+      this.payloadBuffer = buf;
+      this.payloadStart = at + TIMED_PREFIX + 4;
+      this.payloadEnd = at + len;
       return kind;
     }
     const json = parseEventJson(

@@ -2,7 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { crc32c } from "../../src/capture/crc32c.ts";
 import { RawEncoder } from "../../src/capture/raw-encoder.ts";
-import { CAPTURE_MAGIC, encodeHeader } from "../../src/capture/raw-format.ts";
+import { CAPTURE_MAGIC, encodeHeader, KIND_PAYLOAD } from "../../src/capture/raw-format.ts";
+import { END, NEED_MORE, RawParser } from "../../src/capture/raw-parser.ts";
 import { xxh32 } from "../../src/capture/xxh32.ts";
 import { openCapture } from "../../src/capture/reader.ts";
 import type { MarketEvent } from "../../src/events.ts";
@@ -264,6 +265,24 @@ describe("raw capture format", () => {
       const len = view.getUint32(at + 2, true);
       expect(view.getUint32(at + 6 + len, true)).toBe(sum(bytes, at + 1, at + 6 + len));
     }
+  });
+});
+
+describe("RawParser", () => {
+  it("hands out each payload as a range of its buffer, the same bytes as the payload view", () => {
+    const p = new RawParser("test");
+    const bytes = sampleCapture(9);
+    for (let at = 0; at < bytes.length; at += 100) p.push(bytes.subarray(at, at + 100));
+    p.end();
+    const seen: number[][] = [];
+    for (let kind = p.next(); kind !== END; kind = p.next()) {
+      if (kind === NEED_MORE) throw new Error("all input was pushed");
+      if (kind !== KIND_PAYLOAD) continue;
+      const range = p.payloadBuffer.subarray(p.payloadStart, p.payloadEnd);
+      expect([...range]).toEqual([...p.payload]);
+      seen.push([...range]);
+    }
+    expect(seen).toEqual([1, 3, 5, 7, 9].map((i) => [...samplePayload(i)]));
   });
 });
 

@@ -277,3 +277,67 @@ describe("BidOfferDecoder", () => {
     expect(decoder.decodeBook(bytes, META).asks[0].price).toBe(113);
   });
 });
+
+describe("BidOfferDecoder on a payload inside a larger buffer", () => {
+  /** The payload at offset 7 of a buffer padded on both sides. */
+  function embedded(payload: Uint8Array): { buf: Uint8Array; start: number; end: number } {
+    const buf = new Uint8Array(payload.length + 14).fill(0xff);
+    buf.set(payload, 7);
+    return { buf, start: 7, end: 7 + payload.length };
+  }
+
+  function failure(parse: () => void): string {
+    try {
+      parse();
+    } catch (e) {
+      if (isDecodeError(e)) return `${e.code}@${e.offset}: ${e.message}`;
+      throw e;
+    }
+    return "decoded";
+  }
+
+  it("decodes the range as it decodes the payload alone, book and quote", () => {
+    const payload = bidOfferBytes(realisticBook("PTT", 34.25, { seed: 3 }));
+    const { buf, start, end } = embedded(payload);
+    const alone = new BidOfferDecoder();
+    const inside = new BidOfferDecoder();
+    alone.parse(payload);
+    inside.parse(buf, start, end);
+    expect(inside.toBook(META)).toEqual(alone.toBook(META));
+    inside.parseQuote(buf, start, end);
+    expect(inside.toQuote(META)).toEqual(alone.toQuote(META));
+  });
+
+  it("reports faults with offsets from the payload's first byte", () => {
+    const cases = [
+      bidOfferBytes(realisticBook("PTT", 34.25, { seed: 3 })).slice(0, 40), // cut short
+      new RawProto().varint(12, 5).finish(), // no symbol
+      new RawProto().string(1, "").varint(12, 5).finish(), // empty symbol
+      new RawProto().bytes(1, [0x41, 0xff]).finish(), // not UTF-8
+      new RawProto().string(1, "PTT").varint(17, -5).finish(), // negative volume
+    ];
+    for (const payload of cases) {
+      const { buf, start, end } = embedded(payload);
+      for (const quoteOnly of [false, true]) {
+        const alone = failure(() =>
+          quoteOnly
+            ? new BidOfferDecoder().parseQuote(payload)
+            : new BidOfferDecoder().parse(payload)
+        );
+        expect(alone).not.toBe("decoded");
+        const inside = failure(() =>
+          quoteOnly
+            ? new BidOfferDecoder().parseQuote(buf, start, end)
+            : new BidOfferDecoder().parse(buf, start, end)
+        );
+        expect(inside).toBe(alone);
+      }
+    }
+  });
+
+  it("refuses a range that is not inside the buffer", () => {
+    const d = new BidOfferDecoder();
+    expect(() => d.parse(new Uint8Array(4), 2, 5)).toThrow(RangeError);
+    expect(() => d.parseQuote(new Uint8Array(4), 3, 2)).toThrow(/\[3, 2\) is not a range/);
+  });
+});

@@ -17,10 +17,17 @@
  *
  * What to do with each tag comes from a table built from the field layout:
  * {@link BOOK_ACTIONS} reads every level, {@link QUOTE_ACTIONS} reads level 1
- * and steps over the framing of levels 2-10. Reads past the end of a
- * `Uint8Array` yield `undefined`, for which every `x < 0x80` test is false:
- * the loop tests with `!(x < 0x80)` and `pos > end` and needs no bounds test
- * per byte.
+ * and steps over the framing of levels 2-10.
+ *
+ * ## Bounds
+ *
+ * The payload is `buf[start, end)`, which may sit inside a larger buffer (a
+ * chunk of a capture file). The loop reads a byte before knowing whether it is
+ * inside: a read past `end` yields either a byte of whatever follows or, past
+ * the buffer, `undefined` (for which every `x < 0x80` test is false). Either
+ * way the cursor then lies beyond `end`, and every field's step ends with a
+ * `pos > end` test (or a length checked against `end`) that gives up, so no
+ * value read past the end is ever kept.
  *
  * @module
  */
@@ -96,7 +103,8 @@ export const QUOTE_ACTIONS: Uint16Array = buildActions(QUOTE_SLOTS);
 /**
  * Walks a payload in the usual encoding.
  *
- * @param buf A `BidOfferV3` message.
+ * @param buf Holds a `BidOfferV3` message at `[start, end)`.
+ * @param start First byte of the message. @param end End of the message (exclusive).
  * @param actions {@link BOOK_ACTIONS} or {@link QUOTE_ACTIONS}.
  * @param slots The slots the table reads ({@link BOOK_SLOTS} or {@link QUOTE_SLOTS}):
  *   those no field filled are zeroed (an absent level reads as zeros).
@@ -112,12 +120,14 @@ export const QUOTE_ACTIONS: Uint16Array = buildActions(QUOTE_SLOTS);
  * const buf = new Uint8Array([0x0a, 3, 0x50, 0x54, 0x54, 0x60, 0xe8, 0x07, 0x68, 5]);
  * const volumes = new Float64Array(20);
  * const head = new Int32Array(5);
- * const done = walkFast(buf, BOOK_ACTIONS, BOOK_SLOTS, new Float64Array(20), new Int32Array(20), volumes, head);
+ * const done = walkFast(buf, 0, buf.length, BOOK_ACTIONS, BOOK_SLOTS, new Float64Array(20), new Int32Array(20), volumes, head);
  * console.log(done, volumes[0], volumes[1], head[2], head[3]); // true 1000 5 2 5
  * ```
  */
 export function walkFast(
   buf: Uint8Array,
+  start: number,
+  end: number,
   actions: Uint16Array,
   slots: number,
   units: Float64Array,
@@ -125,7 +135,6 @@ export function walkFast(
   volumes: Float64Array,
   head: Int32Array,
 ): boolean {
-  const end = buf.length;
   let pricesSeen = 0;
   let volumesSeen = 0;
   let bidFlag = 0;
@@ -133,13 +142,14 @@ export function walkFast(
   let symbolStart = 0;
   let symbolEnd = 0;
   let symbolTag = -1;
-  let pos = 0;
+  let pos = start;
   while (pos < end) {
     const at = pos;
     let tag = buf[pos++];
     if (tag >= 0x80) {
       const b = buf[pos++];
       if (!(b < 0x80)) return false;
+      if (pos > end) return false;
       tag = (tag & 0x7f) | (b << 7);
     }
     const action = tag < TABLE_TAGS ? actions[tag] : unknownFieldAction(tag);
@@ -166,9 +176,9 @@ export function walkFast(
             break;
           }
         }
-        const start = pos;
+        const from = pos;
         while (buf[pos++] >= 0x80);
-        if (pos > end || pos - start > 9) return false;
+        if (pos > end || pos - from > 9) return false;
         break;
       }
       case READ_PRICE: {
@@ -222,13 +232,13 @@ export function walkFast(
       }
       case READ_BID_FLAG: {
         const v = buf[pos++];
-        if (!(v < 0x80)) return false;
+        if (!(v < 0x80) || pos > end) return false;
         bidFlag = v;
         break;
       }
       case READ_ASK_FLAG: {
         const v = buf[pos++];
-        if (!(v < 0x80)) return false;
+        if (!(v < 0x80) || pos > end) return false;
         askFlag = v;
         break;
       }

@@ -68,12 +68,13 @@ export class SymbolCache {
    * @param buf Payload bytes.
    * @param start First byte of the symbol.
    * @param end End of the symbol (exclusive).
+   * @param origin Offset of the message in `buf`, which error offsets count from. @default 0
    * @returns The symbol string.
    * @throws DecodeError `"utf8"` when the bytes are not valid UTF-8.
    */
-  get(buf: Uint8Array, start: number, end: number): string {
+  get(buf: Uint8Array, start: number, end: number, origin = 0): string {
     const len = end - start;
-    if (len > MAX_CACHED_LENGTH) return this.#decode(buf, start, end);
+    if (len > MAX_CACHED_LENGTH) return this.#decode(buf, start, end, origin);
     let h = 0x811c9dc5 ^ len;
     for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], 0x01000193);
     h ^= h >>> 15;
@@ -90,7 +91,7 @@ export class SymbolCache {
       }
       slot = (slot + 1) & mask;
     }
-    const s = this.#decode(buf, start, end);
+    const s = this.#decode(buf, start, end, origin);
     // A copy, never a view: a Node Buffer's slice() shares memory with the payload.
     const copy = new Uint8Array(len);
     for (let i = 0; i < len; i++) copy[i] = buf[start + i];
@@ -129,7 +130,7 @@ export class SymbolCache {
     }
   }
 
-  #decode(buf: Uint8Array, start: number, end: number): string {
+  #decode(buf: Uint8Array, start: number, end: number, origin: number): string {
     let ascii = true;
     let lower = false;
     for (let i = start; i < end; i++) {
@@ -149,7 +150,7 @@ export class SymbolCache {
     try {
       s = this.#utf8.decode(buf.subarray(start, end));
     } catch {
-      throw decodeError("utf8", start, "symbol is not valid UTF-8");
+      throw decodeError("utf8", start - origin, "symbol is not valid UTF-8");
     }
     const upper = s.toUpperCase();
     return upper === s ? s : upper;

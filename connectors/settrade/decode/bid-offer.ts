@@ -102,11 +102,15 @@ export class BidOfferDecoder {
 
   /**
    * Parses one payload into the decoder's scratch state.
-   * @param bytes A `BidOfferV3` message.
-   * @throws DecodeError when the payload is malformed (see the module documentation).
+   * @param bytes A `BidOfferV3` message, or a buffer that holds one at `[start, end)`.
+   * @param start First byte of the message. @default 0
+   * @param end End of the message (exclusive). @default bytes.length
+   * @throws DecodeError when the payload is malformed (see the module documentation);
+   *   its offset counts from `start`.
+   * @throws RangeError when `start` and `end` are not a range of `bytes`.
    */
-  parse(bytes: Uint8Array): void {
-    this.#walk(bytes, BOOK_ACTIONS, BOOK_SLOTS);
+  parse(bytes: Uint8Array, start = 0, end: number = bytes.length): void {
+    this.#walk(bytes, start, end, BOOK_ACTIONS, BOOK_SLOTS);
     this.#parsed = 2;
   }
 
@@ -120,11 +124,15 @@ export class BidOfferDecoder {
    * rejected by `parse`; a fault in the symbol, the flags or level 1 gets the
    * same error from both. Afterwards {@link BidOfferDecoder.toQuote} works and
    * {@link BidOfferDecoder.toBook} throws until the next full `parse`.
-   * @param bytes A `BidOfferV3` message.
-   * @throws DecodeError when the payload is malformed (see the module documentation).
+   * @param bytes A `BidOfferV3` message, or a buffer that holds one at `[start, end)`.
+   * @param start First byte of the message. @default 0
+   * @param end End of the message (exclusive). @default bytes.length
+   * @throws DecodeError when the payload is malformed (see the module documentation);
+   *   its offset counts from `start`.
+   * @throws RangeError when `start` and `end` are not a range of `bytes`.
    */
-  parseQuote(bytes: Uint8Array): void {
-    this.#walk(bytes, QUOTE_ACTIONS, QUOTE_SLOTS);
+  parseQuote(bytes: Uint8Array, start = 0, end: number = bytes.length): void {
+    this.#walk(bytes, start, end, QUOTE_ACTIONS, QUOTE_SLOTS);
     this.#parsed = 1;
   }
 
@@ -132,13 +140,23 @@ export class BidOfferDecoder {
    * Walks a payload into the scratch state (the fast loop, or the checked one
    * when it gives up), then checks and decodes the symbol and keeps the flags.
    */
-  #walk(bytes: Uint8Array, actions: Uint16Array, slots: number): void {
+  #walk(bytes: Uint8Array, start: number, end: number, actions: Uint16Array, slots: number): void {
     this.#parsed = 0;
+    if (!(start >= 0 && start <= end && end <= bytes.length)) {
+      throw new RangeError(
+        `[settrade] [${start}, ${end}) is not a range of a payload of ${bytes.length} bytes`,
+      );
+    }
     const units = this.#units;
     const nanos = this.#nanos;
     const volumes = this.#volumes;
     const head = this.#head;
-    if (!walkFast(bytes, actions, slots, units, nanos, volumes, head)) {
+    if (!walkFast(bytes, start, end, actions, slots, units, nanos, volumes, head)) {
+      // The checked loop reads a message of its own, so that its errors'
+      // offsets count from the message's first byte.
+      if (start !== 0 || end !== bytes.length) bytes = bytes.subarray(start, end);
+      start = 0;
+      end = bytes.length;
       walkChecked(bytes, this.#reader, this.#routes, slots, units, nanos, volumes, head);
     }
     const symbolStart = head[HEAD_SYMBOL_START];
@@ -147,11 +165,11 @@ export class BidOfferDecoder {
       const symbolTag = head[HEAD_SYMBOL_TAG];
       throw decodeError(
         "empty-symbol",
-        symbolTag < 0 ? bytes.length : symbolTag,
+        symbolTag < 0 ? end - start : symbolTag - start,
         symbolTag < 0 ? "missing symbol" : "empty symbol",
       );
     }
-    this.#symbol = this.#symbols.get(bytes, symbolStart, symbolEnd);
+    this.#symbol = this.#symbols.get(bytes, symbolStart, symbolEnd, start);
     this.#bidFlag = head[HEAD_BID_FLAG];
     this.#askFlag = head[HEAD_ASK_FLAG];
   }

@@ -136,6 +136,8 @@ export class SettradeDecoder {
    * @param want Events wanted from a book topic (ignored for other topics).
    *   With neither, the payload is still checked and nothing is emitted.
    * @param emit Receives each event.
+   * @param start First byte of the payload in `payload`. @default 0
+   * @param end End of the payload (exclusive). @default payload.length
    * @returns Number of events emitted (sequence numbers used).
    * @throws DecodeError (with `topic` set) for an unknown topic (code `"topic"`,
    *   also for the subscription-error topic) or a malformed payload.
@@ -146,8 +148,10 @@ export class SettradeDecoder {
     meta: DecodeMeta,
     want: DecodeWant,
     emit: EmitEvent,
+    start = 0,
+    end: number = payload.length,
   ): number {
-    return this.decodeParsed(this.topic(topic), topic, payload, meta, want, emit);
+    return this.decodeParsed(this.topic(topic), topic, payload, meta, want, emit, start, end);
   }
 
   /**
@@ -161,6 +165,9 @@ export class SettradeDecoder {
    * @param meta Receive-side fields; read, never kept.
    * @param want Events wanted from a book topic.
    * @param emit Receives each event.
+   * @param start First byte of the payload in `payload` (a capture's replay
+   *   passes the chunk it read, with no view per record). @default 0
+   * @param end End of the payload (exclusive). @default payload.length
    * @returns Number of events emitted.
    * @throws DecodeError as {@link SettradeDecoder.decode} does.
    */
@@ -171,6 +178,8 @@ export class SettradeDecoder {
     meta: DecodeMeta,
     want: DecodeWant,
     emit: EmitEvent,
+    start = 0,
+    end: number = payload.length,
   ): number {
     if (t === undefined || t.kind === "subscribe-error") {
       throw new DecodeError(
@@ -181,9 +190,9 @@ export class SettradeDecoder {
     if (t.kind === "bidoffer") {
       const bidOffer = this.#bidOffer;
       try {
-        // Without a book, levels 2-10 are checked but not converted (same errors).
-        if (want.book) bidOffer.parse(payload);
-        else bidOffer.parseQuote(payload);
+        // Without a book, levels 2-10 are framed but not read.
+        if (want.book) bidOffer.parse(payload, start, end);
+        else bidOffer.parseQuote(payload, start, end);
       } catch (e) {
         throw withTopic(e, topic);
       }
@@ -195,7 +204,8 @@ export class SettradeDecoder {
     }
     let ev: MarketEvent;
     try {
-      ev = decodeOne(t, payload, meta);
+      const whole = start === 0 && end === payload.length;
+      ev = decodeOne(t, whole ? payload : payload.subarray(start, end), meta);
     } catch (e) {
       throw withTopic(e, topic);
     }
