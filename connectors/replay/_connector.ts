@@ -25,12 +25,31 @@ import type {
 import { ConnectionError, DecodeError, isDecodeError } from "../../src/errors.ts";
 import { type Channel, CHANNELS, type MarketEvent, type StatusEvent } from "../../src/events.ts";
 import type { Logger } from "../../src/log.ts";
-import { DecoderTable, type PayloadMeta, type TopicRoute } from "./_decoders.ts";
+import {
+  DecoderTable,
+  type PayloadMeta,
+  type PayloadWant,
+  type PreparedDecode,
+  type TopicRoute,
+} from "./_decoders.ts";
 import { files } from "./_files.ts";
 import { PairFilter } from "./_filter.ts";
 import { Lifecycle } from "./_lifecycle.ts";
 import type { ReplayOptions } from "./_options.ts";
 import { Pacer } from "./_pacer.ts";
+
+/**
+ * What the hot loop needs about one topic of the current capture part, found
+ * once and then looked up by the part's topic number.
+ */
+interface TopicState {
+  readonly topic: string;
+  readonly route: TopicRoute;
+  /** What to decode; `null` skips the topic's payloads (not subscribed). */
+  readonly want: PayloadWant | null;
+  /** The route's decoder bound to the topic, when there is one. */
+  readonly decode: PreparedDecode | undefined;
+}
 
 /** Records delivered at `"max"` between two yields to the event loop. */
 const YIELD_EVERY = 4096;
@@ -71,6 +90,8 @@ export class ReplayConnector implements ConnectorWrapper {
   #lastError: string | undefined;
   #stopReason: string | undefined;
   #pressure = false;
+  /** Per topic number of the current part; emptied with each new part and subscription change. */
+  #topics: (TopicState | undefined)[] = [];
 
   /**
    * Use `createReplayConnector` (or a feed with `source: "replay"`).
@@ -123,6 +144,7 @@ export class ReplayConnector implements ConnectorWrapper {
    */
   subscribe(sub: Subscription): Promise<void> {
     this.#filter.subscribe(sub);
+    this.#topics = [];
     return Promise.resolve();
   }
 
@@ -133,6 +155,7 @@ export class ReplayConnector implements ConnectorWrapper {
    */
   unsubscribe(sub: Subscription): Promise<void> {
     this.#filter.unsubscribe(sub);
+    this.#topics = [];
     return Promise.resolve();
   }
 
@@ -261,6 +284,7 @@ export class ReplayConnector implements ConnectorWrapper {
       }
       if (raw !== undefined && raw.header !== this.#header) {
         this.#header = raw.header;
+        this.#topics = [];
         this.#origin = raw.header?.source;
         pacer.reset();
       }
@@ -276,9 +300,12 @@ export class ReplayConnector implements ConnectorWrapper {
       const mono = pacer.stamp(p.recvMono);
       n++;
       if (kind === KIND_PAYLOAD) {
-        const route = this.#decoders.route(raw!.topic) ?? await this.#decoders.load(raw!.topic);
-        if (this.#isEnded()) return n;
-        this.#payload(raw!, route, mono);
+        let topic = this.#topics[raw!.topicId];
+        if (topic === undefined || topic.topic !== raw!.topic) {
+          topic = await this.#topicState(raw!);
+          if (this.#isEnded()) return n;
+        }
+        this.#payload(raw!, topic, mono);
       } else if (kind === KIND_STATUS) {
         this.#life.recorded(p.value as StatusEvent, mono);
       } else {
@@ -305,10 +332,27 @@ export class ReplayConnector implements ConnectorWrapper {
     if (!this.#sink.event(out)) this.#pressure = true;
   }
 
-  #payload(r: RawParser, route: TopicRoute, mono: number): void {
+  /** Finds (loading its decoder if need be) and keeps what the hot loop needs about a topic. */
+  async #topicState(r: RawParser): Promise<TopicState> {
     const topic = r.topic;
+    const id = r.topicId;
+    const route = this.#decoders.route(topic) ?? await this.#decoders.load(topic);
+    const decoder = typeof route === "string" ? undefined : route;
+    const state: TopicState = {
+      topic,
+      route,
+      want: decoder === undefined ? null : this.#filter.wantFor(topic, decoder),
+      decode: decoder?.prepare(topic),
+    };
+    this.#topics[id] = state;
+    return state;
+  }
+
+  #payload(r: RawParser, t: TopicState, mono: number): void {
+    const route = t.route;
     if (route === "ignore") return;
     if (route === "unknown") {
+      const topic = t.topic;
       this.#decodeErrors++;
       this.#sink.decodeError(
         new DecodeError(
@@ -321,7 +365,7 @@ export class ReplayConnector implements ConnectorWrapper {
       return;
     }
     this.#life.market(r.epoch, r.recvTs, mono);
-    const want = this.#filter.wantFor(topic, route);
+    const want = t.want;
     if (want === null) return;
     const meta = this.#meta;
     meta.seq = this.#seq + 1;
@@ -329,15 +373,7 @@ export class ReplayConnector implements ConnectorWrapper {
     meta.recvMono = mono;
     meta.epoch = this.#life.epoch;
     try {
-      route.decode(
-        topic,
-        r.payloadBuffer,
-        r.payloadStart,
-        r.payloadEnd,
-        meta,
-        want,
-        this.#emitDecoded,
-      );
+      t.decode!(r.payloadBuffer, r.payloadStart, r.payloadEnd, meta, want, this.#emitDecoded);
     } catch (e) {
       if (!isDecodeError(e)) throw e;
       this.#decodeErrors++;

@@ -50,7 +50,24 @@ export interface PayloadDecoder {
     want: PayloadWant,
     emit: (ev: MarketEvent) => void,
   ): number;
+  /**
+   * {@link PayloadDecoder.decode} for one topic, with the topic parsed once:
+   * what a replay keeps per topic for its hot loop.
+   * @param topic A topic of this decoder's wire.
+   * @returns A decode function for payloads of that topic.
+   */
+  prepare(topic: string): PreparedDecode;
 }
+
+/** {@link PayloadDecoder.decode} with its topic bound. */
+export type PreparedDecode = (
+  buffer: Uint8Array,
+  start: number,
+  end: number,
+  meta: PayloadMeta,
+  want: PayloadWant,
+  emit: (ev: MarketEvent) => void,
+) => number;
 
 interface DecoderEntry {
   readonly prefix: string;
@@ -75,6 +92,11 @@ async function settrade(): Promise<PayloadDecoder> {
     },
     decode: (topic, buffer, start, end, meta, want, emit) =>
       d.decode(topic, buffer, meta, want, emit, start, end),
+    prepare(topic: string): PreparedDecode {
+      const t = d.topic(topic);
+      return (buffer, start, end, meta, want, emit) =>
+        d.decodeParsed(t, topic, buffer, meta, want, emit, start, end);
+    },
   };
 }
 

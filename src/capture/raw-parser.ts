@@ -53,6 +53,11 @@ const EMPTY = new Uint8Array(0);
 export class RawParser extends ParserBase {
   /** The header of the current file part (set once the header has been read). */
   header: CaptureHeader | undefined;
+  /**
+   * Number of the current payload record's topic in this part of the capture
+   * (numbers restart with each header): a cheap key for per-topic state.
+   */
+  topicId = 0;
   /** Topic of a payload record. */
   topic: string = "";
   /**
@@ -214,6 +219,7 @@ export class RawParser extends ParserBase {
         return 0;
       }
       this.kind = kind;
+      this.topicId = id;
       this.topic = topic;
       this.payloadBuffer = buf;
       this.payloadStart = at + TIMED_PREFIX + 4;

@@ -10,6 +10,7 @@ import { eventLine } from "../../src/capture/ndjson.ts";
 import { parseReplayOptions, replayConnector } from "../../connectors/replay/mod.ts";
 import { lifecycleProblems, seqProblems } from "../conformance/_checks.ts";
 import { quote, status } from "../capture/_helpers.ts";
+import { bidOfferBytes, realisticBook } from "../settrade/_fixtures.ts";
 import {
   bytesStream,
   parseLines,
@@ -157,6 +158,46 @@ describe("replay connector", () => {
     );
     expect(seqProblems(some.rec.events)).toEqual([]);
     expect(some.rec.events[0]!.seq).toBe(1);
+  });
+
+  it("applies a subscription made mid-replay to the payloads that follow", async () => {
+    const enc = new RawEncoder();
+    enc.begin({ source: "settrade", created: 0, part: 0, meta: {} });
+    enc.status(status("connected"));
+    const payloads = (from: number) => {
+      for (let i = from; i < from + 5; i++) {
+        for (const symbol of ["PTT", "AOT"]) {
+          const book = realisticBook(symbol, 34.25, { seed: i });
+          enc.payload(`proto/topic/bidofferv3/${symbol}`, bidOfferBytes(book), i, i, 0);
+        }
+      }
+    };
+    payloads(0);
+    const first = enc.take();
+    payloads(5);
+    // Cut short: a payload the subscription no longer wants is skipped, not decoded.
+    enc.payload("proto/topic/bidofferv3/AOT", Uint8Array.of(0x0a, 9, 0x41), 11, 11, 0);
+    enc.close(100, "closed");
+    const rest = enc.take();
+    let feed!: ReadableStreamDefaultController<Uint8Array>;
+    const stream = new ReadableStream<Uint8Array>({ start: (c) => void (feed = c) });
+    feed.enqueue(first);
+    const run = await startReplay({ stream, speed: "max" });
+    try {
+      await until(() => run.rec.events.length === 20, "a quote and a book per payload");
+      expect(new Set(run.rec.events.map((e) => `${e.type}:${e.symbol}`))).toEqual(
+        new Set(["quote:PTT", "book:PTT", "quote:AOT", "book:AOT"]),
+      );
+      await run.connector.subscribe({ channel: "quote", symbol: "PTT" });
+      feed.enqueue(rest);
+      feed.close();
+      await until(() => run.rec.statuses.some((s) => s.kind === "end"), "the end");
+      const after = run.rec.events.slice(20);
+      expect(after.map((e) => `${e.type}:${e.symbol}`)).toEqual(Array(5).fill("quote:PTT"));
+      expect(run.rec.decodeErrors).toEqual([]);
+    } finally {
+      await run.connector.disconnect();
+    }
   });
 
   it("filters by symbols on every channel, and by a time window on recvTs", async () => {
