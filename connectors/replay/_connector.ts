@@ -79,7 +79,14 @@ export class ReplayConnector implements ConnectorWrapper {
   readonly #pacer: Pacer;
   readonly #filter: PairFilter;
   readonly #decoders = new DecoderTable();
-  readonly #meta: PayloadMeta = { source: "replay", seq: 0, recvTs: 0, recvMono: 0, epoch: 0 };
+  readonly #meta: PayloadMeta = {
+    source: "replay",
+    seq: 0,
+    recvTs: 0,
+    recvMono: 0,
+    epoch: 0,
+    origin: undefined,
+  };
   #state: "idle" | "running" | "ended" = "idle";
   #connecting: Promise<void> | undefined;
   #reader: CaptureReader | undefined;
@@ -372,6 +379,7 @@ export class ReplayConnector implements ConnectorWrapper {
     meta.recvTs = r.recvTs;
     meta.recvMono = mono;
     meta.epoch = this.#life.epoch;
+    meta.origin = this.#origin ?? "unknown";
     try {
       t.decode!(r.payloadBuffer, r.payloadStart, r.payloadEnd, meta, want, this.#emitDecoded);
     } catch (e) {
@@ -381,7 +389,11 @@ export class ReplayConnector implements ConnectorWrapper {
     }
   }
 
-  /** Receives each event decoded from a payload: filters, stamps `origin` and `seq`, delivers. */
+  /**
+   * Receives each event decoded from a payload: filters, stamps `seq` (and
+   * `origin`, which the Settrade decoder has already set from the meta, so
+   * that the store changes no object's shape), delivers.
+   */
   readonly #emitDecoded = (decoded: MarketEvent): void => {
     if (!this.#filter.accepts(decoded)) return;
     const origin = this.#origin ?? "unknown";

@@ -21,6 +21,8 @@ export interface PayloadMeta {
   recvTs: number;
   recvMono: number;
   epoch: number;
+  /** The recorded source, stamped as the events' `origin`. */
+  origin: string | undefined;
 }
 
 /** Events wanted from a topic that serves several channels (a book serves `quote` and `book`). */

@@ -341,3 +341,19 @@ describe("BidOfferDecoder on a payload inside a larger buffer", () => {
     expect(() => d.parseQuote(new Uint8Array(4), 3, 2)).toThrow(/\[3, 2\) is not a range/);
   });
 });
+
+describe("BidOfferDecoder origin", () => {
+  it("stamps origin from the meta, so a replayed event has the keys of a live one", () => {
+    const payload = bidOfferBytes(realisticBook("PTT", 34.25, { seed: 5 }));
+    const d = new BidOfferDecoder();
+    d.parse(payload);
+    const live = d.toQuote(META);
+    const replayed = d.toQuote({ ...META, source: "replay", origin: "settrade" });
+    expect(live.origin).toBeUndefined();
+    expect(replayed.origin).toBe("settrade");
+    expect(Object.keys(replayed)).toEqual(Object.keys(live));
+    expect(d.toBook({ ...META, origin: "settrade" }).origin).toBe("settrade");
+    expect(validateEvent(live)).toEqual([]);
+    expect(validateEvent(replayed)).toEqual([]);
+  });
+});

@@ -199,6 +199,7 @@ export class BidOfferDecoder {
     return {
       type: "quote",
       source: meta.source,
+      origin: meta.origin,
       symbol: this.#symbol,
       seq,
       recvTs: meta.recvTs,
@@ -227,6 +228,7 @@ export class BidOfferDecoder {
     return {
       type: "book",
       source: meta.source,
+      origin: meta.origin,
       symbol: this.#symbol,
       seq,
       recvTs: meta.recvTs,

@@ -57,6 +57,7 @@ export function decodeBar(bytes: Uint8Array, meta: DecodeMeta, seq: number = met
   return {
     type: "bar",
     source: meta.source,
+    origin: meta.origin,
     symbol,
     seq,
     recvTs: meta.recvTs,

@@ -28,7 +28,16 @@ import type { DecodeMeta } from "./meta.ts";
 /** The fields of a `market` event both exchange-info messages share. */
 type MarketHeader = Pick<
   MarketStatusEvent,
-  "type" | "source" | "symbol" | "seq" | "recvTs" | "recvMono" | "epoch" | "market" | "status"
+  | "type"
+  | "source"
+  | "origin"
+  | "symbol"
+  | "seq"
+  | "recvTs"
+  | "recvMono"
+  | "epoch"
+  | "market"
+  | "status"
 >;
 
 /** The `market_info` of a message, or a DecodeError when it is absent. */
@@ -53,6 +62,7 @@ function header(
   return {
     type: "market",
     source: meta.source,
+    origin: meta.origin,
     symbol: requireSymbol(info.name, `${what}.name`),
     seq,
     recvTs: meta.recvTs,

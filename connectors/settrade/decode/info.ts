@@ -44,6 +44,7 @@ export function decodeInfo(bytes: Uint8Array, meta: DecodeMeta, seq: number = me
   const base = {
     type: "info" as const,
     source: meta.source,
+    origin: meta.origin,
     symbol,
     seq,
     recvTs: meta.recvTs,

@@ -27,4 +27,11 @@ export interface DecodeMeta {
   recvMono: number;
   /** Connection epoch. */
   epoch: number;
+  /**
+   * The source a replayed payload was recorded from, stamped as `origin`;
+   * absent live. Set here rather than added to each event afterwards, so that
+   * a replayed event has the same shape as a live one and costs no extra
+   * allocation.
+   */
+  origin?: string;
 }
