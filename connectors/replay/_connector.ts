@@ -47,6 +47,8 @@ interface TopicState {
   readonly route: TopicRoute;
   /** What to decode; `null` skips the topic's payloads (not subscribed). */
   readonly want: PayloadWant | null;
+  /** The topic's symbol (upper case), when it names one. */
+  readonly symbol: string | undefined;
   /** The route's decoder bound to the topic, when there is one. */
   readonly decode: PreparedDecode | undefined;
 }
@@ -97,6 +99,8 @@ export class ReplayConnector implements ConnectorWrapper {
   #lastError: string | undefined;
   #stopReason: string | undefined;
   #pressure = false;
+  /** The topic of the payload being decoded, for {@link ReplayConnector.#emitDecoded}. */
+  #current: TopicState | undefined;
   /** Per topic number of the current part; emptied with each new part and subscription change. */
   #topics: (TopicState | undefined)[] = [];
 
@@ -349,6 +353,7 @@ export class ReplayConnector implements ConnectorWrapper {
       topic,
       route,
       want: decoder === undefined ? null : this.#filter.wantFor(topic, decoder),
+      symbol: decoder?.symbolOf(topic),
       decode: decoder?.prepare(topic),
     };
     this.#topics[id] = state;
@@ -380,6 +385,7 @@ export class ReplayConnector implements ConnectorWrapper {
     meta.recvMono = mono;
     meta.epoch = this.#life.epoch;
     meta.origin = this.#origin ?? "unknown";
+    this.#current = t;
     try {
       t.decode!(r.payloadBuffer, r.payloadStart, r.payloadEnd, meta, want, this.#emitDecoded);
     } catch (e) {
@@ -395,7 +401,13 @@ export class ReplayConnector implements ConnectorWrapper {
    * that the store changes no object's shape), delivers.
    */
   readonly #emitDecoded = (decoded: MarketEvent): void => {
-    if (!this.#filter.accepts(decoded)) return;
+    // A quote or book of the topic's own symbol passed the filter when the
+    // topic's `want` was worked out; anything else asks the filter.
+    const t = this.#current!;
+    const want = t.want!;
+    const known = decoded.symbol === t.symbol &&
+      (decoded.type === "quote" ? want.quote : decoded.type === "book" && want.book);
+    if (!known && !this.#filter.accepts(decoded)) return;
     const origin = this.#origin ?? "unknown";
     let ev = decoded;
     if (Object.isExtensible(ev)) {

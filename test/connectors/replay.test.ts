@@ -200,6 +200,31 @@ describe("replay connector", () => {
     }
   });
 
+  it("filters a payload by the symbol it carries, not only by its topic", async () => {
+    const enc = new RawEncoder();
+    enc.begin({ source: "settrade", created: 0, part: 0, meta: {} });
+    enc.status(status("connected"));
+    const put = (topicSymbol: string, symbol: string, i: number) =>
+      enc.payload(
+        `proto/topic/bidofferv3/${topicSymbol}`,
+        bidOfferBytes(realisticBook(symbol, 34.25, { seed: i })),
+        i,
+        i,
+        0,
+      );
+    put("PTT", "PTT", 1);
+    put("PTT", "AOT", 2); // on PTT's topic, but AOT's book
+    put("PTT", "PTT", 3);
+    enc.close(10, "closed");
+    const run = await replayToEnd({ stream: bytesStream(enc.take()), speed: "max" }, [
+      { channel: "quote", symbol: "PTT" },
+    ]);
+    expect(run.rec.events.map((e) => `${e.type}:${e.symbol}:${e.recvTs}`)).toEqual([
+      "quote:PTT:1",
+      "quote:PTT:3",
+    ]);
+  });
+
   it("filters by symbols on every channel, and by a time window on recvTs", async () => {
     const { raw, ndjson } = await recording;
     const recorded = parseLines(ndjson).filter((e): e is MarketEvent => e.type !== "status");
