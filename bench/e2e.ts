@@ -62,6 +62,12 @@ export interface E2eSubscriber {
   readonly ladder: readonly E2ePhase[];
   /** Highest sustained published rate, msg/s (0 when none). */
   readonly sustainedMsgPerSec: number;
+  /**
+   * Asked rate of the highest ladder step sustained, msg/s (0 when none): what
+   * the two subscribers are compared on, since the publisher they share hits
+   * an asked rate within a fraction of a percent either way.
+   */
+  readonly sustainedStep?: number;
 }
 
 /** Result of section 4. */
@@ -122,6 +128,7 @@ interface Contender {
   latency?: E2ePhase;
   readonly ladder: E2ePhase[];
   best: number;
+  bestStep: number;
 }
 
 /** One subscriber's whole run: it connects once, then warm-up, latency and the ladder. */
@@ -141,6 +148,7 @@ async function contest(pub: IpcChild, c: Contender, o: Required<E2eOptions>): Pr
       );
       if (!step.sustained) break;
       c.best = Math.max(c.best, step.published);
+      c.bestStep = rate;
     }
   } finally {
     c.sub.send({ cmd: "close" });
@@ -171,7 +179,7 @@ export async function runE2e(options: E2eOptions = {}): Promise<E2eResult> {
       const sub = spawnIpc("bench/_subscriber.ts", [kind, broker.url]);
       children.push(sub);
       await sub.next(30_000);
-      contenders.push({ kind, sub, ladder: [], best: 0 });
+      contenders.push({ kind, sub, ladder: [], best: 0, bestStep: 0 });
     }
     for (const c of contenders) await contest(pub, c, o);
     for (const c of children) c.send({ cmd: "exit" });
@@ -183,6 +191,7 @@ export async function runE2e(options: E2eOptions = {}): Promise<E2eResult> {
         latency: c.latency!,
         ladder: c.ladder,
         sustainedMsgPerSec: c.best,
+        sustainedStep: c.bestStep,
       })),
     };
   } finally {
