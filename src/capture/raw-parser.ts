@@ -80,7 +80,8 @@ export class RawParser extends ParserBase {
   /** Close records: why. */
   closeReason: string = "";
   readonly #in = new ChunkBuffer();
-  readonly #topics = new Map<number, string>();
+  /** Topic names by number: an array, as numbers count up from 1 (a stray large one still works). */
+  #topics: (string | undefined)[] = [];
   readonly #text = new TextDecoder();
   #view: DataView = new DataView(new ArrayBuffer(0));
   #viewOf: Uint8Array | undefined;
@@ -198,7 +199,7 @@ export class RawParser extends ParserBase {
   /** Decodes a verified body; returns the kind to hand out, or 0 to go on. */
   #body(kind: number, buf: Uint8Array, view: DataView, at: number, len: number): number {
     if (kind === KIND_TOPIC) {
-      this.#topics.set(view.getUint32(at, true), this.#text.decode(buf.subarray(at + 4, at + len)));
+      this.#topics[view.getUint32(at, true)] = this.#text.decode(buf.subarray(at + 4, at + len));
       return 0;
     }
     if (kind === KIND_CLOSE) {
@@ -212,7 +213,7 @@ export class RawParser extends ParserBase {
     this.epoch = view.getUint32(at + 16, true);
     if (kind === KIND_PAYLOAD) {
       const id = view.getUint32(at + TIMED_PREFIX, true);
-      const topic = this.#topics.get(id);
+      const topic = this.#topics[id];
       if (topic === undefined) {
         const what = `refers to topic ${id}, which was never defined in this file; record skipped`;
         this.report("record", "topic", this.offset, this.record, what);
@@ -258,7 +259,7 @@ export class RawParser extends ParserBase {
     this.#sum = frameChecksum(h.header.version);
     inp.pos += h.length;
     this.#needHeader = false;
-    this.#topics.clear();
+    this.#topics = [];
     return 0;
   }
 
