@@ -5,6 +5,7 @@ import { RawEncoder } from "../../src/capture/raw-encoder.ts";
 import { CAPTURE_MAGIC, encodeHeader, KIND_PAYLOAD } from "../../src/capture/raw-format.ts";
 import { END, NEED_MORE, RawParser } from "../../src/capture/raw-parser.ts";
 import { xxh32 } from "../../src/capture/xxh32.ts";
+import type { CaptureIssue } from "../../src/capture/issues.ts";
 import { openCapture } from "../../src/capture/reader.ts";
 import type { MarketEvent } from "../../src/events.ts";
 import { isDecodeError } from "../../src/errors.ts";
@@ -86,6 +87,34 @@ describe("raw capture format", () => {
         expect(records).toEqual(whole);
       }),
       { numRuns: 40 },
+    );
+  });
+
+  it("reads a damaged capture the same whatever the chunk sizes, stopping or skipping", async () => {
+    const bytes = sampleCapture(25);
+    const headerEnd = 24 + new DataView(bytes.buffer).getUint32(20, true) + 4;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 400 }),
+        fc.nat(),
+        fc.integer({ min: 1, max: 255 }),
+        fc.constantFrom("stop" as const, "skip" as const),
+        async (chunk, where, xor, onCorrupt) => {
+          const damaged = bytes.slice();
+          damaged[headerEnd + (where % (bytes.length - headerEnd))] ^= xor;
+          const whole = await readAll(damaged, { chunk: damaged.length, onCorrupt });
+          const chunked = await readAll(damaged, { chunk, onCorrupt });
+          expect(chunked.records).toEqual(whole.records);
+          if (onCorrupt === "skip") expect(chunked.issues).toEqual(whole.issues);
+          else {
+            // Stopping, the reader knows only what it has received: whether the
+            // damage runs to the end, and how many bytes it leaves, depend on it.
+            const where = (i: CaptureIssue) => [i.code, i.offset, i.record];
+            expect(chunked.issues.map(where)).toEqual(whole.issues.map(where));
+          }
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 
