@@ -139,9 +139,11 @@ export interface ReplayRun {
  */
 export async function playOnce(options: { file?: unknown }): Promise<ReplayRun> {
   if (typeof options.file !== "string") throw new Error("bench: replay-play needs a file");
-  // The replay connector loads its decoder lazily: load it before timing, as a
-  // long-running process would have (and so that transpiling it is not timed).
+  // The replay connector loads its decoder and its file adapter lazily: load
+  // them before timing, as a long-running process would have (and so that the
+  // suite's on-the-fly transpiling of them is not timed).
   await import("../connectors/settrade/decode/mod.ts");
+  await (await import("../connectors/replay/_files.ts")).files();
   const file = options.file;
   const symbols = [...new Set(buildPayloads().map((p) => p.symbol))];
   const t0 = performance.now();
