@@ -10,7 +10,7 @@
  * Each is replayed through `createFeed({ source: replayConnector, speed: "max",
  * overflow: "block" })` with the `quote` channel of every symbol and a
  * `for await` consumer; the rate is events delivered per second from
- * `createFeed` to the `end` status. Each capture is replayed three times, each
+ * `createFeed` to the `end` status. Each capture is replayed five times, each
  * time in a fresh process (as a user replays a file: not in the process that
  * just wrote 284 MB and holds its garbage), and the median run is reported.
  *
@@ -29,7 +29,7 @@ import { buildPayloads } from "./_payloads.ts";
 import { runSection } from "./_proc.ts";
 
 /** Replays of each capture, each in a fresh process. */
-const RUNS = 3;
+const RUNS = 5;
 
 /** One replayed capture. */
 export interface ReplayFigure {
