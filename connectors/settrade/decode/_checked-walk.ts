@@ -24,14 +24,8 @@
  * @module
  */
 
-import { BID_FLAG, BID_OFFER_LEVELS, PRICE, SLOT, SYMBOL, VOLUME } from "./_bid-offer-layout.ts";
-import {
-  HEAD_ASK_FLAG,
-  HEAD_BID_FLAG,
-  HEAD_SYMBOL_END,
-  HEAD_SYMBOL_START,
-  HEAD_SYMBOL_TAG,
-} from "./_fast-walk.ts";
+import { BID_FLAG, PRICE, SLOT, SYMBOL, VOLUME } from "./_bid-offer-layout.ts";
+import { writeHead, zeroUnseen } from "./_fast-walk.ts";
 import { mergeMoney } from "./_money-merge.ts";
 import { decodeError, WIRE_LEN, WIRE_VARINT, type WireReader, wireTypeError } from "./_wire.ts";
 
@@ -130,18 +124,6 @@ export function walkChecked(
       else askFlag = r.int32();
     }
   }
-  for (let s = 0; s < 2 * BID_OFFER_LEVELS; s++) {
-    const bit = 1 << s;
-    if ((slots & bit) === 0) continue;
-    if ((pricesSeen & bit) === 0) {
-      units[s] = 0;
-      nanos[s] = 0;
-    }
-    if ((volumesSeen & bit) === 0) volumes[s] = 0;
-  }
-  head[HEAD_BID_FLAG] = bidFlag;
-  head[HEAD_ASK_FLAG] = askFlag;
-  head[HEAD_SYMBOL_START] = symbolStart;
-  head[HEAD_SYMBOL_END] = symbolEnd;
-  head[HEAD_SYMBOL_TAG] = symbolTag;
+  zeroUnseen(slots, pricesSeen, volumesSeen, units, nanos, volumes);
+  writeHead(head, bidFlag, askFlag, symbolStart, symbolEnd, symbolTag);
 }

@@ -262,23 +262,73 @@ export function walkFast(
         return false;
     }
   }
-  if ((pricesSeen & volumesSeen & slots) !== slots) {
-    for (let s = 0; s < 2 * BID_OFFER_LEVELS; s++) {
-      const bit = 1 << s;
-      if ((slots & bit) === 0) continue;
-      if ((pricesSeen & bit) === 0) {
-        units[s] = 0;
-        nanos[s] = 0;
-      }
-      if ((volumesSeen & bit) === 0) volumes[s] = 0;
+  zeroUnseen(slots, pricesSeen, volumesSeen, units, nanos, volumes);
+  writeHead(head, bidFlag, askFlag, symbolStart, symbolEnd, symbolTag);
+  return true;
+}
+
+/**
+ * Zeroes the slots a walk was to read and no field filled (an absent level
+ * reads as zeros); nothing to do in a full book. Shared by both loops.
+ * @param slots Bits of the slots read. @param pricesSeen Bits of the prices
+ *   filled. @param volumesSeen Bits of the volumes filled.
+ * @param units Money units per slot. @param nanos Money nanos per slot.
+ * @param volumes Volumes per slot.
+ * @example
+ * ```ts
+ * import { zeroUnseen } from "./_fast-walk.ts";
+ * const volumes = new Float64Array(20).fill(7);
+ * zeroUnseen(0b11, 0b11, 0b01, new Float64Array(20), new Int32Array(20), volumes);
+ * console.log(volumes[0], volumes[1], volumes[2]); // 7 0 7
+ * ```
+ */
+export function zeroUnseen(
+  slots: number,
+  pricesSeen: number,
+  volumesSeen: number,
+  units: Float64Array,
+  nanos: Int32Array,
+  volumes: Float64Array,
+): void {
+  if ((pricesSeen & volumesSeen & slots) === slots) return;
+  for (let s = 0; s < 2 * BID_OFFER_LEVELS; s++) {
+    const bit = 1 << s;
+    if ((slots & bit) === 0) continue;
+    if ((pricesSeen & bit) === 0) {
+      units[s] = 0;
+      nanos[s] = 0;
     }
+    if ((volumesSeen & bit) === 0) volumes[s] = 0;
   }
+}
+
+/**
+ * Writes what a walk found besides the levels (see the `HEAD_*` indexes).
+ * Shared by both loops.
+ * @param head The 5 entries. @param bidFlag bid_flag. @param askFlag ask_flag.
+ * @param symbolStart First byte of the symbol. @param symbolEnd Its end.
+ * @param symbolTag Offset of the last symbol field's tag, or -1.
+ * @example
+ * ```ts
+ * import { HEAD_SYMBOL_TAG, writeHead } from "./_fast-walk.ts";
+ * const head = new Int32Array(5);
+ * writeHead(head, 1, 1, 2, 5, 0);
+ * console.log(head[HEAD_SYMBOL_TAG]); // 0
+ * ```
+ */
+export function writeHead(
+  head: Int32Array,
+  bidFlag: number,
+  askFlag: number,
+  symbolStart: number,
+  symbolEnd: number,
+  symbolTag: number,
+): void {
   head[HEAD_BID_FLAG] = bidFlag;
   head[HEAD_ASK_FLAG] = askFlag;
   head[HEAD_SYMBOL_START] = symbolStart;
   head[HEAD_SYMBOL_END] = symbolEnd;
   head[HEAD_SYMBOL_TAG] = symbolTag;
-  return true;
 }
 
 /** A field the decoder does not know (numbers 44 to 2047): stepped over by its wire type. */
