@@ -87,13 +87,12 @@ export class ReplayConnector implements ConnectorWrapper {
     recvTs: 0,
     recvMono: 0,
     epoch: 0,
-    origin: undefined,
+    origin: "unknown",
   };
   #state: "idle" | "running" | "ended" = "idle";
   #connecting: Promise<void> | undefined;
   #reader: CaptureReader | undefined;
   #header: CaptureHeader | undefined;
-  #origin: string | undefined;
   #seq = 0;
   #decodeErrors = 0;
   #lastError: string | undefined;
@@ -296,7 +295,7 @@ export class ReplayConnector implements ConnectorWrapper {
       if (raw !== undefined && raw.header !== this.#header) {
         this.#header = raw.header;
         this.#topics = [];
-        this.#origin = raw.header?.source;
+        this.#meta.origin = raw.header?.source ?? "unknown";
         pacer.reset();
       }
       const wait = pacer.next(p.recvMono);
@@ -384,7 +383,6 @@ export class ReplayConnector implements ConnectorWrapper {
     meta.recvTs = r.recvTs;
     meta.recvMono = mono;
     meta.epoch = this.#life.epoch;
-    meta.origin = this.#origin ?? "unknown";
     this.#current = t;
     try {
       t.decode!(r.payloadBuffer, r.payloadStart, r.payloadEnd, meta, want, this.#emitDecoded);
@@ -396,9 +394,8 @@ export class ReplayConnector implements ConnectorWrapper {
   }
 
   /**
-   * Receives each event decoded from a payload: filters, stamps `seq` (and
-   * `origin`, which the Settrade decoder has already set from the meta, so
-   * that the store changes no object's shape), delivers.
+   * Receives each event decoded from a payload (its `origin` already stamped by
+   * the decoder from the meta): filters, renumbers `seq`, delivers.
    */
   readonly #emitDecoded = (decoded: MarketEvent): void => {
     // A quote or book of the topic's own symbol passed the filter when the
@@ -408,13 +405,9 @@ export class ReplayConnector implements ConnectorWrapper {
     const known = decoded.symbol === t.symbol &&
       (decoded.type === "quote" ? want.quote : decoded.type === "book" && want.book);
     if (!known && !this.#filter.accepts(decoded)) return;
-    const origin = this.#origin ?? "unknown";
     let ev = decoded;
-    if (Object.isExtensible(ev)) {
-      const m = ev as { origin?: string; seq: number };
-      m.origin = origin;
-      m.seq = ++this.#seq;
-    } else ev = { ...ev, origin, seq: ++this.#seq };
+    if (Object.isExtensible(ev)) (ev as { seq: number }).seq = ++this.#seq;
+    else ev = { ...ev, seq: ++this.#seq };
     if (!this.#sink.event(ev)) this.#pressure = true;
   };
 

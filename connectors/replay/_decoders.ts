@@ -21,7 +21,7 @@ export interface PayloadMeta {
   recvTs: number;
   recvMono: number;
   epoch: number;
-  /** The recorded source, stamped as the events' `origin`. */
+  /** The recorded source, which the decoder stamps as each event's `origin`. */
   origin: string | undefined;
 }
 
@@ -39,29 +39,17 @@ export interface PayloadDecoder {
    */
   symbolOf(topic: string): string | undefined;
   /**
-   * Decodes one payload, `buffer[start, end)`, handing each event to `emit`.
-   * @returns Number of events emitted.
-   * @throws DecodeError for an unknown topic or a malformed payload.
-   */
-  decode(
-    topic: string,
-    buffer: Uint8Array,
-    start: number,
-    end: number,
-    meta: PayloadMeta,
-    want: PayloadWant,
-    emit: (ev: MarketEvent) => void,
-  ): number;
-  /**
-   * {@link PayloadDecoder.decode} for one topic, with the topic parsed once:
-   * what a replay keeps per topic for its hot loop.
+   * A decode function for the payloads of one topic, with the topic parsed
+   * once: what a replay keeps per topic for its hot loop.
    * @param topic A topic of this decoder's wire.
-   * @returns A decode function for payloads of that topic.
+   * @returns It decodes one payload, `buffer[start, end)`, hands each event
+   *   to `emit` (with `origin` from the meta) and returns how many it emitted;
+   *   it throws DecodeError for a malformed payload.
    */
   prepare(topic: string): PreparedDecode;
 }
 
-/** {@link PayloadDecoder.decode} with its topic bound. */
+/** {@link PayloadDecoder.prepare}'s decode function for one topic. */
 export type PreparedDecode = (
   buffer: Uint8Array,
   start: number,
@@ -92,8 +80,6 @@ async function settrade(): Promise<PayloadDecoder> {
       if ("market" in t) return t.market.toUpperCase();
       return undefined;
     },
-    decode: (topic, buffer, start, end, meta, want, emit) =>
-      d.decode(topic, buffer, meta, want, emit, start, end),
     prepare(topic: string): PreparedDecode {
       const t = d.topic(topic);
       return (buffer, start, end, meta, want, emit) =>

@@ -69,7 +69,6 @@ export class PairFilter {
   readonly #bySymbol = new Map<string, number>();
   /** `SYMBOL:interval` of each bar subscription. */
   readonly #bars = new Set<string>();
-  readonly #wants = new Map<string, PayloadWant | null>();
   #filtering = false;
 
   /** @param symbols The `symbols` option (upper case), or `undefined` for every symbol. */
@@ -107,14 +106,14 @@ export class PairFilter {
   }
 
   /**
-   * What to decode from a payload topic (cached per topic).
+   * What to decode from a payload topic (the connector keeps the answer per
+   * topic until the subscriptions change).
    * @param topic The topic.
    * @param decoder Its decoder (for the topic's symbol).
    * @returns The events wanted from a book topic, or `null` to skip the payload.
    */
   wantFor(topic: string, decoder: PayloadDecoder): PayloadWant | null {
-    let want = this.#wants.get(topic);
-    if (want !== undefined) return want;
+    let want: PayloadWant | null;
     const symbol = decoder.symbolOf(topic);
     if (symbol !== undefined && this.#symbols !== undefined && !this.#symbols.has(symbol)) {
       want = null;
@@ -123,14 +122,12 @@ export class PairFilter {
       const mask = this.#bySymbol.get(symbol) ?? 0;
       want = mask === 0 ? null : { quote: (mask & 1) !== 0, book: (mask & 2) !== 0 };
     }
-    this.#wants.set(topic, want);
     return want;
   }
 
   #rebuild(): void {
     this.#bySymbol.clear();
     this.#bars.clear();
-    this.#wants.clear();
     for (const s of this.#subs.values()) {
       if (this.#symbols !== undefined && !this.#symbols.has(s.symbol)) continue;
       this.#bySymbol.set(s.symbol, (this.#bySymbol.get(s.symbol) ?? 0) | channelBit(s.channel));
