@@ -43,13 +43,15 @@ export function plausible(kind: number, len: number): boolean {
 
 /**
  * Whether a valid frame starts at `s`.
- * @param buf Bytes. @param s Candidate start. @param end End of valid bytes.
+ * @param buf Bytes. @param view A view of the same bytes, for the checksum.
+ * @param s Candidate start. @param end End of valid bytes.
  * @param eof Whether no more bytes will come.
  * @param sum The checksum of the part's format version.
  * @returns 1 for a valid frame, 0 for none, -1 when more bytes are needed to tell.
  */
 export function frameAt(
   buf: Uint8Array,
+  view: DataView,
   s: number,
   end: number,
   eof: boolean,
@@ -61,7 +63,6 @@ export function frameAt(
   const len = u32(buf, s + 2);
   if (!plausible(buf[s + 1]!, len)) return 0;
   if (avail < len + FRAME_OVERHEAD) return eof ? 0 : -1;
-  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   return sum(view, s + 1, s + 6 + len) === u32(buf, s + 6 + len) ? 1 : 0;
 }
 
@@ -71,9 +72,14 @@ export function frameAt(
  * @returns Offset of the first complete valid frame at or after `from`, or -1.
  */
 export function findValid(buf: Uint8Array, from: number, end: number, sum: FrameChecksum): number {
-  const view = buf.subarray(0, end);
-  for (let s = view.indexOf(RECORD_MARKER, from); s >= 0; s = view.indexOf(RECORD_MARKER, s + 1)) {
-    if (frameAt(buf, s, end, true, sum) === 1) return s;
+  const bytes = buf.subarray(0, end);
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  for (
+    let s = bytes.indexOf(RECORD_MARKER, from);
+    s >= 0;
+    s = bytes.indexOf(RECORD_MARKER, s + 1)
+  ) {
+    if (frameAt(buf, view, s, end, true, sum) === 1) return s;
   }
   return -1;
 }

@@ -317,7 +317,7 @@ export class RawParser extends ParserBase {
         return END;
       }
       inp.pos = s;
-      const check = frameAt(inp.buf, s, inp.end, inp.eof, this.#sum);
+      const check = frameAt(inp.buf, this.#dataView(inp.buf), s, inp.end, inp.eof, this.#sum);
       if (check === -1) return NEED_MORE;
       if (check === 1) {
         this.#resync = undefined;
