@@ -1,6 +1,7 @@
-// Module hooks that let Node 20 run the TypeScript benchmark files: each `.ts`
-// file is transpiled on load with the project's own TypeScript compiler, using
-// the build's target (ES2022), so the code measured is the code `tsc` ships.
+// Module hooks that let Node 20 run TypeScript files (the benchmark suite, and the
+// child scripts of some tests): each `.ts` file is transpiled on load with the
+// project's own TypeScript compiler, using the build's target (ES2022), so the
+// code measured is the code `tsc` ships.
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
