@@ -11,8 +11,8 @@ import { isDecodeError } from "../../src/errors.ts";
 import { type BidOfferV3, BidOfferV3Schema } from "../../src/gen/settrade/v3/bid_offer_pb.ts";
 import {
   bidOfferArb,
+  expectFastLoopCoverage,
   expectSameWalks,
-  feedLikeBidOfferArb,
   MAX,
   walkOutputs,
 } from "./_bid-offer-arbitraries.ts";
@@ -50,6 +50,18 @@ function damaged(bytes: Uint8Array, damages: { at: number; kind: string; byte: n
   return Uint8Array.from(b);
 }
 
+/** Each payload is rejected with `code` by the quote-only parse, with the full parse's very error. */
+function expectSameError(cases: readonly [string, Uint8Array][]): void {
+  const quick = new BidOfferDecoder();
+  const full = new BidOfferDecoder();
+  for (const [code, bytes] of cases) {
+    expectSameWalks(bytes, QUOTE_SLOTS);
+    const a = outcome(quick, bytes, true);
+    expect(a.ok ? "accepted" : a.error.split("@")[0]).toBe(code);
+    expect(a).toEqual(outcome(full, bytes, false));
+  }
+}
+
 /** Price fields of levels 2-10 (bid then ask), which a quote-only parse steps over. */
 const UNREAD_PRICES = [3, 4, 5, 6, 24, 25, 26, 27, 28, 8, 9, 10, 11, 29, 30, 31, 32, 33];
 /** Volume fields of levels 2-10. */
@@ -57,24 +69,7 @@ const UNREAD_VOLUMES = [13, 14, 15, 16, 34, 35, 36, 37, 38, 18, 19, 20, 21, 39, 
 
 describe("BidOfferDecoder.parseQuote", () => {
   it("its fast loop finishes the feed's encoding and agrees with the checked loop, damaged or not", () => {
-    let fast = 0;
-    fc.assert(
-      fc.property(
-        feedLikeBidOfferArb,
-        fc.nat(),
-        fc.integer({ min: 0, max: 255 }),
-        (msg, at, byte) => {
-          const bytes = toBinary(BidOfferV3Schema, msg);
-          if (expectSameWalks(bytes, QUOTE_SLOTS)) fast++;
-          const flipped = bytes.slice();
-          if (flipped.length > 0) flipped[at % flipped.length] = byte;
-          expectSameWalks(flipped, QUOTE_SLOTS);
-          expectSameWalks(bytes.subarray(0, at % (bytes.length + 1)), QUOTE_SLOTS);
-        },
-      ),
-      { numRuns: 1000 },
-    );
-    expect(fast).toBeGreaterThan(700); // only six-byte volumes take the checked loop
+    expectFastLoopCoverage(QUOTE_SLOTS);
   });
 
   it("reads the quote of every message toBinary writes like the reference and the full parse", () => {
@@ -226,14 +221,7 @@ describe("BidOfferDecoder.parseQuote", () => {
       ["truncated", sym().raw([0x70, 0x80, 0x80]).finish()], // bid_volume3 cut short
       ["truncated", sym().raw([0xc2, 0x01]).finish()], // bid_price6 with no length
     ];
-    const quick = new BidOfferDecoder();
-    const full = new BidOfferDecoder();
-    for (const [code, bytes] of cases) {
-      expectSameWalks(bytes, QUOTE_SLOTS);
-      const a = outcome(quick, bytes, true);
-      expect(a.ok ? "accepted" : a.error.split("@")[0]).toBe(code);
-      expect(a).toEqual(outcome(full, bytes, false));
-    }
+    expectSameError(cases);
   });
 
   it("leaves the values of unread levels to the full parse", () => {
@@ -267,14 +255,7 @@ describe("BidOfferDecoder.parseQuote", () => {
       ["empty-symbol", new RawProto().varint(12, 1).finish()],
       ["utf8", new RawProto().bytes(1, [0xff, 0xfe]).finish()],
     ];
-    const quick = new BidOfferDecoder();
-    const full = new BidOfferDecoder();
-    for (const [code, bytes] of cases) {
-      expectSameWalks(bytes, QUOTE_SLOTS);
-      const a = outcome(quick, bytes, true);
-      expect(a.ok ? "accepted" : a.error.split("@")[0]).toBe(code);
-      expect(a).toEqual(outcome(full, bytes, false));
-    }
+    expectSameError(cases);
   });
 
   it("accepts unconverted levels at their limits: volume 2^53 - 1, negative units, ten-byte nanos", () => {
