@@ -90,6 +90,7 @@ export {
 } from "../../src/capture/raw-format.ts";
 export { END, NEED_MORE, RawParser } from "../../src/capture/raw-parser.ts";
 export { type IssueExtra, ParserBase } from "../../src/capture/_parser-base.ts";
+export { ChunkBuffer } from "../../src/capture/_chunk-buffer.ts";
 export {
   type CaptureFormat,
   CaptureReader,

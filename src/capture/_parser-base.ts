@@ -7,6 +7,7 @@
  */
 
 import type { FeedEvent } from "../events.ts";
+import { ChunkBuffer } from "./_chunk-buffer.ts";
 import type { CaptureIssueCode, IssueHandler, OnCorrupt } from "./issues.ts";
 
 /** Optional parts of an issue. */
@@ -62,14 +63,26 @@ export abstract class ParserBase {
     return this.halted;
   }
 
+  /** The bytes pushed and not yet read. */
+  protected readonly input: ChunkBuffer = new ChunkBuffer();
+
+  /** Absolute offset of the next unread byte. */
+  get position(): number {
+    return this.input.offset;
+  }
+
   /**
    * Adds input.
    * @param chunk More bytes. Views of earlier records become invalid.
    */
-  abstract push(chunk: Uint8Array): void;
+  push(chunk: Uint8Array): void {
+    this.input.push(chunk);
+  }
 
   /** Marks the end of the input. */
-  abstract end(): void;
+  end(): void {
+    this.input.eof = true;
+  }
 
   /**
    * Advances to the next record.

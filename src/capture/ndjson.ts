@@ -12,7 +12,6 @@
  */
 
 import type { FeedEvent } from "../events.ts";
-import { ChunkBuffer } from "./_chunk-buffer.ts";
 import { parseEventJson } from "./_event-json.ts";
 import { ParserBase } from "./_parser-base.ts";
 import type { CaptureIssueCode, IssueHandler, OnCorrupt } from "./issues.ts";
@@ -39,7 +38,6 @@ export function eventLine(ev: FeedEvent): string {
 
 /** Incremental, validating NDJSON reader; the same pull interface as `RawParser`. */
 export class NdjsonParser extends ParserBase {
-  readonly #in = new ChunkBuffer();
   readonly #text = new TextDecoder();
   #line = 0;
   #discarding = false;
@@ -54,30 +52,12 @@ export class NdjsonParser extends ParserBase {
     super(name, onCorrupt, onIssue);
   }
 
-  /** Absolute offset of the next unread byte. */
-  get position(): number {
-    return this.#in.offset;
-  }
-
-  /**
-   * Adds input.
-   * @param chunk More bytes. Views of earlier records become invalid.
-   */
-  push(chunk: Uint8Array): void {
-    this.#in.push(chunk);
-  }
-
-  /** Marks the end of the input. */
-  end(): void {
-    this.#in.eof = true;
-  }
-
   /**
    * Advances to the next event.
    * @returns `KIND_STATUS` or `KIND_EVENT`, {@link NEED_MORE} or {@link END}.
    */
   next(): number {
-    const inp = this.#in;
+    const inp = this.input;
     for (;;) {
       if (this.halted || (inp.eof && inp.available === 0)) return END;
       if (inp.available === 0) return NEED_MORE;

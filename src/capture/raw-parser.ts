@@ -19,7 +19,6 @@
  */
 
 import { DecodeError } from "../errors.ts";
-import { ChunkBuffer } from "./_chunk-buffer.ts";
 import { parseEventJson } from "./_event-json.ts";
 import { findValid, frameAt, isMagicAt, plausible } from "./_frames.ts";
 import { ParserBase } from "./_parser-base.ts";
@@ -79,7 +78,6 @@ export class RawParser extends ParserBase {
   closedTs: number = 0;
   /** Close records: why. */
   closeReason: string = "";
-  readonly #in = new ChunkBuffer();
   /** Topic names by number: an array, as numbers count up from 1 (a stray large one still works). */
   #topics: (string | undefined)[] = [];
   readonly #text = new TextDecoder();
@@ -100,24 +98,6 @@ export class RawParser extends ParserBase {
     super(name, onCorrupt, onIssue);
   }
 
-  /** Absolute offset of the next unread byte. */
-  get position(): number {
-    return this.#in.offset;
-  }
-
-  /**
-   * Adds input.
-   * @param chunk More bytes. Views of earlier records become invalid.
-   */
-  push(chunk: Uint8Array): void {
-    this.#in.push(chunk);
-  }
-
-  /** Marks the end of the input. */
-  end(): void {
-    this.#in.eof = true;
-  }
-
   /**
    * Reads the header if it is not read yet.
    * @returns Whether the header is available (`false`: push more input).
@@ -133,7 +113,7 @@ export class RawParser extends ParserBase {
    * @throws DecodeError when the first header is missing, damaged or of a newer version.
    */
   next(): number {
-    const inp = this.#in;
+    const inp = this.input;
     for (;;) {
       if (this.halted) return END;
       const pending = this.#resync !== undefined
@@ -244,7 +224,7 @@ export class RawParser extends ParserBase {
   }
 
   #readHeader(): number {
-    const inp = this.#in;
+    const inp = this.input;
     let h: ReturnType<typeof parseHeader>;
     try {
       h = parseHeader(inp.buf.subarray(inp.pos, inp.end), inp.eof, this.name);
@@ -265,7 +245,7 @@ export class RawParser extends ParserBase {
 
   /** The input ends inside a frame of `need` bytes (unknown when the length is missing). */
   #badTail(avail: number, need: number | undefined): void {
-    const inp = this.#in;
+    const inp = this.input;
     if (findValid(inp.buf, inp.pos + 1, inp.end, this.#sum) >= 0) {
       const len = need === undefined ? "" : `length ${need - FRAME_OVERHEAD} `;
       this.#damaged("corrupt", `${len}runs past the end of the data`);
@@ -284,7 +264,7 @@ export class RawParser extends ParserBase {
 
   /** A damaged frame at the current position: stop, or start resynchronising. */
   #damaged(code: CaptureIssueCode, what: string): void {
-    const inp = this.#in;
+    const inp = this.input;
     const at = inp.offset;
     const record = ++this.records;
     if (this.onCorrupt === "skip") {
@@ -301,7 +281,7 @@ export class RawParser extends ParserBase {
 
   /** Resynchronising: looks for the next valid frame. Returns NEED_MORE/END, or 0 when found. */
   #scan(): number {
-    const inp = this.#in;
+    const inp = this.input;
     const r = this.#resync!;
     for (;;) {
       const s = inp.buf.subarray(0, inp.end).indexOf(RECORD_MARKER, inp.pos);
