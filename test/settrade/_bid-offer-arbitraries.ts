@@ -10,12 +10,7 @@ import {
 import { expect } from "vitest";
 import { buildRoutes } from "../../connectors/settrade/decode/_bid-offer-layout.ts";
 import { walkChecked } from "../../connectors/settrade/decode/_checked-walk.ts";
-import {
-  BOOK_ACTIONS,
-  BOOK_SLOTS,
-  QUOTE_ACTIONS,
-  walkFast,
-} from "../../connectors/settrade/decode/_fast-walk.ts";
+import { walkFast, type WalkPlan } from "../../connectors/settrade/decode/_fast-walk.ts";
 import { WireReader } from "../../connectors/settrade/decode/_wire.ts";
 import { BOOK_FIELDS } from "./_fixtures.ts";
 
@@ -146,11 +141,11 @@ const PADDINGS: readonly number[][] = [
  * the fast loop must decide and read the same whatever surrounds the payload
  * in its buffer (as in a capture chunk), so it never reads past its end.
  * @param bytes Any payload.
- * @param slots QUOTE_SLOTS or BOOK_SLOTS.
+ * @param walk QUOTE_WALK or BOOK_WALK.
  * @returns Whether the fast loop finished (so callers can count its coverage).
  */
-export function expectSameWalks(bytes: Uint8Array, slots: number): boolean {
-  const actions = slots === BOOK_SLOTS ? BOOK_ACTIONS : QUOTE_ACTIONS;
+export function expectSameWalks(bytes: Uint8Array, walk: WalkPlan): boolean {
+  const slots = walk.slots;
   const read = (o: ReturnType<typeof walkOutputs>, shift = 0) => {
     // Symbol bounds and tag (head 2-4) count from the buffer's start: from the
     // payload's when one was seen.
@@ -166,8 +161,7 @@ export function expectSameWalks(bytes: Uint8Array, slots: number): boolean {
     bytes,
     0,
     bytes.length,
-    actions,
-    slots,
+    walk,
     fast.units,
     fast.nanos,
     fast.volumes,
@@ -181,8 +175,7 @@ export function expectSameWalks(bytes: Uint8Array, slots: number): boolean {
       big,
       at,
       at + bytes.length,
-      actions,
-      slots,
+      walk,
       inner.units,
       inner.nanos,
       inner.volumes,
@@ -211,9 +204,9 @@ export function expectSameWalks(bytes: Uint8Array, slots: number): boolean {
  * The fast loop, on feed-like messages, plain, with a byte replaced and cut
  * short: it must finish most plain ones (only six-byte volumes take the
  * checked loop) and agree with the checked loop whenever it finishes.
- * @param slots QUOTE_SLOTS or BOOK_SLOTS.
+ * @param walk QUOTE_WALK or BOOK_WALK.
  */
-export function expectFastLoopCoverage(slots: number): void {
+export function expectFastLoopCoverage(walk: WalkPlan): void {
   let fast = 0;
   fc.assert(
     fc.property(
@@ -222,11 +215,11 @@ export function expectFastLoopCoverage(slots: number): void {
       fc.integer({ min: 0, max: 255 }),
       (msg, at, byte) => {
         const bytes = toBinary(BidOfferV3Schema, msg);
-        if (expectSameWalks(bytes, slots)) fast++;
+        if (expectSameWalks(bytes, walk)) fast++;
         const flipped = bytes.slice();
         if (flipped.length > 0) flipped[at % flipped.length] = byte;
-        expectSameWalks(flipped, slots);
-        expectSameWalks(bytes.subarray(0, at % (bytes.length + 1)), slots);
+        expectSameWalks(flipped, walk);
+        expectSameWalks(bytes.subarray(0, at % (bytes.length + 1)), walk);
       },
     ),
     { numRuns: 1000 },

@@ -1,11 +1,7 @@
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  QUOTE_ACTIONS,
-  QUOTE_SLOTS,
-  walkFast,
-} from "../../connectors/settrade/decode/_fast-walk.ts";
+import { QUOTE_WALK, walkFast } from "../../connectors/settrade/decode/_fast-walk.ts";
 import { BidOfferDecoder } from "../../connectors/settrade/decode/bid-offer.ts";
 import { isDecodeError } from "../../src/errors.ts";
 import { type BidOfferV3, BidOfferV3Schema } from "../../src/gen/settrade/v3/bid_offer_pb.ts";
@@ -55,7 +51,7 @@ function expectSameError(cases: readonly [string, Uint8Array][]): void {
   const quick = new BidOfferDecoder();
   const full = new BidOfferDecoder();
   for (const [code, bytes] of cases) {
-    expectSameWalks(bytes, QUOTE_SLOTS);
+    expectSameWalks(bytes, QUOTE_WALK);
     const a = outcome(quick, bytes, true);
     expect(a.ok ? "accepted" : a.error.split("@")[0]).toBe(code);
     expect(a).toEqual(outcome(full, bytes, false));
@@ -69,7 +65,7 @@ const UNREAD_VOLUMES = [13, 14, 15, 16, 34, 35, 36, 37, 38, 18, 19, 20, 21, 39, 
 
 describe("BidOfferDecoder.parseQuote", () => {
   it("its fast loop finishes the feed's encoding and agrees with the checked loop, damaged or not", () => {
-    expectFastLoopCoverage(QUOTE_SLOTS);
+    expectFastLoopCoverage(QUOTE_WALK);
   });
 
   it("reads the quote of every message toBinary writes like the reference and the full parse", () => {
@@ -78,7 +74,7 @@ describe("BidOfferDecoder.parseQuote", () => {
     fc.assert(
       fc.property(messageArb, (msg) => {
         const bytes = toBinary(BidOfferV3Schema, msg);
-        expectSameWalks(bytes, QUOTE_SLOTS);
+        expectSameWalks(bytes, QUOTE_WALK);
         quick.parseQuote(bytes);
         expect(quick.toQuote(META)).toEqual(referenceQuote(msg, META));
         expect(quick.toQuote(META)).toEqual(
@@ -102,7 +98,7 @@ describe("BidOfferDecoder.parseQuote", () => {
     fc.assert(
       fc.property(messageArb, fc.array(damage, { minLength: 1, maxLength: 3 }), (msg, ds) => {
         const bytes = damaged(toBinary(BidOfferV3Schema, msg), ds);
-        expectSameWalks(bytes, QUOTE_SLOTS);
+        expectSameWalks(bytes, QUOTE_WALK);
         const a = outcome(quick, bytes, true);
         const b = outcome(full, bytes, false);
         if (b.ok) expect(a).toEqual(b);
@@ -133,7 +129,7 @@ describe("BidOfferDecoder.parseQuote", () => {
     const full = new BidOfferDecoder();
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
-        expectSameWalks(bytes, QUOTE_SLOTS);
+        expectSameWalks(bytes, QUOTE_WALK);
         const a = outcome(quick, bytes, true);
         const b = outcome(full, bytes, false);
         if (b.ok) expect(a).toEqual(b);
@@ -160,7 +156,7 @@ describe("BidOfferDecoder.parseQuote", () => {
         const m = new RawProto().raw(toBinary(BidOfferV3Schema, msg));
         for (const add of extra) add(m);
         const bytes = m.finish();
-        expectSameWalks(bytes, QUOTE_SLOTS);
+        expectSameWalks(bytes, QUOTE_WALK);
         quick.parseQuote(bytes);
         expect(quick.toQuote(META)).toEqual(referenceQuote(msg, META));
       }),
@@ -190,15 +186,14 @@ describe("BidOfferDecoder.parseQuote", () => {
         bytes,
         0,
         bytes.length,
-        QUOTE_ACTIONS,
-        QUOTE_SLOTS,
+        QUOTE_WALK,
         out.units,
         out.nanos,
         out.volumes,
         out.head,
       ),
     ).toBe(true);
-    expectSameWalks(bytes, QUOTE_SLOTS);
+    expectSameWalks(bytes, QUOTE_WALK);
     const d = new BidOfferDecoder();
     d.parseQuote(bytes);
     expect(d.toQuote(META)).toMatchObject({
@@ -236,7 +231,7 @@ describe("BidOfferDecoder.parseQuote", () => {
     const quick = new BidOfferDecoder();
     const full = new BidOfferDecoder();
     for (const [code, bytes] of cases) {
-      expectSameWalks(bytes, QUOTE_SLOTS);
+      expectSameWalks(bytes, QUOTE_WALK);
       expect(outcome(quick, bytes, true)).toMatchObject({ ok: true, quote: { bidSize: 5 } });
       const b = outcome(full, bytes, false);
       expect(b.ok ? "accepted" : b.error.split("@")[0]).toBe(code);

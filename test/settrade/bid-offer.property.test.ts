@@ -5,7 +5,7 @@ import { BidOfferDecoder } from "../../connectors/settrade/decode/bid-offer.ts";
 import { isDecodeError } from "../../src/errors.ts";
 import { type Money, MoneySchema } from "../../src/gen/google/type/money_pb.ts";
 import { type BidOfferV3, BidOfferV3Schema } from "../../src/gen/settrade/v3/bid_offer_pb.ts";
-import { BOOK_SLOTS } from "../../connectors/settrade/decode/_fast-walk.ts";
+import { BOOK_WALK } from "../../connectors/settrade/decode/_fast-walk.ts";
 import { bidOfferArb, expectFastLoopCoverage, expectSameWalks } from "./_bid-offer-arbitraries.ts";
 import { BOOK_FIELDS, META } from "./_fixtures.ts";
 import { RawProto, WT } from "./_raw-proto.ts";
@@ -153,7 +153,7 @@ function scrambled(msg: BidOfferV3, seed: number): Uint8Array {
 
 describe("BidOfferDecoder against the generated code", () => {
   it("its fast loop finishes the feed's encoding and agrees with the checked loop, damaged or not", () => {
-    expectFastLoopCoverage(BOOK_SLOTS);
+    expectFastLoopCoverage(BOOK_WALK);
   });
 
   it("decodes every message toBinary writes into the reference quote and book", () => {
@@ -161,7 +161,7 @@ describe("BidOfferDecoder against the generated code", () => {
     fc.assert(
       fc.property(messageArb, (msg) => {
         const bytes = toBinary(BidOfferV3Schema, msg);
-        expectSameWalks(bytes, BOOK_SLOTS);
+        expectSameWalks(bytes, BOOK_WALK);
         decoder.parse(bytes);
         expect(decoder.toQuote(META)).toEqual(referenceQuote(msg, META));
         expect(decoder.toBook(META)).toEqual(referenceBook(msg, META));
@@ -186,7 +186,7 @@ describe("BidOfferDecoder against the generated code", () => {
       askVolume1: 100n,
     });
     const bytes = toBinary(BidOfferV3Schema, msg);
-    expect(expectSameWalks(bytes, BOOK_SLOTS)).toBe(true);
+    expect(expectSameWalks(bytes, BOOK_WALK)).toBe(true);
     const decoder = new BidOfferDecoder();
     decoder.parse(bytes);
     expect(decoder.toBook(META)).toEqual(referenceBook(msg, META));
@@ -197,7 +197,7 @@ describe("BidOfferDecoder against the generated code", () => {
     fc.assert(
       fc.property(messageArb, fc.integer(), (msg, seed) => {
         const bytes = scrambled(msg, seed);
-        expectSameWalks(bytes, BOOK_SLOTS);
+        expectSameWalks(bytes, BOOK_WALK);
         const parsed = fromBinary(BidOfferV3Schema, bytes);
         decoder.parse(bytes);
         expect(decoder.toQuote(META)).toEqual(referenceQuote(msg, META));
@@ -227,7 +227,7 @@ describe("BidOfferDecoder on hostile input", () => {
     const decoder = new BidOfferDecoder();
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
-        expectSameWalks(bytes, BOOK_SLOTS);
+        expectSameWalks(bytes, BOOK_WALK);
         outcome(decoder, bytes);
       }),
       { numRuns: 3000 },
@@ -252,7 +252,7 @@ describe("BidOfferDecoder on hostile input", () => {
           else bytes.splice(at, 1);
         }
         const payload = Uint8Array.from(bytes);
-        expectSameWalks(payload, BOOK_SLOTS);
+        expectSameWalks(payload, BOOK_WALK);
         if (outcome(decoder, payload) !== "ok") return;
         let parsed: BidOfferV3;
         try {

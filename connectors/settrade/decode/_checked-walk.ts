@@ -39,7 +39,7 @@ import { decodeError, WIRE_LEN, WIRE_VARINT, type WireReader, wireTypeError } fr
  * @param buf A `BidOfferV3` message.
  * @param r A reader (reset here to `buf`).
  * @param routes Field number to route (`buildRoutes()`).
- * @param slots Bits of the slots to read (`BOOK_SLOTS` or `QUOTE_SLOTS`).
+ * @param slots Bits of the slots to read (`BOOK_WALK.slots` or `QUOTE_WALK.slots`).
  * @param units Money units per slot. @param nanos Money nanos per slot.
  * @param volumes Volumes per slot.
  * @param head Receives the flags and the symbol's bounds (5 entries).
@@ -47,14 +47,14 @@ import { decodeError, WIRE_LEN, WIRE_VARINT, type WireReader, wireTypeError } fr
  * @example
  * ```ts
  * import { buildRoutes } from "./_bid-offer-layout.ts";
- * import { QUOTE_SLOTS } from "./_fast-walk.ts";
+ * import { QUOTE_WALK } from "./_fast-walk.ts";
  * import { WireReader } from "./_wire.ts";
  * import { walkChecked } from "./_checked-walk.ts";
  * // symbol "PTT", bid_volume1 = 1000, bid_volume2 = 5
  * const buf = new Uint8Array([0x0a, 3, 0x50, 0x54, 0x54, 0x60, 0xe8, 0x07, 0x68, 5]);
  * const volumes = new Float64Array(20);
  * const head = new Int32Array(5);
- * walkChecked(buf, new WireReader(), buildRoutes(), QUOTE_SLOTS, new Float64Array(20), new Int32Array(20), volumes, head);
+ * walkChecked(buf, new WireReader(), buildRoutes(), QUOTE_WALK.slots, new Float64Array(20), new Int32Array(20), volumes, head);
  * console.log(volumes[0], head[2], head[3]); // 1000 2 5
  * ```
  */

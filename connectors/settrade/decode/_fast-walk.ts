@@ -16,7 +16,7 @@
  * ## One loop, two tables
  *
  * What to do with each tag comes from a table built from the field layout:
- * {@link BOOK_ACTIONS} reads every level, {@link QUOTE_ACTIONS} reads level 1
+ * {@link BOOK_WALK} reads every level, {@link QUOTE_WALK} reads level 1
  * and steps over the framing of levels 2-10.
  *
  * ## Bounds
@@ -75,10 +75,13 @@ const MAX_START = 0x3fffffff;
 /** Tags below this (fields 0-43, every wire type) are looked up in a table. */
 const TABLE_TAGS = 44 << 3;
 
-/** Slot bits of every level of both sides. */
-export const BOOK_SLOTS: number = (1 << (2 * BID_OFFER_LEVELS)) - 1;
-/** Slot bits of level 1 of both sides. */
-export const QUOTE_SLOTS: number = 1 | (1 << ASK);
+/** What a walk reads: the action per tag, and the bits of the scratch slots it fills. */
+export interface WalkPlan {
+  /** Action per tag (low four bits) and slot (the bits above). */
+  readonly actions: Uint16Array;
+  /** Bits of the slots read; those no field fills are zeroed. */
+  readonly slots: number;
+}
 
 function buildActions(slots: number): Uint16Array {
   const routes = buildRoutes();
@@ -98,19 +101,23 @@ function buildActions(slots: number): Uint16Array {
   return actions;
 }
 
-/** Actions of the full parse: every level read. */
-export const BOOK_ACTIONS: Uint16Array = buildActions(BOOK_SLOTS);
-/** Actions of the quote-only parse: level 1 read, levels 2-10 framed only. */
-export const QUOTE_ACTIONS: Uint16Array = buildActions(QUOTE_SLOTS);
+function plan(slots: number): WalkPlan {
+  return Object.freeze({ actions: buildActions(slots), slots });
+}
+
+/** The full parse: every level read. */
+export const BOOK_WALK: WalkPlan = plan((1 << (2 * BID_OFFER_LEVELS)) - 1);
+/** The quote-only parse: level 1 read, levels 2-10 framed only. */
+export const QUOTE_WALK: WalkPlan = plan(1 | (1 << ASK));
 
 /**
  * Walks a payload in the usual encoding.
  *
  * @param buf Holds a `BidOfferV3` message at `[start, end)`.
  * @param start First byte of the message. @param end End of the message (exclusive).
- * @param actions {@link BOOK_ACTIONS} or {@link QUOTE_ACTIONS}.
- * @param slots The slots the table reads ({@link BOOK_SLOTS} or {@link QUOTE_SLOTS}):
- *   those no field filled are zeroed (an absent level reads as zeros).
+ * @param walk {@link BOOK_WALK} or {@link QUOTE_WALK}: the actions, and the
+ *   slots they read (those no field filled are zeroed: an absent level reads
+ *   as zeros).
  * @param units Money units per slot (bids 0-9, asks 10-19).
  * @param nanos Money nanos per slot. @param volumes Volumes per slot.
  * @param head Receives the flags and the symbol's bounds (the `HEAD_*` indexes).
@@ -118,12 +125,12 @@ export const QUOTE_ACTIONS: Uint16Array = buildActions(QUOTE_SLOTS);
  *   unspecified) when the payload needs the checked loop.
  * @example
  * ```ts
- * import { BOOK_ACTIONS, BOOK_SLOTS, walkFast } from "./_fast-walk.ts";
+ * import { BOOK_WALK, walkFast } from "./_fast-walk.ts";
  * // symbol "PTT", bid_volume1 = 1000, bid_volume2 = 5
  * const buf = new Uint8Array([0x0a, 3, 0x50, 0x54, 0x54, 0x60, 0xe8, 0x07, 0x68, 5]);
  * const volumes = new Float64Array(20);
  * const head = new Int32Array(5);
- * const done = walkFast(buf, 0, buf.length, BOOK_ACTIONS, BOOK_SLOTS, new Float64Array(20), new Int32Array(20), volumes, head);
+ * const done = walkFast(buf, 0, buf.length, BOOK_WALK, new Float64Array(20), new Int32Array(20), volumes, head);
  * console.log(done, volumes[0], volumes[1], head[2], head[3]); // true 1000 5 2 5
  * ```
  */
@@ -131,13 +138,14 @@ export function walkFast(
   buf: Uint8Array,
   start: number,
   end: number,
-  actions: Uint16Array,
-  slots: number,
+  walk: WalkPlan,
   units: Float64Array,
   nanos: Int32Array,
   volumes: Float64Array,
   head: Int32Array,
 ): boolean {
+  const actions = walk.actions;
+  const slots = walk.slots;
   let pricesSeen = 0;
   let volumesSeen = 0;
   let bidFlag = 0;

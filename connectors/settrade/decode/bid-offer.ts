@@ -47,16 +47,15 @@ import type { BookEvent, BookLevel, QuoteEvent } from "../../../src/events.ts";
 import { ASK, BID_OFFER_LEVELS, bookFlag, buildRoutes } from "./_bid-offer-layout.ts";
 import { walkChecked } from "./_checked-walk.ts";
 import {
-  BOOK_ACTIONS,
-  BOOK_SLOTS,
+  BOOK_WALK,
   HEAD_ASK_FLAG,
   HEAD_BID_FLAG,
   HEAD_SYMBOL_END,
   HEAD_SYMBOL_START,
   HEAD_SYMBOL_TAG,
-  QUOTE_ACTIONS,
-  QUOTE_SLOTS,
+  QUOTE_WALK,
   walkFast,
+  type WalkPlan,
 } from "./_fast-walk.ts";
 import { SymbolCache } from "./_symbol-cache.ts";
 import { decodeError, WireReader } from "./_wire.ts";
@@ -110,7 +109,7 @@ export class BidOfferDecoder {
    * @throws RangeError when `start` and `end` are not a range of `bytes`.
    */
   parse(bytes: Uint8Array, start = 0, end: number = bytes.length): void {
-    this.#walk(bytes, start, end, BOOK_ACTIONS, BOOK_SLOTS);
+    this.#walk(bytes, start, end, BOOK_WALK);
     this.#parsed = 2;
   }
 
@@ -132,7 +131,7 @@ export class BidOfferDecoder {
    * @throws RangeError when `start` and `end` are not a range of `bytes`.
    */
   parseQuote(bytes: Uint8Array, start = 0, end: number = bytes.length): void {
-    this.#walk(bytes, start, end, QUOTE_ACTIONS, QUOTE_SLOTS);
+    this.#walk(bytes, start, end, QUOTE_WALK);
     this.#parsed = 1;
   }
 
@@ -140,7 +139,7 @@ export class BidOfferDecoder {
    * Walks a payload into the scratch state (the fast loop, or the checked one
    * when it gives up), then checks and decodes the symbol and keeps the flags.
    */
-  #walk(bytes: Uint8Array, start: number, end: number, actions: Uint16Array, slots: number): void {
+  #walk(bytes: Uint8Array, start: number, end: number, walk: WalkPlan): void {
     this.#parsed = 0;
     if (!(start >= 0 && start <= end && end <= bytes.length)) {
       throw new RangeError(
@@ -151,13 +150,13 @@ export class BidOfferDecoder {
     const nanos = this.#nanos;
     const volumes = this.#volumes;
     const head = this.#head;
-    if (!walkFast(bytes, start, end, actions, slots, units, nanos, volumes, head)) {
+    if (!walkFast(bytes, start, end, walk, units, nanos, volumes, head)) {
       // The checked loop reads a message of its own, so that its errors'
       // offsets count from the message's first byte.
       if (start !== 0 || end !== bytes.length) bytes = bytes.subarray(start, end);
       start = 0;
       end = bytes.length;
-      walkChecked(bytes, this.#reader, this.#routes, slots, units, nanos, volumes, head);
+      walkChecked(bytes, this.#reader, this.#routes, walk.slots, units, nanos, volumes, head);
     }
     const symbolStart = head[HEAD_SYMBOL_START];
     const symbolEnd = head[HEAD_SYMBOL_END];
