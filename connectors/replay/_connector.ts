@@ -15,6 +15,7 @@ import {
 } from "../../src/capture/raw-format.ts";
 import { END, NEED_MORE, RawParser } from "../../src/capture/raw-parser.ts";
 import { type CaptureReader, openCapture } from "../../src/capture/reader.ts";
+import type { ChunkSource } from "../../src/capture/source.ts";
 import type {
   ConnectorContext,
   ConnectorHealth,
@@ -33,6 +34,7 @@ import {
   type TopicRoute,
 } from "./_decoders.ts";
 import { files } from "./_files.ts";
+import { openReadAhead, WorkerUnavailable } from "./_read-ahead.ts";
 import { PairFilter } from "./_filter.ts";
 import { Lifecycle } from "./_lifecycle.ts";
 import type { ReplayOptions } from "./_options.ts";
@@ -219,17 +221,26 @@ export class ReplayConnector implements ConnectorWrapper {
 
   async #open(): Promise<CaptureReader> {
     const o = this.#o;
-    let stream = o.stream;
-    if (stream === undefined) {
+    let input: ReadableStream<Uint8Array> | ChunkSource | undefined = o.stream;
+    if (input === undefined) {
       try {
-        stream = await (await files()).openRead(o.file!);
+        if (o.worker) {
+          try {
+            input = await openReadAhead(o.file!);
+            this.#logger.debug("[replay] reading the capture on a worker thread");
+          } catch (e) {
+            if (!(e instanceof WorkerUnavailable)) throw e;
+            this.#logger.debug(`[replay] reading on this thread: no worker thread (${e.message})`);
+          }
+        }
+        input ??= await (await files()).openRead(o.file!);
       } catch (e) {
         throw new ConnectionError(`[replay] cannot open ${JSON.stringify(o.file)}: ${message(e)}`, {
           cause: e,
         });
       }
     }
-    return await openCapture(stream, {
+    return await openCapture(input, {
       name: o.name,
       onCorrupt: o.onCorrupt,
       onIssue: (issue) => this.#onIssue(issue),

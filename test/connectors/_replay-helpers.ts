@@ -6,9 +6,11 @@
  * @module
  */
 
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { type Clock, systemClock } from "../../src/clock.ts";
 import type { Subscription } from "../../src/connector.ts";
 import { createFeed } from "../../src/create-feed.ts";
@@ -34,6 +36,60 @@ export function tempDir(
     path: (name) => join(dir, name),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+const register = fileURLToPath(new URL("./_ts-register.mjs", import.meta.url));
+const root = fileURLToPath(new URL("../../", import.meta.url));
+
+/** A child process started by {@link startChild}. */
+export interface Child {
+  readonly child: ChildProcess;
+  /** What it printed so far. */
+  output(): { stdout: string; stderr: string };
+  /** Settles when it has exited and its output is closed. */
+  readonly done: Promise<
+    { code: number | null; signal: string | null; stdout: string; stderr: string }
+  >;
+}
+
+/**
+ * Runs a TypeScript file in the runtime that runs the test (Node through the
+ * TypeScript hooks), from the repository root, output piped.
+ * @param file Absolute path of the script. @param args Its arguments.
+ * @param children Receives the child, for the test file's `afterAll` to kill by its pid.
+ */
+export function startChild(file: string, args: readonly string[], children: ChildProcess[]): Child {
+  const exe = process.execPath;
+  const pre = "Deno" in globalThis
+    ? ["run", "-A"]
+    : "Bun" in globalThis
+    ? []
+    : ["--import", register];
+  const child = spawn(exe, [...pre, file, ...args], {
+    cwd: root,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (d) => (stdout += String(d)));
+  child.stderr!.on("data", (d) => (stderr += String(d)));
+  const done = new Promise<Awaited<Child["done"]>>((resolve) =>
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }))
+  );
+  return { child, output: () => ({ stdout, stderr }), done };
+}
+
+/**
+ * Kills (SIGKILL, by pid) every child still running: a test file's `afterAll`.
+ * @param children Those started.
+ */
+export function killChildren(children: readonly ChildProcess[]): void {
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+      process.kill(child.pid, "SIGKILL");
+    }
+  }
 }
 
 /** A `WritableStream` that keeps what is written. */

@@ -3,7 +3,7 @@
  * in-memory streams), and as real processes of the runtime running the test, for
  * the README's record-then-replay and for SIGTERM during a recording.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
@@ -12,14 +12,19 @@ import { main } from "../../cli/main.ts";
 import type { FeedEvent, MarketEvent } from "../../src/events.ts";
 import { inspectCapture } from "../../connectors/replay/mod.ts";
 import { memoryIo } from "../_helpers/memory-io.ts";
-import { comparable, parseLines, tempDir, until } from "./_replay-helpers.ts";
+import {
+  comparable,
+  killChildren,
+  parseLines,
+  startChild,
+  tempDir,
+  until,
+} from "./_replay-helpers.ts";
 
 const tmp = tempDir();
 const children: ChildProcess[] = [];
 afterAll(() => {
-  for (const c of children) {
-    if (c.exitCode === null && c.signalCode === null) process.kill(c.pid!, "SIGKILL");
-  }
+  killChildren(children);
   tmp.cleanup();
 });
 
@@ -166,32 +171,12 @@ describe("tickwire record, replay and inspect", () => {
 });
 
 const bin = fileURLToPath(new URL("../../cli/bin.ts", import.meta.url));
-const register = fileURLToPath(new URL("./_ts-register.mjs", import.meta.url));
-const root = fileURLToPath(new URL("../../", import.meta.url));
 
 /** Runs the CLI in the runtime that runs this test. */
 function cli(
   args: readonly string[],
 ): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
-  const exe = process.execPath;
-  const pre = "Deno" in globalThis
-    ? ["run", "-A"]
-    : "Bun" in globalThis
-    ? []
-    : ["--import", register];
-  const child = spawn(exe, [...pre, bin, ...args], {
-    cwd: root,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.on("data", (d) => (stdout += String(d)));
-  child.stderr!.on("data", (d) => (stderr += String(d)));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on("close", (code) => resolve({ code, stdout, stderr }))
-  );
-  return { child, done };
+  return startChild(bin, args, children);
 }
 
 describe("tickwire as a process", () => {

@@ -3,49 +3,26 @@
  * runs this test) is killed with SIGKILL mid-recording; the file it leaves reads
  * back with every complete record, in order, and the unfinished end is reported.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import type { MarketEvent } from "../../src/events.ts";
 import { inspectCapture, openCapture } from "../../connectors/replay/mod.ts";
-import { tempDir, until } from "./_replay-helpers.ts";
+import { killChildren, startChild, tempDir, until } from "./_replay-helpers.ts";
 
 const tmp = tempDir();
 const children: ChildProcess[] = [];
 afterAll(() => {
-  for (const child of children) {
-    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
-      process.kill(child.pid, "SIGKILL");
-    }
-  }
+  killChildren(children);
   tmp.cleanup();
 });
 
 const script = fileURLToPath(new URL("./_record-child.ts", import.meta.url));
-const register = fileURLToPath(new URL("./_ts-register.mjs", import.meta.url));
-const root = fileURLToPath(new URL("../../", import.meta.url));
-
-/** The command that runs a TypeScript file in the runtime running this test. */
-function command(file: string, args: readonly string[]): string[] {
-  const exe = process.execPath;
-  if ("Deno" in globalThis) return [exe, "run", "-A", file, ...args];
-  if ("Bun" in globalThis) return [exe, file, ...args];
-  return [exe, "--import", register, file, ...args];
-}
 
 /** Starts the recording child, waits for it to write `bytes`, and kills it by its pid. */
 async function recordAndKill(out: string, bytes: number): Promise<{ signal: string | null }> {
-  const [exe, ...args] = command(script, [out]);
-  const child = spawn(exe!, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
-  children.push(child);
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.on("data", (d) => (stdout += String(d)));
-  child.stderr!.on("data", (d) => (stderr += String(d)));
-  const exited = new Promise<{ signal: string | null }>((resolve) =>
-    child.on("exit", (_code, signal) => resolve({ signal }))
-  );
+  const { child, output, done } = startChild(script, [out], children);
   const size = (): number => {
     try {
       return statSync(out).size;
@@ -55,16 +32,16 @@ async function recordAndKill(out: string, bytes: number): Promise<{ signal: stri
   };
   try {
     await until(
-      () => stdout.includes("recording") || child.exitCode !== null,
+      () => output().stdout.includes("recording") || child.exitCode !== null,
       "the child to start",
       30_000,
     );
-    expect(child.exitCode, stderr).toBe(null);
+    expect(child.exitCode, output().stderr).toBe(null);
     await until(() => size() >= bytes, `${bytes} bytes in ${out}`, 15_000);
   } finally {
     if (child.exitCode === null && child.signalCode === null) process.kill(child.pid!, "SIGKILL");
   }
-  return await exited;
+  return await done;
 }
 
 describe("recording crash safety", () => {
