@@ -15,7 +15,6 @@ import {
 } from "../../src/capture/raw-format.ts";
 import { END, NEED_MORE, RawParser } from "../../src/capture/raw-parser.ts";
 import { type CaptureReader, openCapture } from "../../src/capture/reader.ts";
-import type { ChunkSource } from "../../src/capture/source.ts";
 import type {
   ConnectorContext,
   ConnectorHealth,
@@ -34,7 +33,6 @@ import {
   type TopicRoute,
 } from "./_decoders.ts";
 import { files } from "./_files.ts";
-import { openReadAhead, WorkerUnavailable } from "./_read-ahead.ts";
 import { PairFilter } from "./_filter.ts";
 import { Lifecycle } from "./_lifecycle.ts";
 import type { ReplayOptions } from "./_options.ts";
@@ -221,26 +219,17 @@ export class ReplayConnector implements ConnectorWrapper {
 
   async #open(): Promise<CaptureReader> {
     const o = this.#o;
-    let input: ReadableStream<Uint8Array> | ChunkSource | undefined = o.stream;
-    if (input === undefined) {
+    let stream = o.stream;
+    if (stream === undefined) {
       try {
-        if (o.worker) {
-          try {
-            input = await openReadAhead(o.file!);
-            this.#logger.debug("[replay] reading the capture on a worker thread");
-          } catch (e) {
-            if (!(e instanceof WorkerUnavailable)) throw e;
-            this.#logger.debug(`[replay] reading on this thread: no worker thread (${e.message})`);
-          }
-        }
-        input ??= await (await files()).openRead(o.file!);
+        stream = await (await files()).openRead(o.file!);
       } catch (e) {
         throw new ConnectionError(`[replay] cannot open ${JSON.stringify(o.file)}: ${message(e)}`, {
           cause: e,
         });
       }
     }
-    return await openCapture(input, {
+    return await openCapture(stream, {
       name: o.name,
       onCorrupt: o.onCorrupt,
       onIssue: (issue) => this.#onIssue(issue),

@@ -43,12 +43,6 @@ export interface ReplayOptionsInput {
   readonly onCorrupt?: OnCorrupt;
   /** Receives each problem found in the capture (also reported through `sink.decodeError`). */
   readonly onIssue?: (issue: CaptureIssue) => void;
-  /**
-   * Read `file` on a worker thread, which also checks the raw frames, so that
-   * this thread only decodes and delivers. Where no worker can start, the file
-   * is read on this thread (logged at debug level). @default true
-   */
-  readonly worker?: boolean;
 }
 
 /** Validated options (see {@link ReplayOptionsInput} for each one). */
@@ -73,8 +67,6 @@ export interface ReplayOptions {
   readonly onCorrupt: OnCorrupt;
   /** Problem callback, if any. */
   readonly onIssue: ((issue: CaptureIssue) => void) | undefined;
-  /** Read `file` on a worker thread where one can start. */
-  readonly worker: boolean;
 }
 
 const show = (x: unknown): string => {
@@ -138,7 +130,6 @@ const Schema = v.pipe(
       loop: v.optional(v.boolean(expected("true or false"))),
       onCorrupt: v.optional(v.picklist(["stop", "skip"], expected('"stop" or "skip"'))),
       onIssue: v.optional(v.function(expected("a function"))),
-      worker: v.optional(v.boolean(expected("true or false"))),
     },
     (issue) => (issue.path?.length ? "unknown option" : expected("an options object")(issue)),
   ),
@@ -191,7 +182,6 @@ export function parseReplayOptions(input: unknown): ReplayOptions {
     loop: o.loop ?? false,
     onCorrupt: o.onCorrupt ?? "stop",
     onIssue: o.onIssue as ((issue: CaptureIssue) => void) | undefined,
-    worker: o.worker ?? true,
   };
 }
 
@@ -269,11 +259,5 @@ export const REPLAY_ENV: readonly EnvVarSpec[] = [
     option: "onCorrupt",
     description: 'After a damaged record: "stop" (default) or "skip"',
     parse: parseOnCorrupt,
-  },
-  {
-    name: "REPLAY_WORKER",
-    option: "worker",
-    description: "Read the file on a worker thread where one can start (default true)",
-    parse: parseBool,
   },
 ];

@@ -89,7 +89,6 @@ export {
   KIND_TOPIC,
 } from "../../src/capture/raw-format.ts";
 export { END, NEED_MORE, RawParser } from "../../src/capture/raw-parser.ts";
-export { CheckAhead, type CheckedBlockHandler } from "../../src/capture/check-ahead.ts";
 export { type IssueExtra, ParserBase } from "../../src/capture/_parser-base.ts";
 export { ChunkBuffer } from "../../src/capture/_chunk-buffer.ts";
 export {

@@ -87,12 +87,6 @@ export class RawParser extends ParserBase {
   /** Checksum of the current part's format version. */
   #sum: FrameChecksum = frameChecksum(CAPTURE_VERSION);
   #resync: { from: number; record: number; what: string; code: CaptureIssueCode } | undefined;
-  /**
-   * End (a byte offset of the input) of the records whose checksums were
-   * checked ahead ({@link RawParser.vouch}); -1 once this parser has left the
-   * chain of frames from the start of the input (a damaged record, a resync).
-   */
-  #vouched = 0;
 
   /**
    * Creates a parser; feed it with `push` and `end`.
@@ -102,19 +96,6 @@ export class RawParser extends ParserBase {
    */
   constructor(name: string, onCorrupt: OnCorrupt = "stop", onIssue: IssueHandler = () => {}) {
     super(name, onCorrupt, onIssue);
-  }
-
-  /**
-   * Takes the word of a reader ahead (`CheckAhead`) that the frames from the
-   * start of the input up to byte `end` are whole and their checksums match:
-   * `next()` does not compute them again. It reads exactly those frames (the
-   * same parser over the same bytes) until it finds a damaged record; from
-   * there on it checks every checksum itself, whatever it is told.
-   * @param end Offset in the input (bytes pushed since the start) up to which
-   *   the frames were checked.
-   */
-  vouch(end: number): void {
-    if (this.#vouched >= 0 && end > this.#vouched) this.#vouched = end;
   }
 
   /**
@@ -182,10 +163,7 @@ export class RawParser extends ParserBase {
         this.#badTail(avail, len + FRAME_OVERHEAD);
         continue;
       }
-      if (
-        inp.base + p + len + FRAME_OVERHEAD > this.#vouched &&
-        this.#sum(view, p + 1, p + 6 + len) !== view.getUint32(p + 6 + len, true)
-      ) {
+      if (this.#sum(view, p + 1, p + 6 + len) !== view.getUint32(p + 6 + len, true)) {
         this.#damaged("corrupt", "checksum mismatch");
         continue;
       }
@@ -268,7 +246,6 @@ export class RawParser extends ParserBase {
   /** The input ends inside a frame of `need` bytes (unknown when the length is missing). */
   #badTail(avail: number, need: number | undefined): void {
     const inp = this.input;
-    this.#vouched = -1;
     if (findValid(inp.buf, inp.pos + 1, inp.end, this.#sum) >= 0) {
       const len = need === undefined ? "" : `length ${need - FRAME_OVERHEAD} `;
       this.#damaged("corrupt", `${len}runs past the end of the data`);
@@ -288,7 +265,6 @@ export class RawParser extends ParserBase {
   /** A damaged frame at the current position: stop, or start resynchronising. */
   #damaged(code: CaptureIssueCode, what: string): void {
     const inp = this.input;
-    this.#vouched = -1;
     const at = inp.offset;
     const record = ++this.records;
     if (this.onCorrupt === "skip") {

@@ -82,8 +82,6 @@ export class CaptureReader {
   /** Every problem found so far, in order. */
   readonly issues: CaptureIssue[];
   readonly #source: ChunkSource;
-  /** Whether the source's `checked()` applies to the parser's input (raw, uncompressed). */
-  readonly #vouch: boolean;
 
   /** @internal Use {@link openCapture}. */
   constructor(
@@ -99,7 +97,6 @@ export class CaptureReader {
     this.name = name;
     this.parser = parser;
     this.#source = source;
-    this.#vouch = parser instanceof RawParser && !compressed && source.checked !== undefined;
     this.issues = issues;
   }
 
@@ -122,7 +119,6 @@ export class CaptureReader {
     const chunk = await this.#source.read();
     if (chunk === undefined) this.parser.end();
     else this.parser.push(chunk);
-    if (this.#vouch) (this.parser as RawParser).vouch(this.#source.checked!());
   }
 
   /** Stops reading and releases the input. Never rejects. */

@@ -14,13 +14,6 @@ export interface ChunkSource {
   read(): Promise<Uint8Array | undefined>;
   /** Stops reading and releases the underlying resource. Never rejects. */
   cancel(): Promise<void>;
-  /**
-   * For a source that checks a raw capture as it reads it (on another thread):
-   * the byte offset up to which the frames of the chunks returned so far are
-   * whole and carry matching checksums, counted from the start of the source.
-   * The parser does not compute those checksums again. Absent: nothing checked.
-   */
-  checked?(): number;
 }
 
 /**
@@ -77,7 +70,6 @@ export function prependSource(head: Uint8Array, rest: ChunkSource): ChunkSource 
       return Promise.resolve(out);
     },
     cancel: () => rest.cancel(),
-    ...(rest.checked === undefined ? {} : { checked: () => rest.checked!() }),
   };
 }
 

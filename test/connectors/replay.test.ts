@@ -43,7 +43,6 @@ describe("replay connector", () => {
       "REPLAY_SYMBOLS",
       "REPLAY_LOOP",
       "REPLAY_ON_CORRUPT",
-      "REPLAY_WORKER",
     ]);
     const cfg = await resolveEnvConfig({
       DATA_SOURCE: "replay",
