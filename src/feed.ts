@@ -35,7 +35,11 @@ export type FeedListeners =
   }
   & { event: (ev: FeedEvent) => void };
 
-/** Level at which each status is logged (lifecycle noise at debug, trouble at warn and up). */
+/**
+ * Level at which each status is logged (lifecycle noise at debug, trouble at
+ * warn and up). A `disconnected` followed at once by a clean `end` (a replay or
+ * another finite source reaching its end) is logged at info instead.
+ */
 const STATUS_LOG_LEVEL: Readonly<Partial<Record<StatusKind, "debug" | "info" | "warn" | "error">>> =
   {
     connecting: "debug",
@@ -136,6 +140,8 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
   #ended = false;
   #closing: Promise<void> | undefined;
   #closeInfo: FeedCloseInfo | undefined;
+  /** A `disconnected` whose warning waits one microtask for an `end` that would make it routine. */
+  #pendingDisconnect: StatusEvent | undefined;
   #resolveClosed!: (info: FeedCloseInfo) => void;
   readonly #closed: Promise<FeedCloseInfo>;
   #sampleTimer: TimerHandle | undefined;
@@ -236,9 +242,29 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
   }
 
   #logStatus(ev: StatusEvent): void {
+    const pending = this.#pendingDisconnect;
+    if (pending !== undefined) {
+      // The status that follows it decides: a clean end makes it routine.
+      this.#pendingDisconnect = undefined;
+      this.#writeStatus(pending, ev.kind === "end" && !this.#conn.gaveUp ? "info" : "warn");
+    }
     // Once the user is closing the feed, its own disconnect is not trouble.
     const level = this.#closeInfo === undefined ? STATUS_LOG_LEVEL[ev.kind] : "debug";
     if (level === undefined) return;
+    if (ev.kind === "disconnected" && level === "warn") {
+      // A finite source emits its `end` right after, in the same turn.
+      this.#pendingDisconnect = ev;
+      queueMicrotask(() => {
+        if (this.#pendingDisconnect !== ev) return;
+        this.#pendingDisconnect = undefined;
+        this.#writeStatus(ev, "warn");
+      });
+      return;
+    }
+    this.#writeStatus(ev, level);
+  }
+
+  #writeStatus(ev: StatusEvent, level: "debug" | "info" | "warn" | "error"): void {
     this.#logger[level](
       `[${this.source}] ${ev.kind}${ev.reason === undefined ? "" : `: ${ev.reason}`}`,
       {

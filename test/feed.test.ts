@@ -216,6 +216,36 @@ describe("feed", () => {
     ]);
   });
 
+  it("logs a finite source's disconnect at info when its clean end follows at once", async () => {
+    const logger = capture();
+    await createFeed({ source: scriptedConnector, logger });
+    const c = lastScripted();
+    c.status("disconnected", { reason: "end of capture" });
+    c.status("end", { reason: "end of capture" });
+    const lines = logger.lines.map((l) => `${l.level} ${l.message}`);
+    expect(lines).toContain("info [scripted] disconnected: end of capture");
+    expect(lines.filter((l) => l.startsWith("warn"))).toEqual([]);
+  });
+
+  it("still warns of a disconnect that no end follows, or that ends a failed connector", async () => {
+    const logger = capture();
+    await createFeed({ source: scriptedConnector, logger });
+    const c = lastScripted();
+    c.status("disconnected", { reason: "socket closed" });
+    await Promise.resolve();
+    expect(logger.lines.map((l) => `${l.level} ${l.message}`)).toContain(
+      "warn [scripted] disconnected: socket closed",
+    );
+    c.status("error", { reason: "gave up" });
+    c.status("disconnected", { reason: "gave up" });
+    c.status("end");
+    const warns = logger.lines.filter((l) => l.level === "warn").map((l) => l.message);
+    expect(warns).toEqual([
+      "[scripted] disconnected: socket closed",
+      "[scripted] disconnected: gave up",
+    ]);
+  });
+
   it("streams status events and ends the stream with the feed", async () => {
     const feed = await createFeed({ source: scriptedConnector, logger: capture() });
     const statuses = feed.status();
