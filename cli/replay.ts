@@ -11,7 +11,8 @@ import { startFeed } from "../src/create-feed.ts";
 import type { Channel } from "../src/events.ts";
 import type { FeedOptions } from "../src/feed-options.ts";
 import type { CaptureIssue } from "../src/capture/issues.ts";
-import { intFlag, listFlag, parseArgs, UsageError } from "./args.ts";
+import { intFlag, listFlag, parseArgs, type ParsedArgs, UsageError } from "./args.ts";
+import { parseOnCorrupt, parseSpeed } from "../connectors/replay/_options.ts";
 import { type CliIo, defaultIo, onInterrupt } from "./_runtime.ts";
 import { printFeed } from "./_print.ts";
 
@@ -50,14 +51,20 @@ const FLAGS = {
   help: "boolean",
 } as const;
 
-function speedOf(raw: string | boolean | undefined): number | "max" | undefined {
+/** A flag read with the replay connector's own parser (`REPLAY_*` reads the same). */
+function replayFlag<T>(
+  flags: ParsedArgs["flags"],
+  name: string,
+  parse: (raw: string) => T,
+): T | undefined {
+  const raw = flags[name];
   if (raw === undefined) return undefined;
-  if (raw === "max") return "max";
-  const n = Number(raw);
-  if (typeof raw !== "string" || raw.trim() === "" || !Number.isFinite(n) || n <= 0) {
-    throw new UsageError(`--speed must be a positive number or max, got ${JSON.stringify(raw)}`);
+  try {
+    if (typeof raw !== "string") throw new TypeError("expected a value");
+    return parse(raw);
+  } catch (e) {
+    throw new UsageError(`--${name}: ${(e as Error).message}, got ${JSON.stringify(raw)}`);
   }
-  return n;
 }
 
 /**
@@ -84,12 +91,9 @@ export async function replay(argv: readonly string[], io: CliIo = defaultIo()): 
   if (format !== "table" && format !== "ndjson") {
     throw new UsageError(`--format must be table or ndjson, got ${JSON.stringify(format)}`);
   }
-  const onCorrupt = flags["on-corrupt"];
-  if (onCorrupt !== undefined && onCorrupt !== "stop" && onCorrupt !== "skip") {
-    throw new UsageError(`--on-corrupt must be stop or skip, got ${JSON.stringify(onCorrupt)}`);
-  }
+  const onCorrupt = replayFlag(flags, "on-corrupt", parseOnCorrupt);
   const limit = intFlag(flags, "limit");
-  const speed = speedOf(flags.speed);
+  const speed = replayFlag(flags, "speed", parseSpeed);
   const issues: CaptureIssue[] = [];
   const overrides: Record<string, unknown> = {
     source: "replay",

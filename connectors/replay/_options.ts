@@ -189,7 +189,13 @@ function list(raw: string): string[] {
   return raw.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
 }
 
-function parseSpeed(raw: string): number | "max" {
+/**
+ * Reads a speed as `REPLAY_SPEED` and `tickwire replay --speed` give it.
+ * @param raw `max` (any case) or a positive number.
+ * @returns The speed.
+ * @throws TypeError naming what is expected.
+ */
+export function parseSpeed(raw: string): number | "max" {
   const s = raw.trim().toLowerCase();
   if (s === "max") return "max";
   const n = /^\d*\.?\d+([eE][+-]?\d+)?$/.test(s) ? Number(s) : NaN;
@@ -210,7 +216,13 @@ function parseBool(raw: string): boolean {
   throw new TypeError("expected true or false");
 }
 
-function parseOnCorrupt(raw: string): OnCorrupt {
+/**
+ * Reads an `onCorrupt` policy as `REPLAY_ON_CORRUPT` and `tickwire replay --on-corrupt` give it.
+ * @param raw `stop` or `skip` (any case).
+ * @returns The policy.
+ * @throws TypeError naming what is expected.
+ */
+export function parseOnCorrupt(raw: string): OnCorrupt {
   const s = raw.trim().toLowerCase();
   if (s !== "stop" && s !== "skip") throw new TypeError('expected "stop" or "skip"');
   return s;
