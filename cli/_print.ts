@@ -5,8 +5,9 @@
  * @module
  */
 
-import type { Feed } from "../src/feed.ts";
-import type { Out } from "./_runtime.ts";
+import type { Feed, FeedCloseInfo } from "../src/feed.ts";
+import { UsageError } from "./args.ts";
+import { onInterrupt, type Out } from "./_runtime.ts";
 import { TopOfBookTable } from "./table.ts";
 
 /** How to print. */
@@ -16,6 +17,49 @@ export interface PrintOptions {
   readonly limit?: number;
   /** Include status events in NDJSON. */
   readonly withStatus: boolean;
+}
+
+/**
+ * Reads `--format`: `table` or `ndjson`, by default a table on a terminal.
+ * @param raw The flag's value, if given. @param out Where the events go.
+ * @returns The format.
+ * @throws UsageError quoting another value.
+ */
+export function formatFlag(raw: string | boolean | undefined, out: Out): PrintOptions["format"] {
+  const format = raw ?? (out.isTTY ? "table" : "ndjson");
+  if (format !== "table" && format !== "ndjson") {
+    throw new UsageError(`--format must be table or ndjson, got ${JSON.stringify(format)}`);
+  }
+  return format;
+}
+
+/**
+ * Prints a feed until a limit, its end, an interrupt (Ctrl-C) or `durationMs`,
+ * then closes it.
+ * @param feed The feed. @param out Where to write.
+ * @param options Format, limit, status lines.
+ * @param durationMs Close the feed after this long. @default never
+ * @returns How the feed ended.
+ */
+export async function printUntilDone(
+  feed: Feed,
+  out: Out,
+  options: PrintOptions,
+  durationMs?: number,
+): Promise<FeedCloseInfo> {
+  const stop = (reason: string): void => void feed.close(reason);
+  const removeInterrupt = onInterrupt(stop);
+  const timer = durationMs === undefined
+    ? undefined
+    : setTimeout(() => stop("duration"), durationMs);
+  try {
+    await printFeed(feed, out, options);
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+    removeInterrupt();
+    await feed.close();
+  }
+  return await feed.closed();
 }
 
 /** Milliseconds between table redraws. */

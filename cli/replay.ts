@@ -13,8 +13,8 @@ import type { FeedOptions } from "../src/feed-options.ts";
 import type { CaptureIssue } from "../src/capture/issues.ts";
 import { intFlag, listFlag, parseArgs, type ParsedArgs, UsageError } from "./args.ts";
 import { parseOnCorrupt, parseSpeed } from "../connectors/replay/_options.ts";
-import { type CliIo, defaultIo, onInterrupt } from "./_runtime.ts";
-import { printFeed } from "./_print.ts";
+import { type CliIo, defaultIo } from "./_runtime.ts";
+import { formatFlag, printUntilDone } from "./_print.ts";
 
 /** Help text of the command. */
 export const REPLAY_HELP: string = `tickwire replay FILE [options]
@@ -87,10 +87,7 @@ export async function replay(argv: readonly string[], io: CliIo = defaultIo()): 
   if (file === undefined || file === "") {
     throw new UsageError("name the capture to replay: tickwire replay FILE");
   }
-  const format = flags.format ?? (out.isTTY ? "table" : "ndjson");
-  if (format !== "table" && format !== "ndjson") {
-    throw new UsageError(`--format must be table or ndjson, got ${JSON.stringify(format)}`);
-  }
+  const format = formatFlag(flags.format, out);
   const onCorrupt = replayFlag(flags, "on-corrupt", parseOnCorrupt);
   const limit = intFlag(flags, "limit");
   const speed = replayFlag(flags, "speed", parseSpeed);
@@ -117,18 +114,10 @@ export async function replay(argv: readonly string[], io: CliIo = defaultIo()): 
   if (channels !== undefined) overrides.channels = channels as Channel[];
 
   const config = await resolveEnvConfig(io.env, overrides as Partial<FeedOptions>);
-  const feed = await startFeed(config);
-  const removeInterrupt = onInterrupt((signal) => void feed.close(signal));
-  try {
-    await printFeed(feed, out, {
-      format,
-      withStatus: flags.status === true,
-      ...(limit === undefined ? {} : { limit }),
-    });
-  } finally {
-    removeInterrupt();
-    await feed.close();
-  }
-  const info = await feed.closed();
+  const info = await printUntilDone(await startFeed(config), out, {
+    format,
+    withStatus: flags.status === true,
+    ...(limit === undefined ? {} : { limit }),
+  });
   return info.error === undefined && issues.length === 0 ? 0 : 1;
 }

@@ -7,16 +7,9 @@
 import { resolveEnvConfig } from "../src/config.ts";
 import { startFeed } from "../src/create-feed.ts";
 import type { FeedOptions } from "../src/feed-options.ts";
-import {
-  intFlag,
-  numberFlag,
-  parseArgs,
-  SOURCE_FLAGS,
-  sourceOverrides,
-  UsageError,
-} from "./args.ts";
-import { type CliIo, defaultIo, onInterrupt } from "./_runtime.ts";
-import { printFeed } from "./_print.ts";
+import { intFlag, numberFlag, parseArgs, SOURCE_FLAGS, sourceOverrides } from "./args.ts";
+import { type CliIo, defaultIo } from "./_runtime.ts";
+import { formatFlag, printUntilDone } from "./_print.ts";
 
 /** Help text of the command. */
 export const STREAM_HELP: string = `tickwire stream [options]
@@ -60,32 +53,17 @@ export async function stream(argv: readonly string[], io: CliIo = defaultIo()): 
     await out.write(`${STREAM_HELP}\n`);
     return 0;
   }
-  const format = flags.format ?? (out.isTTY ? "table" : "ndjson");
-  if (format !== "table" && format !== "ndjson") {
-    throw new UsageError(`--format must be table or ndjson, got ${JSON.stringify(format)}`);
-  }
+  const format = formatFlag(flags.format, out);
   const limit = intFlag(flags, "limit");
   const duration = numberFlag(flags, "duration");
   const overrides: Record<string, unknown> = { ...sourceOverrides(flags) };
 
   const config = await resolveEnvConfig(io.env, overrides as Partial<FeedOptions>);
-  const feed = await startFeed(config);
-  const stop = (reason: string): void => void feed.close(reason);
-  const removeInterrupt = onInterrupt((signal) => stop(signal));
-  const timer = duration === undefined
-    ? undefined
-    : setTimeout(() => stop("duration"), duration * 1000);
-  try {
-    await printFeed(feed, out, {
-      format,
-      withStatus: flags.status === true,
-      ...(limit === undefined ? {} : { limit }),
-    });
-  } finally {
-    if (timer !== undefined) clearTimeout(timer);
-    removeInterrupt();
-    await feed.close();
-  }
-  const info = await feed.closed();
+  const info = await printUntilDone(
+    await startFeed(config),
+    out,
+    { format, withStatus: flags.status === true, ...(limit === undefined ? {} : { limit }) },
+    duration === undefined ? undefined : duration * 1000,
+  );
   return info.error === undefined ? 0 : 1;
 }
