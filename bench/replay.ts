@@ -197,29 +197,24 @@ export async function runReplay(options: ReplayOptions = {}): Promise<ReplayResu
   const dir = await mkdtemp(join(tmpdir(), "tickwire-bench-"));
   try {
     const figures: ReplayFigure[] = [];
-    const raw = join(dir, "bench.twr");
-    const rawBytes = await writeRaw(raw, rawRecords);
-    const r = await replayRuns(raw);
-    figures.push({
-      format: "raw",
-      records: rawRecords,
-      bytes: rawBytes,
-      events: r.median.events,
-      eventsPerSec: r.median.events / (r.median.ms / 1000),
-      runs: r.rates,
-    });
-    await rm(raw);
-    const nd = join(dir, "bench.ndjson");
-    const ndBytes = await writeNdjson(nd, ndjsonRecords);
-    const n = await replayRuns(nd);
-    figures.push({
-      format: "ndjson",
-      records: ndjsonRecords,
-      bytes: ndBytes,
-      events: n.median.events,
-      eventsPerSec: n.median.events / (n.median.ms / 1000),
-      runs: n.rates,
-    });
+    const captures = [
+      { format: "raw", name: "bench.twr", records: rawRecords, write: writeRaw },
+      { format: "ndjson", name: "bench.ndjson", records: ndjsonRecords, write: writeNdjson },
+    ] as const;
+    for (const c of captures) {
+      const file = join(dir, c.name);
+      const bytes = await c.write(file, c.records);
+      const r = await replayRuns(file);
+      figures.push({
+        format: c.format,
+        records: c.records,
+        bytes,
+        events: r.median.events,
+        eventsPerSec: r.median.events / (r.median.ms / 1000),
+        runs: r.rates,
+      });
+      await rm(file);
+    }
     return { figures };
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -14,48 +14,34 @@ afterEach(async () => {
   emu = undefined;
 });
 
+/** Runs `tickwire stream --format ndjson` against a fresh emulator; the events printed. */
+async function streamEmulator(
+  seed: number,
+  symbols: string,
+  channels: string,
+  limit: number,
+): Promise<{ events: Record<string, unknown>[]; io: ReturnType<typeof memoryIo> }> {
+  emu = await startSettradeEmulator({ seed, rate: 50 });
+  const io = memoryIo(emu.env());
+  const argv = ["stream", "--format", "ndjson", "--symbols", symbols, "--channels", channels];
+  expect(await main([...argv, "--limit", String(limit)], io)).toBe(0);
+  return { events: io.stdout().trim().split("\n").map((l) => JSON.parse(l)), io };
+}
+
 describe("tickwire stream with DATA_SOURCE=settrade", () => {
   it("streams every Settrade channel from the emulator with only its environment", async () => {
-    emu = await startSettradeEmulator({ seed: 3, rate: 50 });
-    const io = memoryIo(emu.env());
-    const argv = [
-      "stream",
-      "--format",
-      "ndjson",
-      "--symbols",
-      "PTT,AOT",
-      "--channels",
-      "quote,book,info,bar",
-      "--limit",
-      "120",
-    ];
-    expect(await main(argv, io)).toBe(0);
-    const events = io.stdout().trim().split("\n").map((l) => JSON.parse(l));
+    const { events, io } = await streamEmulator(3, "PTT,AOT", "quote,book,info,bar", 120);
     expect(events).toHaveLength(120);
     for (const ev of events) expect(validateEvent(ev)).toEqual([]);
     expect(new Set(events.map((e) => e.type))).toEqual(new Set(["quote", "book", "info", "bar"]));
     expect(new Set(events.map((e) => e.symbol))).toEqual(new Set(["PTT", "AOT"]));
     expect(events.every((e) => e.source === "settrade")).toBe(true);
     expect(io.stderr()).toBe("");
-    expect(io.stdout()).not.toContain(emu.env().SETTRADE_APP_SECRET);
+    expect(io.stdout()).not.toContain(emu!.env().SETTRADE_APP_SECRET);
   });
 
   it("streams market status for SET and TFEX", async () => {
-    emu = await startSettradeEmulator({ seed: 4, rate: 50 });
-    const io = memoryIo(emu.env());
-    const argv = [
-      "stream",
-      "--format",
-      "ndjson",
-      "--symbols",
-      "SET,TFEX",
-      "--channels",
-      "market",
-      "--limit",
-      "6",
-    ];
-    expect(await main(argv, io)).toBe(0);
-    const events = io.stdout().trim().split("\n").map((l) => JSON.parse(l));
+    const { events } = await streamEmulator(4, "SET,TFEX", "market", 6);
     expect(new Set(events.map((e) => e.symbol))).toEqual(new Set(["SET", "TFEX"]));
     expect(events.every((e) => e.type === "market")).toBe(true);
   });
