@@ -166,14 +166,9 @@ export function gunzipSource(
       return;
     }
     const at = inp.offset;
-    if (!(await fill(10))) {
-      return fail(
-        "truncated",
-        `ends inside a gzip block header (${inp.available} bytes)`,
-        at,
-        true,
-      );
-    }
+    const cutHeader = (): Promise<void> =>
+      fail("truncated", `ends inside a gzip block header (${inp.available} bytes)`, at, true);
+    if (!(await fill(10))) return cutHeader();
     const b = inp.buf;
     const p = inp.pos;
     if (b[p] !== 0x1f || b[p + 1] !== 0x8b || b[p + 2] !== 8) {
@@ -181,14 +176,7 @@ export function gunzipSource(
     }
     let size: number | undefined;
     if (b[p + 3] === FEXTRA) {
-      if (!(await fill(BLOCK_HEADER))) {
-        return fail(
-          "truncated",
-          `ends inside a gzip block header (${inp.available} bytes)`,
-          at,
-          true,
-        );
-      }
+      if (!(await fill(BLOCK_HEADER))) return cutHeader();
       const c = inp.buf;
       const q = inp.pos;
       if (c[q + 10] === 8 && c[q + 11] === 0 && c[q + 12] === 0x54 && c[q + 13] === 0x57) {
