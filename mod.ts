@@ -45,8 +45,15 @@ export {
   type BookLevel,
   type Channel,
   CHANNELS,
+  type ConnectedStatus,
+  type ConnectingStatus,
+  type DisconnectedStatus,
+  type EndStatus,
+  type ErrorStatus,
   type EventByType,
   type FeedEvent,
+  type FeedMode,
+  type GapStatus,
   type InfoEvent,
   isMarketEvent,
   type MarketEvent,
@@ -54,14 +61,53 @@ export {
   type MarketStatusCode,
   type MarketStatusEvent,
   MAX_EXACT_SIZE,
+  type ModeStatus,
   type QuoteEvent,
+  type ReconnectingStatus,
+  type RecoveredStatus,
+  type StaleStatus,
   STATUS_KINDS,
+  type StatusBase,
+  type StatusBody,
+  type StatusByKind,
   type StatusEvent,
   type StatusKind,
+  type SubscribeErrorStatus,
   type TradeEvent,
   type TradeSide,
 } from "./src/events.ts";
-export { type EventIssue, parseEvent, validateEvent } from "./src/schemas.ts";
+export {
+  checkEvent,
+  type EventCheck,
+  type EventIssue,
+  parseEvent,
+  validateEvent,
+} from "./src/schemas.ts";
+export { Lifecycle, type Phase, type StatusTime } from "./src/kit/lifecycle.ts";
+export {
+  type EventBody,
+  type Stamp,
+  type Stamped,
+  type StampedField,
+  Stamper,
+} from "./src/kit/stamp.ts";
+export {
+  backoffDelay,
+  type BackoffPolicy,
+  DEFAULT_RECONNECT,
+  type ReconnectPolicy,
+} from "./src/kit/backoff.ts";
+export {
+  abortReason,
+  type ConnectRun,
+  connectWithRetry,
+  isFatalError,
+  reasonOf,
+  type RetryHooks,
+  type RetryRun,
+  retryWithBackoff,
+  sleep,
+} from "./src/kit/retry.ts";
 export {
   type CheckOptions,
   checkOptions,
@@ -73,7 +119,6 @@ export {
 export {
   type ConnectorContext,
   type ConnectorDefinition,
-  type ConnectorHealth,
   type ConnectorWrapper,
   type EnvSource,
   type EnvVarSpec,

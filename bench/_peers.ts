@@ -20,11 +20,14 @@ import { readFileSync } from "node:fs";
 import { fromBinary } from "@bufbuild/protobuf";
 import protobuf from "protobufjs";
 import type { BookEvent, BookLevel, QuoteEvent } from "../src/events.ts";
-import { type BidOfferV3, BidOfferV3Schema } from "../src/gen/settrade/v3/bid_offer_pb.ts";
-import type { Money } from "../src/gen/google/type/money_pb.ts";
+import {
+  type BidOfferV3,
+  BidOfferV3Schema,
+} from "../connectors/settrade/gen/settrade/v3/bid_offer_pb.ts";
+import type { Money } from "../connectors/settrade/gen/google/type/money_pb.ts";
 import { bookFlag } from "../connectors/settrade/decode/bid-offer.ts";
 import { moneyToNumber } from "../connectors/settrade/decode/money.ts";
-import type { DecodeMeta } from "../connectors/settrade/decode/meta.ts";
+import type { Stamp } from "../src/kit/stamp.ts";
 
 /** A `Long` from protobufjs (only what the events need). */
 interface Long {
@@ -77,7 +80,7 @@ function esLevel(price: Money | undefined, size: bigint): BookLevel {
  * @param bytes Payload. @param meta Receive-side fields.
  * @returns The quote.
  */
-export function esQuote(bytes: Uint8Array, meta: DecodeMeta): QuoteEvent {
+export function esQuote(bytes: Uint8Array, meta: Stamp): QuoteEvent {
   const m: BidOfferV3 = fromBinary(BidOfferV3Schema, bytes);
   return {
     type: "quote",
@@ -101,7 +104,7 @@ export function esQuote(bytes: Uint8Array, meta: DecodeMeta): QuoteEvent {
  * @param bytes Payload. @param meta Receive-side fields.
  * @returns The book.
  */
-export function esBook(bytes: Uint8Array, meta: DecodeMeta): BookEvent {
+export function esBook(bytes: Uint8Array, meta: Stamp): BookEvent {
   const m: BidOfferV3 = fromBinary(BidOfferV3Schema, bytes);
   return {
     type: "book",
@@ -160,7 +163,7 @@ function pbLevel(price: unknown, size: unknown): BookLevel {
  * @param meta Receive-side fields.
  * @returns The quote.
  */
-export function pbQuote(type: PbjsType, bytes: Uint8Array, meta: DecodeMeta): QuoteEvent {
+export function pbQuote(type: PbjsType, bytes: Uint8Array, meta: Stamp): QuoteEvent {
   const m = type.decode(bytes);
   return {
     type: "quote",
@@ -185,7 +188,7 @@ export function pbQuote(type: PbjsType, bytes: Uint8Array, meta: DecodeMeta): Qu
  * @param meta Receive-side fields.
  * @returns The book.
  */
-export function pbBook(type: PbjsType, bytes: Uint8Array, meta: DecodeMeta): BookEvent {
+export function pbBook(type: PbjsType, bytes: Uint8Array, meta: Stamp): BookEvent {
   const m = type.decode(bytes);
   return {
     type: "book",

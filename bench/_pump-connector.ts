@@ -12,9 +12,9 @@ import type {
   ConnectorDefinition,
   ConnectorWrapper,
   EventSink,
-  Subscription,
 } from "../src/connector.ts";
-import type { Channel, StatusKind } from "../src/events.ts";
+import type { Channel } from "../src/events.ts";
+import { Lifecycle } from "../src/kit/lifecycle.ts";
 
 const CAPS: readonly Channel[] = ["quote", "book"];
 
@@ -47,52 +47,25 @@ export function pumpConnector(pump: Pump): ConnectorDefinition<undefined> {
     parseOptions: () => undefined,
     create(_options: undefined, ctx: ConnectorContext): ConnectorWrapper {
       pump.sink = ctx.sink;
-      const subs: Subscription[] = [];
-      let connected = false;
-      let ended = false;
-      const status = (kind: StatusKind): void => {
-        if (ended) return;
-        ctx.sink.status({
-          type: "status",
-          kind,
-          source: "settrade",
-          epoch: 0,
-          recvTs: ctx.clock.now(),
-          recvMono: ctx.clock.mono(),
-        });
-        if (kind === "end") ended = true;
-      };
+      const life = new Lifecycle("settrade", ctx.sink, ctx.clock);
       return {
         name: "settrade",
         capabilities: CAPS,
         connect(): Promise<void> {
-          status("connecting");
-          connected = true;
-          status("connected");
+          life.connecting();
+          life.connected();
           return Promise.resolve();
         },
         disconnect(): Promise<void> {
-          if (connected) status("disconnected");
-          connected = false;
-          status("end");
+          life.finish("disconnect requested");
           return Promise.resolve();
         },
-        subscribe(sub: Subscription): Promise<void> {
-          subs.push(sub);
+        subscribe(): Promise<void> {
           return Promise.resolve();
         },
         unsubscribe(): Promise<void> {
           return Promise.resolve();
         },
-        isConnected: () => connected,
-        health: () => ({
-          connected,
-          epoch: 0,
-          reconnectAttempts: 0,
-          reconnects: 0,
-          subscriptions: subs,
-          decodeErrors: 0,
-        }),
       };
     },
   };

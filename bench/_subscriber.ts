@@ -24,7 +24,7 @@
  * @module
  */
 
-import type { DecodeMeta } from "../connectors/settrade/decode/meta.ts";
+import type { Stamp } from "../src/kit/stamp.ts";
 import { settradeConnector } from "../connectors/settrade/mod.ts";
 import type { MqttClient } from "mqtt";
 import { createFeed } from "../src/create-feed.ts";
@@ -97,7 +97,7 @@ function tickwireStack(url: string, symbols: string[]): Stack {
 
 function peerStack(url: string, symbols: string[]): Stack {
   const type = loadProtobufjsBidOffer();
-  const meta: DecodeMeta = { source: "settrade", seq: 1, recvTs: 0, recvMono: 0, epoch: 0 };
+  const meta: Stamp = { source: "settrade", seq: 1, recvTs: 0, recvMono: 0, epoch: 0 };
   const topics = symbols.map((s) => `proto/topic/bidofferv3/${s}`);
   let client: MqttClient | undefined;
   return {

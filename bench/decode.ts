@@ -14,7 +14,7 @@
  */
 
 import { BidOfferDecoder } from "../connectors/settrade/decode/bid-offer.ts";
-import type { DecodeMeta } from "../connectors/settrade/decode/meta.ts";
+import type { Stamp } from "../src/kit/stamp.ts";
 import type { BookEvent, MarketEvent, QuoteEvent } from "../src/events.ts";
 import { floorParse } from "./_floor.ts";
 import { type BenchPayload, buildPayloads, describePayloads } from "./_payloads.ts";
@@ -69,7 +69,7 @@ type Loop = (payloads: readonly Uint8Array[], passes: number) => number;
 const KEEP = 1024;
 const keep: MarketEvent[] = new Array<MarketEvent>(KEEP);
 
-function meta(): DecodeMeta {
+function meta(): Stamp {
   return { source: "settrade", seq: 1, recvTs: 1_700_000_000_000, recvMono: 1234.5, epoch: 0 };
 }
 

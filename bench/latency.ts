@@ -9,7 +9,7 @@
  */
 
 import { BidOfferDecoder } from "../connectors/settrade/decode/bid-offer.ts";
-import type { DecodeMeta } from "../connectors/settrade/decode/meta.ts";
+import type { Stamp } from "../src/kit/stamp.ts";
 import { Dispatcher } from "../src/dispatcher.ts";
 import type { FeedEvent } from "../src/events.ts";
 import { buildPayloads } from "./_payloads.ts";
@@ -35,7 +35,7 @@ export interface LatencyOptions {
   readonly warmup?: number;
 }
 
-function meta(): DecodeMeta {
+function meta(): Stamp {
   return { source: "settrade", seq: 1, recvTs: 1_700_000_000_000, recvMono: 1234.5, epoch: 0 };
 }
 

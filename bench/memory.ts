@@ -12,7 +12,7 @@
  */
 
 import { BidOfferDecoder } from "../connectors/settrade/decode/bid-offer.ts";
-import type { DecodeMeta } from "../connectors/settrade/decode/meta.ts";
+import type { Stamp } from "../src/kit/stamp.ts";
 import { createFeed } from "../src/create-feed.ts";
 import { buildPayloads } from "./_payloads.ts";
 import { type Pump, pumpConnector } from "./_pump-connector.ts";
@@ -70,7 +70,7 @@ export async function runMemory(events: number = 10_000_000): Promise<MemoryResu
     }
   })();
   const d = new BidOfferDecoder();
-  const meta: DecodeMeta = { source: "settrade", seq: 1, recvTs: 0, recvMono: 0, epoch: 0 };
+  const meta: Stamp = { source: "settrade", seq: 1, recvTs: 0, recvMono: 0, epoch: 0 };
   const heapUsed: number[] = [];
   const rss: number[] = [];
   const t0 = performance.now();

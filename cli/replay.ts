@@ -10,7 +10,7 @@ import { resolveEnvConfig } from "../src/config.ts";
 import { startFeed } from "../src/create-feed.ts";
 import type { Channel } from "../src/events.ts";
 import type { FeedOptions } from "../src/feed-options.ts";
-import type { CaptureIssue } from "../src/capture/issues.ts";
+import type { CaptureIssue } from "../connectors/replay/capture/issues.ts";
 import { intFlag, listFlag, parseArgs, type ParsedArgs, UsageError } from "./args.ts";
 import { parseOnCorrupt, parseSpeed } from "../connectors/replay/_options.ts";
 import { type CliIo, defaultIo } from "./_runtime.ts";

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Lints the Settrade schemas and regenerates src/gen from them, offline, with
+# Lints the Settrade schemas and regenerates connectors/settrade/gen from them, offline, with
 # the locally installed buf and protoc-gen-es (same version as
-# @bufbuild/protobuf). CI runs this, then `git diff --exit-code src/gen`.
+# @bufbuild/protobuf). CI runs this, then `git diff --exit-code connectors/settrade/gen`.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 

@@ -37,17 +37,18 @@ export class ConnectionState {
         break;
       case "disconnected":
         this.connected = false;
-        if (ev.reason !== undefined) this.lastError = ev.reason;
-        break;
-      case "reconnecting":
-        this.reconnectAttempts = ev.attempt ?? this.reconnectAttempts + 1;
-        break;
-      case "error":
         this.lastError = ev.reason;
         break;
+      case "reconnecting":
+        this.reconnectAttempts = ev.attempt;
+        break;
+      case "error":
+        if (ev.code !== "listener") this.lastError = ev.reason;
+        break;
     }
-    // An error not followed by a new connection before `end` means the connector gave up.
-    if (ev.kind === "error") this.gaveUp = true;
+    // An error not followed by a new connection before `end` means the connector gave
+    // up; a listener's error is the consumer's, not the connector's.
+    if (ev.kind === "error" && ev.code !== "listener") this.gaveUp = true;
     else if (ev.kind === "connected") this.gaveUp = false;
   }
 

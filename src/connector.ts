@@ -27,9 +27,16 @@
  * strictly increases over every market event it emits, across reconnects.
  *
  * **Before `connect`.** `subscribe`/`unsubscribe` may be called at any time; the
- * connector holds the set and applies it on every (re)connect. `health()` and
- * `isConnected()` may be called at any time. `connect()` may be called once;
- * `disconnect()` is idempotent and resolves once no more events will be emitted.
+ * connector holds the set and applies it on every (re)connect. `connect()` may
+ * be called once; `disconnect()` is idempotent and resolves once no more events
+ * will be emitted. The feed keeps connection facts and health itself, from the
+ * statuses: a connector owes it nothing else.
+ *
+ * **The kit.** `Lifecycle` (in `kit/lifecycle.ts`) owns the state machine and
+ * emits every status in this order, `Stamper` stamps events, and
+ * `connectWithRetry` runs the reconnect loop (backoff with full jitter, a cap,
+ * `maxAttempts`, an `AbortSignal`) through the lifecycle: a connector built on
+ * them follows the contract by construction.
  *
  * **Backpressure.** `sink.event()` returns `false` when the consumer's queue is
  * full under the `block` policy; a producer that can pause (replay, synthetic at
@@ -121,25 +128,11 @@ export interface ConnectorContext {
   readonly rawTap?: RawTap;
 }
 
-/** A connector's view of its own health, merged into the feed's snapshot. */
-export interface ConnectorHealth {
-  /** Whether the connector is connected now. */
-  readonly connected: boolean;
-  /** Epoch of the current (or last) connection: 0 for the first. */
-  readonly epoch: number;
-  /** Reconnect attempts since the last successful connection. */
-  readonly reconnectAttempts: number;
-  /** Total successful reconnects. */
-  readonly reconnects: number;
-  /** Last error message (never a secret). */
-  readonly lastError?: string;
-  /** Subscriptions the connector holds, applied again on every (re)connect. */
-  readonly subscriptions: readonly Subscription[];
-  /** Payloads that failed to decode. */
-  readonly decodeErrors: number;
-}
-
-/** A source of market data. See the module documentation for the full contract. */
+/**
+ * A source of market data: what the core calls, and nothing more. See the
+ * module documentation for the full contract; `Lifecycle`, `Stamper` and
+ * `connectWithRetry` implement most of it for you.
+ */
 export interface ConnectorWrapper {
   /** Connector name, used as `source` on its events. */
   readonly name: string;
@@ -156,10 +149,6 @@ export interface ConnectorWrapper {
   subscribe(sub: Subscription): Promise<void>;
   /** Removes a subscription. May be called before `connect`. */
   unsubscribe(sub: Subscription): Promise<void>;
-  /** Whether the connector is connected now; may be called at any time. */
-  isConnected(): boolean;
-  /** The connector's own health now; may be called at any time. */
-  health(): ConnectorHealth;
 }
 
 /** Environment source: a plain object of strings (`process.env`, Deno's `env.toObject()`, or your own). */

@@ -42,6 +42,14 @@ export interface MarketEventBase {
   readonly exchTs?: number;
   /** For replayed events (`source: "replay"`): the connector that recorded them. */
   readonly origin?: string;
+  /**
+   * How a live event reached us when it did not come from the stream:
+   * `"poll"` (fetched while the stream was down), `"backfill"` (fetched after a
+   * gap, delivered before the live events). Absent for streamed events.
+   */
+  readonly via?: "poll" | "backfill";
+  /** Sequence number of the message stream the event was read from (a broker's), where there is one. */
+  readonly streamSeq?: number;
 }
 
 /** Best bid and ask (top of book). */
@@ -201,40 +209,31 @@ export type MarketEvent =
   | InfoEvent
   | MarketStatusEvent;
 
-/** Kinds of lifecycle status event. */
-export type StatusKind =
-  | "connecting"
-  | "connected"
-  | "reconnecting"
-  | "disconnected"
-  | "stale"
-  | "recovered"
-  | "subscribe-error"
-  | "error"
-  | "end";
-
-/** Every status kind, in lifecycle order. */
-export const STATUS_KINDS: readonly StatusKind[] = [
+/**
+ * Every status kind, in lifecycle order: the one list the rest is derived from
+ * ({@link StatusKind}, the schemas, the log levels).
+ */
+export const STATUS_KINDS = [
   "connecting",
   "connected",
   "reconnecting",
   "disconnected",
+  "mode",
+  "gap",
   "stale",
   "recovered",
   "subscribe-error",
   "error",
   "end",
-];
+] as const;
 
-/**
- * A lifecycle event: connection transitions, staleness, subscription errors and
- * the end of a feed. Never a market event; never dropped by the dispatcher.
- */
-export interface StatusEvent {
+/** Kinds of lifecycle status event. */
+export type StatusKind = typeof STATUS_KINDS[number];
+
+/** Fields every status event carries. */
+export interface StatusBase {
   /** Discriminant: always `"status"`. */
   readonly type: "status";
-  /** What happened. */
-  readonly kind: StatusKind;
   /** Name of the connector the status concerns. */
   readonly source: string;
   /** Epoch the status refers to (for `connected`: the new epoch). */
@@ -243,17 +242,162 @@ export interface StatusEvent {
   readonly recvTs: number;
   /** Time of the status on the monotonic clock, milliseconds (`performance.now()`). */
   readonly recvMono: number;
-  /** The symbol concerned (`stale`, `recovered`, `subscribe-error`); absent for the whole feed. */
-  readonly symbol?: string;
   /** Human-readable reason (never a secret). */
   readonly reason?: string;
-  /** Reconnect attempt number, from 1 (`reconnecting`). */
-  readonly attempt?: number;
-  /** Delay before the next attempt, milliseconds (`reconnecting`). */
-  readonly delayMs?: number;
-  /** For replayed events (`source: "replay"`): the connector that recorded them. */
+  /** For replayed statuses (`source: "replay"`): the connector that recorded them. */
   readonly origin?: string;
 }
+
+/** A connection attempt begins. */
+export interface ConnectingStatus extends StatusBase {
+  /** Discriminant. */
+  readonly kind: "connecting";
+}
+
+/** A connection is up and every held subscription has been requested on it. */
+export interface ConnectedStatus extends StatusBase {
+  /** Discriminant. */
+  readonly kind: "connected";
+}
+
+/** The connector waits before its next connection attempt. */
+export interface ReconnectingStatus extends StatusBase {
+  /** Discriminant. */
+  readonly kind: "reconnecting";
+  /** Attempt number, from 1. */
+  readonly attempt: number;
+  /** Delay before the attempt, milliseconds. */
+  readonly delayMs: number;
+  /** The server's error code of the failure that caused the retry, where it gave one. */
+  readonly code?: string;
+}
+
+/** A connection was lost or closed. */
+export interface DisconnectedStatus extends StatusBase {
+  /** Discriminant. */
+  readonly kind: "disconnected";
+  /** Why (never a secret). */
+  readonly reason: string;
+}
+
+/** How a connector is delivering now. */
+export type FeedMode = "stream" | "poll" | "down";
+
+/** The connector changed how it delivers (a stream outage served by polling, and back). */
+export interface ModeStatus extends StatusBase {
+  /** Discriminant. */
+  readonly kind: "mode";
+  /** The mode entered. */
+  readonly mode: FeedMode;
+  /** The mode left. */
+  readonly previous: FeedMode;
+}
+
+/**
+ * Events the source can no longer deliver: a range of the source's own sequence
+ * (for example a message stream's sequence numbers) that was lost for good.
+ */
+export interface GapStatus extends StatusBase {
+  /** Discriminant. */
+  readonly kind: "gap";
+  /** First missing sequence number of the source, inclusive. */
+  readonly from: number;
+  /** Last missing sequence number of the source, inclusive. */
+  readonly to: number;
+}
+
+/** Symbols (or the whole feed) that went quiet for longer than their allowed gap. */
+export interface StaleStatus extends StatusBase {
+  /** Discriminant. */
+  readonly kind: "stale";
+  /** `"symbols"`: the symbols listed went stale; `"feed"`: no market event at all. */
+  readonly scope: "symbols" | "feed";
+  /** Symbols that went stale at this check, sorted; empty for the whole feed. */
+  readonly symbols: readonly string[];
+  /** Milliseconds without an event (the shortest among `symbols`). */
+  readonly ageMs: number;
+}
+
+/** A stale symbol (or the whole feed) has events again. */
+export interface RecoveredStatus extends StatusBase {
+  /** Discriminant. */
+  readonly kind: "recovered";
+  /** The symbol that recovered; absent when the whole feed did. */
+  readonly symbol?: string;
+}
+
+/** The venue refused a subscription, or the connector cannot serve it. */
+export interface SubscribeErrorStatus extends StatusBase {
+  /** Discriminant. */
+  readonly kind: "subscribe-error";
+  /** The symbol concerned, where known. */
+  readonly symbol?: string;
+  /** Why (never a secret). */
+  readonly reason: string;
+}
+
+/**
+ * Something went wrong that the feed survived (a listener threw), or, when
+ * `end` follows, the error that ended the feed.
+ */
+export interface ErrorStatus extends StatusBase {
+  /** Discriminant. */
+  readonly kind: "error";
+  /** What went wrong (never a secret). */
+  readonly reason: string;
+  /** A machine-readable code, where there is one (`"listener"`, a server's error code). */
+  readonly code?: string;
+  /** For a listener error: the type of the event the listener was given. */
+  readonly eventType?: FeedEvent["type"];
+}
+
+/** The feed ended: always the last status, exactly once. */
+export interface EndStatus extends StatusBase {
+  /** Discriminant. */
+  readonly kind: "end";
+}
+
+/** Maps each status kind to its interface. */
+export interface StatusByKind {
+  /** A connection attempt begins. */
+  connecting: ConnectingStatus;
+  /** A connection is up. */
+  connected: ConnectedStatus;
+  /** Waiting before the next attempt. */
+  reconnecting: ReconnectingStatus;
+  /** A connection was lost or closed. */
+  disconnected: DisconnectedStatus;
+  /** Delivery mode changed. */
+  mode: ModeStatus;
+  /** Events lost for good. */
+  gap: GapStatus;
+  /** Quiet for too long. */
+  stale: StaleStatus;
+  /** Events again. */
+  recovered: RecoveredStatus;
+  /** A subscription refused. */
+  "subscribe-error": SubscribeErrorStatus;
+  /** An error. */
+  error: ErrorStatus;
+  /** The end. */
+  end: EndStatus;
+}
+
+/**
+ * A lifecycle event: connection transitions, delivery mode, staleness,
+ * subscription errors and the end of a feed; a union discriminated on `kind`,
+ * so `switch (ev.kind)` narrows to each kind's fields. Never a market event;
+ * never dropped by the dispatcher.
+ */
+export type StatusEvent = StatusByKind[StatusKind];
+
+/**
+ * The fields of a status that its emitter chooses: everything but `type`,
+ * `source`, `epoch` and the two times, which the emitter stamps.
+ */
+export type StatusBody<K extends StatusKind = StatusKind> = K extends StatusKind
+  ? Omit<StatusByKind[K], "type" | "source" | "epoch" | "recvTs" | "recvMono">
+  : never;
 
 /** Anything a feed delivers. */
 export type FeedEvent = MarketEvent | StatusEvent;

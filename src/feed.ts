@@ -26,7 +26,10 @@ import type {
 } from "./events.ts";
 import { type FeedCoreOptions, normalizeSubscription } from "./feed-options.ts";
 import { HealthMonitor, type SymbolHealth } from "./health.ts";
-import { type Logger, RateLimitedLog } from "./log.ts";
+import { type LogFields, type Logger, RateLimitedLog } from "./log.ts";
+
+/** Shortest interval between two `error` statuses reporting listener errors, ms. */
+const LISTENER_STATUS_INTERVAL_MS = 1_000;
 
 /** Listener signatures of {@link Feed.on}: one per event type, plus `event` for all. */
 export type FeedListeners =
@@ -85,8 +88,12 @@ export interface FeedHealth {
   readonly queue: DispatcherCounters;
   /** Payloads that failed to decode (counted and skipped). */
   readonly decodeErrors: number;
-  /** Exceptions thrown by `on()` listeners (counted and logged). */
-  readonly consumerErrors: number;
+  /**
+   * Exceptions thrown by `on()` listeners: each is counted and logged, the other
+   * listeners still get the event, and an `error` status (code `"listener"`,
+   * at most one a second) reports them.
+   */
+  readonly listenerErrors: number;
   /** Whether the whole feed is stale (connected, but no market event for `feedStaleAfterMs`). */
   readonly feedStale: boolean;
   /** Milliseconds of monotonic time since the last market event of any symbol. */
@@ -132,7 +139,12 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
   readonly #clock: Clock;
   readonly #buffer: boolean;
   readonly #decodeLog: RateLimitedLog;
-  readonly #consumerLog: RateLimitedLog;
+  #listenerErrors = 0;
+  /** The first listener failure of the event being emitted, reported once it is done. */
+  #failure: { readonly type: FeedEvent["type"]; readonly error: string } | undefined;
+  /** Guarded wrappers of each listener, per type, so `off(type, fn)` finds them. */
+  readonly #wrappers = new Map<keyof FeedListeners, Map<unknown, ((ev: FeedEvent) => void)[]>>();
+  #nextListenerStatus = -Infinity;
   readonly #statusStreams = new Set<AsyncQueue<StatusEvent>>();
   readonly #subs = new SubscriptionSet();
   readonly #conn = new ConnectionState();
@@ -167,11 +179,6 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
       this.#clock,
     );
     this.#decodeLog = new RateLimitedLog(this.#logger, { first: 10, every: 1000 });
-    this.#consumerLog = new RateLimitedLog(this.#logger, {
-      first: 10,
-      every: 1000,
-      level: "error",
-    });
     this.#closed = new Promise((resolve) => (this.#resolveClosed = resolve));
     this.sink = {
       event: (ev) => this.#onEvent(ev),
@@ -203,22 +210,49 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
   }
 
   #emit(ev: FeedEvent): void {
-    try {
-      this.#emitter.emit(ev.type, ev as never);
-    } catch (e) {
-      this.#listenerFailed(ev, e);
-    }
-    try {
-      this.#emitter.emit("event", ev);
-    } catch (e) {
-      this.#listenerFailed(ev, e);
-    }
+    // Each listener runs inside its own guard (see #guard): one that throws is
+    // counted and reported, and every other listener still gets the event.
+    this.#emitter.emit(ev.type, ev as never);
+    this.#emitter.emit("event", ev);
+    if (this.#failure !== undefined) this.#reportListenerFailure();
   }
 
-  #listenerFailed(ev: FeedEvent, e: unknown): void {
-    this.#consumerLog.log("a listener threw; the feed goes on", {
-      type: ev.type,
-      error: e instanceof Error ? e.message : String(e),
+  /** Wraps a listener so that what it throws is counted and reported, never propagated. */
+  #guard(fn: (ev: never) => void): (ev: FeedEvent) => void {
+    return (ev) => {
+      try {
+        fn(ev as never);
+      } catch (e) {
+        this.#listenerErrors++;
+        this.#failure ??= { type: ev.type, error: e instanceof Error ? e.message : String(e) };
+      }
+    };
+  }
+
+  /**
+   * Reports listener failures, once every listener has had the event: one
+   * `error` status at most per interval, so that a listener that throws on every
+   * event cannot flood the queue (nor a throwing status listener loop).
+   */
+  #reportListenerFailure(): void {
+    const { type, error } = this.#failure!;
+    this.#failure = undefined;
+    const now = this.#clock.mono();
+    if (this.#ended || now < this.#nextListenerStatus) return;
+    this.#nextListenerStatus = now + LISTENER_STATUS_INTERVAL_MS;
+    const n = this.#listenerErrors;
+    this.#onStatus({
+      type: "status",
+      kind: "error",
+      source: this.source,
+      epoch: this.#conn.epoch,
+      recvTs: this.#clock.now(),
+      recvMono: now,
+      code: "listener",
+      eventType: type,
+      reason: `a ${type} listener threw: ${error} (${n} listener error${
+        n === 1 ? "" : "s"
+      } so far); the feed goes on`,
     });
   }
 
@@ -265,14 +299,10 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
   }
 
   #writeStatus(ev: StatusEvent, level: "debug" | "info" | "warn" | "error"): void {
+    const { type: _t, kind, source: _s, recvTs: _r, recvMono: _m, reason, ...fields } = ev;
     this.#logger[level](
-      `[${this.source}] ${ev.kind}${ev.reason === undefined ? "" : `: ${ev.reason}`}`,
-      {
-        epoch: ev.epoch,
-        ...(ev.symbol === undefined ? {} : { symbol: ev.symbol }),
-        ...(ev.attempt === undefined ? {} : { attempt: ev.attempt }),
-        ...(ev.delayMs === undefined ? {} : { delayMs: ev.delayMs }),
-      },
+      `[${this.source}] ${kind}${reason === undefined ? "" : `: ${reason}`}`,
+      fields as LogFields,
     );
   }
 
@@ -303,9 +333,38 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
    * @returns This feed.
    */
   on<K extends keyof FeedListeners>(type: K, fn: FeedListeners[K]): this {
-    this.#emitter.on(type, fn as never);
+    this.#emitter.on(type, this.#wrap(type, fn, false) as never);
     this.#listening = true;
     return this;
+  }
+
+  #wrap(
+    type: keyof FeedListeners,
+    fn: (ev: never) => void,
+    once: boolean,
+  ): (ev: FeedEvent) => void {
+    const guarded = this.#guard(fn);
+    const wrapped = once
+      ? (ev: FeedEvent): void => {
+        this.#forget(type, fn, wrapped);
+        guarded(ev);
+      }
+      : guarded;
+    let byFn = this.#wrappers.get(type);
+    if (byFn === undefined) this.#wrappers.set(type, byFn = new Map());
+    const list = byFn.get(fn);
+    if (list === undefined) byFn.set(fn, [wrapped]);
+    else list.push(wrapped);
+    return wrapped;
+  }
+
+  #forget(type: keyof FeedListeners, fn: (ev: never) => void, wrapped: unknown): void {
+    const byFn = this.#wrappers.get(type);
+    const list = byFn?.get(fn);
+    if (list === undefined) return;
+    const i = list.indexOf(wrapped as (ev: FeedEvent) => void);
+    if (i >= 0) list.splice(i, 1);
+    if (list.length === 0) byFn!.delete(fn);
   }
 
   /**
@@ -313,7 +372,8 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
    * @param type Event type. @param fn Listener. @returns This feed.
    */
   once<K extends keyof FeedListeners>(type: K, fn: FeedListeners[K]): this {
-    this.#emitter.once(type, fn as never);
+    const wrapped = this.#wrap(type, fn, true);
+    this.#emitter.once(type, wrapped as never);
     this.#listening = true;
     return this;
   }
@@ -323,7 +383,14 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
    * @param type Event type. @param fn Listener. @returns This feed.
    */
   off<K extends keyof FeedListeners>(type: K, fn?: FeedListeners[K]): this {
-    this.#emitter.off(type, fn as never);
+    if (fn === undefined) {
+      this.#emitter.off(type);
+      this.#wrappers.delete(type);
+    } else {
+      const byFn = this.#wrappers.get(type);
+      for (const wrapped of byFn?.get(fn) ?? []) this.#emitter.off(type, wrapped as never);
+      byFn?.delete(fn);
+    }
     this.#listening = this.#emitter.eventNames().length > 0;
     return this;
   }
@@ -437,7 +504,7 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
       subscriptions: this.#subs.list(),
       queue: this.#dispatcher.counters(),
       decodeErrors: this.#decodeLog.count,
-      consumerErrors: this.#consumerLog.count,
+      listenerErrors: this.#listenerErrors,
       feedStale: h.feedStale,
       lastEventAgeMs: h.lastEventAgeMs,
       eventsPerSec: h.eventsPerSec,

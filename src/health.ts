@@ -2,17 +2,18 @@
  * Feed health: global liveness and per-symbol staleness on monotonic time.
  *
  * The monitor sees every event on the hot path ({@link HealthMonitor.onEvent}: one
- * map lookup and two field writes, no allocation) and checks gaps on a timer. A
- * symbol that has had no event for longer than its gap gets one `stale` status;
- * its next event gets one `recovered`. The same applies to the whole feed (status
- * without `symbol`). Checks pause while the connector is not connected: the
+ * map lookup and two field writes, no allocation) and checks gaps on a timer.
+ * Symbols that have had no event for longer than their gap are reported in one
+ * `stale` status per check (`scope: "symbols"`, listing them); each one's next
+ * event gets one `recovered`. The same applies to the whole feed (`scope:
+ * "feed"`, and a `recovered` without `symbol`). Checks pause while the connector is not connected: the
  * `disconnected` status already says so, and ages restart on `connected`.
  *
  * @module
  */
 
 import { type Clock, systemClock, type TimerHandle } from "./clock.ts";
-import type { MarketEvent, StatusEvent } from "./events.ts";
+import type { MarketEvent, StatusBody, StatusEvent } from "./events.ts";
 
 /** Options of the health monitor. Every gap is in milliseconds of monotonic time. */
 export interface HealthOptions {
@@ -80,11 +81,13 @@ function positive(name: string, value: number): number {
  * ```ts
  * import { HealthMonitor, ManualClock } from "@tickwire/tickwire";
  * const clock = new ManualClock();
- * const monitor = new HealthMonitor("demo", { staleAfterMs: 5_000 }, (s) => console.log(s.kind, s.symbol), clock);
+ * const monitor = new HealthMonitor("demo", { staleAfterMs: 5_000 }, (s) => {
+ *   if (s.kind === "stale") console.log(s.kind, s.symbols);
+ * }, clock);
  * monitor.track("PTT");
  * monitor.setConnected(true, 0);
  * monitor.start();
- * clock.advance(6_000); // logs: stale PTT
+ * clock.advance(6_000); // logs: stale [ "PTT" ]
  * monitor.stop();
  * ```
  */
@@ -174,7 +177,7 @@ export class HealthMonitor {
     if (s.stale) this.#recover(s);
     if (this.#feedStale) {
       this.#feedStale = false;
-      this.#emitStatus("recovered", undefined, "events flowing again");
+      this.#emitStatus({ kind: "recovered", reason: "events flowing again" });
     }
   }
 
@@ -252,19 +255,43 @@ export class HealthMonitor {
       this.#rate = this.#ema(this.#rate, (this.#events - this.#eventsAtCheck) / dt);
       this.#eventsAtCheck = this.#events;
     }
+    let went: string[] | undefined;
+    let minAge = Infinity;
     for (const s of this.#symbols.values()) {
       if (dt > 0) {
         s.rate = this.#ema(s.rate, (s.events - s.eventsAtCheck) / dt);
         s.eventsAtCheck = s.events;
       }
-      if (this.#connected && !s.stale && s.tracked && now - s.lastMono > s.gap) {
+      const age = now - s.lastMono;
+      if (this.#connected && !s.stale && s.tracked && age > s.gap) {
         s.stale = true;
-        this.#emitStatus("stale", s.symbol, `no event for ${Math.round(now - s.lastMono)} ms`);
+        (went ??= []).push(s.symbol);
+        if (age < minAge) minAge = age;
       }
     }
-    if (this.#connected && !this.#feedStale && now - this.#lastMono > this.#feedStaleAfterMs) {
+    if (went !== undefined) {
+      // One status per check, however many symbols went quiet together (a market closing).
+      went.sort();
+      const age = Math.round(minAge);
+      this.#emitStatus({
+        kind: "stale",
+        scope: "symbols",
+        symbols: went,
+        ageMs: age,
+        reason: `no event for ${age} ms`,
+      });
+    }
+    const feedAge = now - this.#lastMono;
+    if (this.#connected && !this.#feedStale && feedAge > this.#feedStaleAfterMs) {
       this.#feedStale = true;
-      this.#emitStatus("stale", undefined, `no event for ${Math.round(now - this.#lastMono)} ms`);
+      const age = Math.round(feedAge);
+      this.#emitStatus({
+        kind: "stale",
+        scope: "feed",
+        symbols: [],
+        ageMs: age,
+        reason: `no event for ${age} ms`,
+      });
     }
   }
 
@@ -304,19 +331,17 @@ export class HealthMonitor {
 
   #recover(s: SymbolState): void {
     s.stale = false;
-    this.#emitStatus("recovered", s.symbol, "events flowing again");
+    this.#emitStatus({ kind: "recovered", symbol: s.symbol, reason: "events flowing again" });
   }
 
-  #emitStatus(kind: "stale" | "recovered", symbol: string | undefined, reason: string): void {
+  #emitStatus(body: StatusBody<"stale" | "recovered">): void {
     this.#emit({
       type: "status",
-      kind,
       source: this.#source,
       epoch: this.#epoch,
       recvTs: this.#clock.now(),
       recvMono: this.#clock.mono(),
-      ...(symbol === undefined ? {} : { symbol }),
-      reason,
+      ...body,
     });
   }
 }

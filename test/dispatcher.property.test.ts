@@ -38,7 +38,7 @@ const policyArb: fc.Arbitrary<OverflowPolicy> = fc.constantFrom(
 /** Every event carries its push number in `seq` (statuses in `recvMono`). */
 function make(kind: "market" | "status", n: number): FeedEvent {
   return kind === "status"
-    ? { type: "status", kind: "stale", source: "p", epoch: 0, recvTs: 0, recvMono: n }
+    ? { type: "status", kind: "end", source: "p", epoch: 0, recvTs: 0, recvMono: n }
     : {
       type: "quote",
       source: "p",

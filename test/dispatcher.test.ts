@@ -19,7 +19,7 @@ function trade(seq: number): TradeEvent {
 }
 
 function status(n: number): StatusEvent {
-  return { type: "status", kind: "stale", source: "test", epoch: 0, recvTs: n, recvMono: n };
+  return { type: "status", kind: "end", source: "test", epoch: 0, recvTs: n, recvMono: n };
 }
 
 /** Identifies an event in assertions: `t<seq>` for trades, `s<recvMono>` for statuses. */

@@ -46,11 +46,13 @@ describe("health monitor", () => {
       monitor.onEvent(quote("AOT", clock, ++seq));
     }
     const stale = statuses.filter((s) => s.kind === "stale");
-    expect(stale.map((s) => s.symbol)).toEqual(["PTT"]);
+    expect(stale.map((s) => s.symbols)).toEqual([["PTT"]]);
+    expect(stale[0]).toMatchObject({ scope: "symbols" });
+    expect(stale[0]!.ageMs).toBeGreaterThan(1_000);
     expect(monitor.staleSymbols()).toEqual(["PTT"]);
     monitor.onEvent(quote("PTT", clock, ++seq));
     monitor.onEvent(quote("PTT", clock, ++seq));
-    expect(statuses.filter((s) => s.kind === "recovered").map((s) => s.symbol)).toEqual(["PTT"]);
+    expect(statuses.flatMap((s) => s.kind === "recovered" ? [s.symbol] : [])).toEqual(["PTT"]);
     expect(monitor.staleSymbols()).toEqual([]);
     monitor.stop();
   });
@@ -66,7 +68,7 @@ describe("health monitor", () => {
     monitor.setConnected(true, 0);
     monitor.start();
     clock.advance(1_000);
-    expect(statuses.map((s) => [s.kind, s.symbol])).toEqual([["stale", "PTT"]]);
+    expect(statuses).toMatchObject([{ kind: "stale", scope: "symbols", symbols: ["PTT"] }]);
     expect(monitor.snapshot().symbols.find((s) => s.symbol === "PTT")?.staleAfterMs).toBe(500);
     monitor.stop();
   });
@@ -77,8 +79,13 @@ describe("health monitor", () => {
     monitor.start();
     clock.advance(2_500);
     expect(statuses).toHaveLength(1);
-    expect(statuses[0]).toMatchObject({ kind: "stale", epoch: 3, source: "test" });
-    expect(statuses[0]!.symbol).toBeUndefined();
+    expect(statuses[0]).toMatchObject({
+      kind: "stale",
+      epoch: 3,
+      source: "test",
+      scope: "feed",
+      symbols: [],
+    });
     expect(monitor.snapshot().feedStale).toBe(true);
     monitor.onEvent(quote("PTT", clock, 1));
     expect(statuses[1]).toMatchObject({ kind: "recovered" });

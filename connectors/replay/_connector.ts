@@ -6,18 +6,12 @@
  */
 
 import type { Clock } from "../../src/clock.ts";
-import { type CaptureIssue, issueToError } from "../../src/capture/issues.ts";
-import {
-  type CaptureHeader,
-  KIND_CLOSE,
-  KIND_PAYLOAD,
-  KIND_STATUS,
-} from "../../src/capture/raw-format.ts";
-import { END, NEED_MORE, RawParser } from "../../src/capture/raw-parser.ts";
-import { type CaptureReader, openCapture } from "../../src/capture/reader.ts";
+import { type CaptureIssue, issueToError } from "./capture/issues.ts";
+import { type CaptureHeader, KIND_CLOSE, KIND_PAYLOAD, KIND_STATUS } from "./capture/raw-format.ts";
+import { END, NEED_MORE, RawParser } from "./capture/raw-parser.ts";
+import { type CaptureReader, openCapture } from "./capture/reader.ts";
 import type {
   ConnectorContext,
-  ConnectorHealth,
   ConnectorWrapper,
   EventSink,
   Subscription,
@@ -27,16 +21,33 @@ import { type Channel, CHANNELS, type MarketEvent, type StatusEvent } from "../.
 import type { Logger } from "../../src/log.ts";
 import {
   DecoderTable,
-  type PayloadMeta,
   type PayloadWant,
   type PreparedDecode,
   type TopicRoute,
 } from "./_decoders.ts";
 import { files } from "./_files.ts";
 import { PairFilter } from "./_filter.ts";
-import { Lifecycle } from "./_lifecycle.ts";
+import { ReplayLifecycle } from "./_lifecycle.ts";
 import type { ReplayOptions } from "./_options.ts";
 import { Pacer } from "./_pacer.ts";
+
+/** The replay connector's own view of its progress, from {@link ReplayConnector.health}. */
+export interface ReplayHealth {
+  /** Whether the replayed connection is up. */
+  readonly connected: boolean;
+  /** The replay's epoch. */
+  readonly epoch: number;
+  /** Always 0: a replay does not retry. */
+  readonly reconnectAttempts: number;
+  /** Reconnects replayed so far. */
+  readonly reconnects: number;
+  /** Last error (never a secret). */
+  readonly lastError?: string;
+  /** Subscriptions held. */
+  readonly subscriptions: readonly Subscription[];
+  /** Payloads or records that failed to decode. */
+  readonly decodeErrors: number;
+}
 
 /**
  * What the hot loop needs about one topic of the current capture part, found
@@ -77,18 +88,10 @@ export class ReplayConnector implements ConnectorWrapper {
   readonly #sink: EventSink;
   readonly #clock: Clock;
   readonly #logger: Logger;
-  readonly #life: Lifecycle;
+  readonly #life: ReplayLifecycle;
   readonly #pacer: Pacer;
   readonly #filter: PairFilter;
   readonly #decoders = new DecoderTable();
-  readonly #meta: PayloadMeta = {
-    source: "replay",
-    seq: 0,
-    recvTs: 0,
-    recvMono: 0,
-    epoch: 0,
-    origin: "unknown",
-  };
   #state: "idle" | "running" | "ended" = "idle";
   #connecting: Promise<void> | undefined;
   #reader: CaptureReader | undefined;
@@ -113,7 +116,7 @@ export class ReplayConnector implements ConnectorWrapper {
     this.#sink = ctx.sink;
     this.#clock = ctx.clock;
     this.#logger = ctx.logger;
-    this.#life = new Lifecycle(ctx.sink);
+    this.#life = new ReplayLifecycle(ctx.sink, ctx.clock);
     this.#pacer = new Pacer(ctx.clock, options.speed === "max" ? 0 : options.speed);
     this.#filter = new PairFilter(options.symbols);
   }
@@ -181,7 +184,7 @@ export class ReplayConnector implements ConnectorWrapper {
    * The connector's health.
    * @returns Connection, epoch, replayed reconnects, subscriptions and problems counted.
    */
-  health(): ConnectorHealth {
+  health(): ReplayHealth {
     return {
       connected: this.isConnected(),
       epoch: this.#life.epoch,
@@ -195,13 +198,17 @@ export class ReplayConnector implements ConnectorWrapper {
 
   async #start(signal: AbortSignal | undefined): Promise<void> {
     signal?.throwIfAborted();
-    this.#life.emit("connecting", this.#clock.now(), this.#pacer.now());
+    this.#life.emit({ kind: "connecting" }, this.#clock.now(), this.#pacer.now());
     let reader: CaptureReader;
     try {
       reader = await this.#open();
     } catch (e) {
       this.#lastError = message(e);
-      this.#life.emit("error", this.#clock.now(), this.#pacer.now(), { reason: this.#lastError });
+      this.#life.emit(
+        { kind: "error", reason: this.#lastError },
+        this.#clock.now(),
+        this.#pacer.now(),
+      );
       this.#finish("could not open the capture");
       throw e;
     }
@@ -212,7 +219,7 @@ export class ReplayConnector implements ConnectorWrapper {
     this.#reader = reader;
     this.#life.origin = reader.header?.source;
     this.#state = "running";
-    this.#life.emit("connected", this.#clock.now(), this.#pacer.now());
+    this.#life.emit({ kind: "connected" }, this.#clock.now(), this.#pacer.now());
     signal?.addEventListener("abort", () => this.#finish("aborted"), { once: true });
     void this.#run();
   }
@@ -247,9 +254,11 @@ export class ReplayConnector implements ConnectorWrapper {
           : reader.issues.find((i) => i.tail);
         if (ending !== undefined) {
           this.#lastError = ending.message;
-          this.#life.emit("error", this.#clock.now(), this.#pacer.now(), {
-            reason: ending.message,
-          });
+          this.#life.emit(
+            { kind: "error", reason: ending.message },
+            this.#clock.now(),
+            this.#pacer.now(),
+          );
         }
         if (!this.#o.loop || ending !== undefined || played === 0) break;
         this.#stopReason = undefined;
@@ -265,7 +274,7 @@ export class ReplayConnector implements ConnectorWrapper {
       const reason = `[replay] replay failed: ${message(e)}`;
       this.#lastError = reason;
       this.#logger.error(reason);
-      this.#life.emit("error", this.#clock.now(), this.#pacer.now(), { reason });
+      this.#life.emit({ kind: "error", reason }, this.#clock.now(), this.#pacer.now());
       this.#finish("replay failed");
     }
   }
@@ -295,7 +304,7 @@ export class ReplayConnector implements ConnectorWrapper {
       if (raw !== undefined && raw.header !== this.#header) {
         this.#header = raw.header;
         this.#topics = [];
-        this.#meta.origin = raw.header?.source ?? "unknown";
+        this.#life.stamp.origin = raw.header?.source ?? "unknown";
         pacer.reset();
       }
       const wait = pacer.next(p.recvMono);
@@ -378,11 +387,10 @@ export class ReplayConnector implements ConnectorWrapper {
     this.#life.market(r.epoch, r.recvTs, mono);
     const want = t.want;
     if (want === null) return;
-    const meta = this.#meta;
+    const meta = this.#life.stamp;
     meta.seq = this.#seq + 1;
     meta.recvTs = r.recvTs;
     meta.recvMono = mono;
-    meta.epoch = this.#life.epoch;
     this.#current = t;
     try {
       t.decode!(r.payloadBuffer, r.payloadStart, r.payloadEnd, meta, want, this.#emitDecoded);

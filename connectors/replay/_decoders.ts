@@ -13,17 +13,7 @@
  */
 
 import type { MarketEvent } from "../../src/events.ts";
-
-/** Receive-side fields a decoder stamps on each event (read, never kept). */
-export interface PayloadMeta {
-  source: string;
-  seq: number;
-  recvTs: number;
-  recvMono: number;
-  epoch: number;
-  /** The recorded source, which the decoder stamps as each event's `origin`. */
-  origin: string | undefined;
-}
+import type { Stamp } from "../../src/kit/stamp.ts";
 
 /** Events wanted from a topic that serves several channels (a book serves `quote` and `book`). */
 export interface PayloadWant {
@@ -54,7 +44,7 @@ export type PreparedDecode = (
   buffer: Uint8Array,
   start: number,
   end: number,
-  meta: PayloadMeta,
+  meta: Stamp,
   want: PayloadWant,
   emit: (ev: MarketEvent) => void,
 ) => number;

@@ -23,81 +23,65 @@
  * @module
  */
 
+import type { Clock } from "../../src/clock.ts";
 import type { EventSink } from "../../src/connector.ts";
-import type { StatusEvent, StatusKind } from "../../src/events.ts";
+import type { StatusBody, StatusEvent } from "../../src/events.ts";
+import { Lifecycle } from "../../src/kit/lifecycle.ts";
+import type { Stamp } from "../../src/kit/stamp.ts";
 
-type Extra = Pick<StatusEvent, "symbol" | "reason" | "attempt" | "delayMs">;
-
-/** Status bookkeeping of one replay connector. */
-export class Lifecycle {
-  /** The replay's connection epoch. */
-  epoch = 0;
-  /** Reconnects replayed so far. */
-  reconnects = 0;
+/** Status bookkeeping of one replay connector, on the core {@link Lifecycle}. */
+export class ReplayLifecycle {
+  /** The core lifecycle: phase, epoch, reconnects, and the stamp its events carry. */
+  readonly life: Lifecycle;
   /** Source of the recording, stamped as `origin` on the replay's own statuses. */
   origin: string | undefined;
-  readonly #sink: EventSink;
-  #last: StatusKind | undefined;
   #recEpoch: number | undefined;
   #held: StatusEvent | undefined;
-  #connectedOnce = false;
-  #ended = false;
 
-  /** @param sink Where statuses go. */
-  constructor(sink: EventSink) {
-    this.#sink = sink;
+  /** @param sink Where statuses go. @param clock Time source. */
+  constructor(sink: EventSink, clock: Clock) {
+    this.life = new Lifecycle("replay", sink, clock);
+  }
+
+  /** The replay's connection epoch. */
+  get epoch(): number {
+    return this.life.epoch;
+  }
+
+  /** Reconnects replayed so far. */
+  get reconnects(): number {
+    return this.life.reconnects;
+  }
+
+  /** The stamp of replayed events (`source: "replay"`, the epoch, the recorded `origin`). */
+  get stamp(): Stamp {
+    return this.life.stamp;
   }
 
   /** Whether the replayed connection is up (between `connected` and `disconnected`). */
   get connected(): boolean {
-    return this.#last === "connected";
+    return this.life.phase === "connected";
   }
 
   /** Whether `end` has been emitted. */
   get ended(): boolean {
-    return this.#ended;
+    return this.life.ended;
   }
 
   /**
    * Emits one status of the replay.
-   * @param kind Status kind.
+   * @param body The status without its stamps.
    * @param recvTs Receive time to stamp.
    * @param recvMono Monotonic time to stamp.
-   * @param extra Reason, attempt, ...
    * @param origin Recorded source. @default the capture's source
    */
   emit(
-    kind: StatusKind,
+    body: StatusBody,
     recvTs: number,
     recvMono: number,
-    extra: Extra = {},
     origin: string | undefined = this.origin,
   ): void {
-    if (this.#ended) return;
-    if (kind === "connected") {
-      if (this.#connectedOnce) {
-        this.epoch++;
-        this.reconnects++;
-      }
-      this.#connectedOnce = true;
-    }
-    if (
-      kind === "connecting" || kind === "connected" || kind === "disconnected" ||
-      kind === "reconnecting"
-    ) {
-      this.#last = kind;
-    }
-    if (kind === "end") this.#ended = true;
-    this.#sink.status({
-      type: "status",
-      kind,
-      source: "replay",
-      epoch: this.epoch,
-      recvTs,
-      recvMono,
-      ...extra,
-      ...(origin === undefined ? {} : { origin }),
-    });
+    this.life.emit(body, { recvTs, recvMono, ...(origin === undefined ? {} : { origin }) });
   }
 
   /**
@@ -107,10 +91,6 @@ export class Lifecycle {
    */
   recorded(ev: StatusEvent, recvMono: number): void {
     const origin = ev.origin ?? ev.source;
-    const extra: Extra = {
-      ...(ev.symbol === undefined ? {} : { symbol: ev.symbol }),
-      ...(ev.reason === undefined ? {} : { reason: ev.reason }),
-    };
     switch (ev.kind) {
       case "end":
       case "stale":
@@ -122,29 +102,40 @@ export class Lifecycle {
       case "reconnecting":
         this.#flush(recvMono);
         if (this.connected) {
-          this.emit("disconnected", ev.recvTs, recvMono, { reason: "connection lost" }, origin);
+          this.emit(
+            { kind: "disconnected", reason: "connection lost" },
+            ev.recvTs,
+            recvMono,
+            origin,
+          );
         }
-        this.emit("reconnecting", ev.recvTs, recvMono, {
-          ...extra,
-          attempt: ev.attempt ?? 1,
-          delayMs: ev.delayMs ?? 0,
-        }, origin);
+        this.emit(
+          {
+            kind: "reconnecting",
+            attempt: ev.attempt,
+            delayMs: ev.delayMs,
+            ...(ev.reason === undefined ? {} : { reason: ev.reason }),
+            ...(ev.code === undefined ? {} : { code: ev.code }),
+          },
+          ev.recvTs,
+          recvMono,
+          origin,
+        );
         return;
       case "connecting":
         this.#flush(recvMono);
-        if (!this.connected) this.emit("connecting", ev.recvTs, recvMono, extra, origin);
+        if (!this.connected) this.emit({ kind: "connecting" }, ev.recvTs, recvMono, origin);
         return;
       case "connected":
         this.#flush(recvMono);
-        if (this.connected) {
-          this.#recEpoch = ev.epoch;
-          return;
-        }
-        this.#toConnected(ev.recvTs, recvMono, origin);
+        if (!this.connected) this.#toConnected(ev.recvTs, recvMono, origin);
         this.#recEpoch = ev.epoch;
         return;
-      default:
-        this.emit(ev.kind, ev.recvTs, recvMono, extra, origin);
+      default: {
+        const { type: _t, source: _s, epoch: _e, recvTs: _r, recvMono: _m, origin: _o, ...body } =
+          ev;
+        this.emit(body as StatusBody, ev.recvTs, recvMono, origin);
+      }
     }
   }
 
@@ -160,9 +151,11 @@ export class Lifecycle {
     if (recEpoch === this.#recEpoch && this.connected) return;
     this.#flush(recvMono);
     if (this.connected) {
-      this.emit("disconnected", recvTs, recvMono, {
-        reason: "connection epoch changed in the capture",
-      });
+      this.emit(
+        { kind: "disconnected", reason: "connection epoch changed in the capture" },
+        recvTs,
+        recvMono,
+      );
     }
     this.#toConnected(recvTs, recvMono, this.origin);
     this.#recEpoch = recEpoch;
@@ -175,9 +168,11 @@ export class Lifecycle {
   restart(recvTs: number, recvMono: number): void {
     this.#held = undefined;
     if (this.connected) {
-      this.emit("disconnected", recvTs, recvMono, {
-        reason: "replay starts again from the beginning",
-      });
+      this.emit(
+        { kind: "disconnected", reason: "replay starts again from the beginning" },
+        recvTs,
+        recvMono,
+      );
     }
     this.#toConnected(recvTs, recvMono, this.origin);
     this.#recEpoch = undefined;
@@ -189,29 +184,30 @@ export class Lifecycle {
    */
   finish(reason: string, recvTs: number, recvMono: number): void {
     this.#held = undefined;
-    if (this.connected) this.emit("disconnected", recvTs, recvMono, { reason });
-    this.emit("end", recvTs, recvMono, { reason });
+    const origin = this.origin;
+    this.life.finish(reason, { recvTs, recvMono, ...(origin === undefined ? {} : { origin }) });
   }
 
   #flush(recvMono: number): void {
     const held = this.#held;
-    if (held === undefined) return;
+    if (held === undefined || held.kind !== "disconnected") return;
     this.#held = undefined;
     this.emit(
-      "disconnected",
+      { kind: "disconnected", reason: held.reason || "connection lost" },
       held.recvTs,
       recvMono,
-      { reason: held.reason || "connection lost" },
       held.origin ?? held.source,
     );
   }
 
   /** From wherever the lifecycle is to `connected` with the next epoch. */
   #toConnected(recvTs: number, recvMono: number, origin: string | undefined): void {
-    if (this.#last === "disconnected") {
-      this.emit("reconnecting", recvTs, recvMono, { attempt: 1, delayMs: 0 }, origin);
+    if (this.life.phase === "disconnected") {
+      this.emit({ kind: "reconnecting", attempt: 1, delayMs: 0 }, recvTs, recvMono, origin);
     }
-    if (this.#last !== "connecting") this.emit("connecting", recvTs, recvMono, {}, origin);
-    this.emit("connected", recvTs, recvMono, {}, origin);
+    if (this.life.phase !== "connecting") {
+      this.emit({ kind: "connecting" }, recvTs, recvMono, origin);
+    }
+    this.emit({ kind: "connected" }, recvTs, recvMono, origin);
   }
 }

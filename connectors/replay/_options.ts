@@ -6,7 +6,7 @@
  */
 
 import * as v from "valibot";
-import type { CaptureIssue, OnCorrupt } from "../../src/capture/issues.ts";
+import type { CaptureIssue, OnCorrupt } from "./capture/issues.ts";
 import type { EnvVarSpec } from "../../src/connector.ts";
 import { parseOptions } from "../../src/config-issues.ts";
 

@@ -10,7 +10,7 @@
  */
 
 import type { Clock } from "../../src/clock.ts";
-import { RawEncoder } from "../../src/capture/raw-encoder.ts";
+import { RawEncoder } from "./capture/raw-encoder.ts";
 import type { FeedEvent } from "../../src/events.ts";
 import type { RotatingFile } from "./_rotating-file.ts";
 

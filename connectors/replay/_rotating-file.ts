@@ -6,7 +6,7 @@
  * @module
  */
 
-import { gzipBlock } from "../../src/capture/gzip.ts";
+import { gzipBlock } from "./capture/gzip.ts";
 import type { Logger } from "../../src/log.ts";
 import { files, type FileWriter } from "./_files.ts";
 

@@ -6,9 +6,9 @@
  * @module
  */
 
-import type { CaptureIssue, OnCorrupt } from "../../src/capture/issues.ts";
-import type { CaptureHeader } from "../../src/capture/raw-format.ts";
-import { type CaptureFormat, openCapture } from "../../src/capture/reader.ts";
+import type { CaptureIssue, OnCorrupt } from "./capture/issues.ts";
+import type { CaptureHeader } from "./capture/raw-format.ts";
+import { type CaptureFormat, openCapture } from "./capture/reader.ts";
 import { DecoderTable } from "./_decoders.ts";
 import { files } from "./_files.ts";
 

@@ -64,18 +64,18 @@ export {
 export { createRecorder, Recorder } from "./recorder.ts";
 export type { RecorderOptions, RecorderStats } from "./_recorder-options.ts";
 export { type CaptureSummary, inspectCapture, type InspectOptions } from "./inspect.ts";
-export { crc32c } from "../../src/capture/crc32c.ts";
-export { xxh32 } from "../../src/capture/xxh32.ts";
-export { gzipBlock, isGzip } from "../../src/capture/gzip.ts";
+export { crc32c } from "./capture/crc32c.ts";
+export { xxh32 } from "./capture/xxh32.ts";
+export { gzipBlock, isGzip } from "./capture/gzip.ts";
 export {
   type CaptureIssue,
   type CaptureIssueCode,
   type IssueHandler,
   issueToError,
   type OnCorrupt,
-} from "../../src/capture/issues.ts";
-export { eventLine, NdjsonParser } from "../../src/capture/ndjson.ts";
-export { RawEncoder } from "../../src/capture/raw-encoder.ts";
+} from "./capture/issues.ts";
+export { eventLine, NdjsonParser } from "./capture/ndjson.ts";
+export { RawEncoder } from "./capture/raw-encoder.ts";
 export {
   CAPTURE_MAGIC,
   CAPTURE_VERSION,
@@ -87,18 +87,18 @@ export {
   KIND_PAYLOAD,
   KIND_STATUS,
   KIND_TOPIC,
-} from "../../src/capture/raw-format.ts";
-export { END, NEED_MORE, RawParser } from "../../src/capture/raw-parser.ts";
-export { type IssueExtra, ParserBase } from "../../src/capture/_parser-base.ts";
-export { ChunkBuffer } from "../../src/capture/_chunk-buffer.ts";
+} from "./capture/raw-format.ts";
+export { END, NEED_MORE, RawParser } from "./capture/raw-parser.ts";
+export { type IssueExtra, ParserBase } from "./capture/_parser-base.ts";
+export { ChunkBuffer } from "./capture/_chunk-buffer.ts";
 export {
   type CaptureFormat,
   CaptureReader,
   type CaptureRecord,
   openCapture,
   type OpenCaptureOptions,
-} from "../../src/capture/reader.ts";
-export { type ChunkSource, streamSource } from "../../src/capture/source.ts";
+} from "./capture/reader.ts";
+export { type ChunkSource, streamSource } from "./capture/source.ts";
 
 /**
  * Creates a replay connector from options given in code.

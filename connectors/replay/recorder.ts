@@ -16,7 +16,7 @@
  */
 
 import { type Clock, systemClock, type TimerHandle } from "../../src/clock.ts";
-import type { RawEncoder } from "../../src/capture/raw-encoder.ts";
+import type { RawEncoder } from "./capture/raw-encoder.ts";
 import type { ConnectorDefinition, EventSink, RawTap } from "../../src/connector.ts";
 import type { MarketEvent, StatusEvent } from "../../src/events.ts";
 import { consoleLogger } from "../../src/log.ts";

@@ -9,7 +9,7 @@
 
 import type { Clock, TimerHandle } from "../../src/clock.ts";
 import { ConnectionError } from "../../src/errors.ts";
-import { backoffDelay, type BackoffPolicy } from "./auth/backoff.ts";
+import { backoffDelay, type BackoffPolicy } from "../../src/kit/backoff.ts";
 
 /**
  * Shortest wait before a token renewal, ms: bounds the renewal rate when the

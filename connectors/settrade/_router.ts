@@ -13,9 +13,9 @@ import type { EventSink, RawTap } from "../../src/connector.ts";
 import { isDecodeError } from "../../src/errors.ts";
 import type { MarketEvent } from "../../src/events.ts";
 import { type Logger, RateLimitedLog } from "../../src/log.ts";
-import { messageOf } from "./_reconnect.ts";
+import { reasonOf as messageOf } from "../../src/kit/retry.ts";
 import type { SubscriptionTable } from "./_subscriptions.ts";
-import type { DecodeMeta } from "./decode/meta.ts";
+import type { Stamp } from "../../src/kit/stamp.ts";
 import { SettradeDecoder } from "./decode/mod.ts";
 import { SUBSCRIBE_ERROR_TOPIC } from "./decode/topics.ts";
 
@@ -27,6 +27,8 @@ export interface RouterDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly rawTap?: RawTap;
+  /** The connector's stamp (its lifecycle's): `seq` and epoch live there. */
+  readonly stamp: Stamp;
   /** Receives payloads of the subscription-error topic. */
   readonly onSubscribeError: (payload: Uint8Array) => void;
 }
@@ -37,7 +39,7 @@ export class MessageRouter {
    * Receive-side fields stamped on every event: `seq` is the next sequence
    * number, `epoch` the current connection's. Updated in place.
    */
-  readonly meta: DecodeMeta;
+  readonly meta: Stamp;
   /** Payloads that failed to decode. */
   decodeErrors = 0;
   readonly #d: RouterDeps;
@@ -48,7 +50,7 @@ export class MessageRouter {
   /** @param deps Table, sink, clock, logger, raw tap and the error-topic callback. */
   constructor(deps: RouterDeps) {
     this.#d = deps;
-    this.meta = { source: deps.source, seq: 1, recvTs: 0, recvMono: 0, epoch: 0 };
+    this.meta = deps.stamp;
     this.#failures = new RateLimitedLog(deps.logger, { level: "error" });
     const sink = deps.sink;
     this.#emit = (ev) => void sink.event(ev);

@@ -35,21 +35,20 @@
  */
 
 import type { Clock } from "../../src/clock.ts";
-import type {
-  ConnectorContext,
-  ConnectorHealth,
-  ConnectorWrapper,
-  Subscription,
-} from "../../src/connector.ts";
+import type { ConnectorContext, ConnectorWrapper, Subscription } from "../../src/connector.ts";
 import { ConnectionError } from "../../src/errors.ts";
 import type { BarEvent, Channel, QuoteEvent } from "../../src/events.ts";
 import type { Logger } from "../../src/log.ts";
 import { isBrokerOptions, type SettradeConnectorOptions } from "./_broker-options.ts";
 import { type LinkTarget, openSubscribedLink, type SubscribedLink } from "./_link.ts";
-import { isFatal, messageOf, retryWithBackoff } from "./_reconnect.ts";
+import { Lifecycle } from "../../src/kit/lifecycle.ts";
+import {
+  connectWithRetry,
+  isFatalError as isFatal,
+  reasonOf as messageOf,
+} from "../../src/kit/retry.ts";
 import { RenewalTimer } from "./_renewal.ts";
 import { MessageRouter } from "./_router.ts";
-import { ConnectionState } from "./_state.ts";
 import { readSubscribeError } from "./_subscribe-errors.ts";
 import { normalizeSub, SubscriptionTable } from "./_subscriptions.ts";
 import { SettradeAuth } from "./auth/client.ts";
@@ -93,6 +92,29 @@ export const RENEWAL_REASON = "access token renewal";
 
 type Link = SubscribedLink & { readonly gen: number };
 
+/** The Settrade connector's own view of its connection, from {@link SettradeConnector.health}. */
+export interface SettradeHealth {
+  /** Whether a connection is up. */
+  readonly connected: boolean;
+  /** Epoch of the current (or last) connection: 0 for the first. */
+  readonly epoch: number;
+  /** Attempt number of the last `reconnecting`; 0 once connected. */
+  readonly reconnectAttempts: number;
+  /** Successful reconnects. */
+  readonly reconnects: number;
+  /** Last loss or error (never a secret). */
+  readonly lastError?: string;
+  /** Subscriptions held, applied again on every (re)connect. */
+  readonly subscriptions: readonly Subscription[];
+  /** Payloads that failed to decode. */
+  readonly decodeErrors: number;
+}
+
+function errorCode(e: unknown): string | undefined {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
 /**
  * A Settrade connector. Build it with `createSettradeConnector` or through a feed
  * (`createFeed({ source: "settrade", ... })`); see the module documentation for
@@ -125,10 +147,10 @@ export class SettradeConnector implements ConnectorWrapper {
   readonly #subs = new SubscriptionTable();
   readonly #router: MessageRouter;
   readonly #renewal: RenewalTimer;
-  readonly #life = new AbortController();
+  readonly #stop = new AbortController();
   readonly #transports = new Set<SettradeTransport>();
   #rest: SettradeMarketRest | undefined;
-  readonly #st: ConnectionState;
+  readonly #st: Lifecycle;
   #transport: SettradeTransport | undefined;
   #activeGen = 0;
   #nextGen = 0;
@@ -142,7 +164,7 @@ export class SettradeConnector implements ConnectorWrapper {
    * @param ctx Sink, logger, clock and raw tap from the feed.
    */
   constructor(options: SettradeConnectorOptions, ctx: ConnectorContext) {
-    this.#st = new ConnectionState(SOURCE, ctx.sink, ctx.clock);
+    this.#st = new Lifecycle(SOURCE, ctx.sink, ctx.clock);
     this.#clock = ctx.clock;
     this.#logger = ctx.logger;
     this.#target = isBrokerOptions(options) ? { kind: "broker", options } : {
@@ -152,6 +174,7 @@ export class SettradeConnector implements ConnectorWrapper {
     };
     this.#router = new MessageRouter({
       source: SOURCE,
+      stamp: this.#st.stamp,
       subs: this.#subs,
       sink: ctx.sink,
       clock: ctx.clock,
@@ -252,7 +275,7 @@ export class SettradeConnector implements ConnectorWrapper {
     try {
       change = this.#subs.add(s);
     } catch (e) {
-      this.#st.status("subscribe-error", { symbol: s.symbol, reason: messageOf(e) });
+      this.#st.subscribeError(messageOf(e), s.symbol);
       return;
     }
     const t = this.#transport;
@@ -284,36 +307,42 @@ export class SettradeConnector implements ConnectorWrapper {
   }
 
   /**
-   * The connector's health, per the contract.
+   * The connector's own view of its connection (the feed's `health()` reports the same).
    * @returns Connection, epoch, reconnects, last error, subscriptions and decode errors.
    */
-  health(): ConnectorHealth {
-    return this.#st.health(this.#subs.list(), this.#router.decodeErrors);
+  health(): SettradeHealth {
+    const st = this.#st;
+    return {
+      connected: st.phase === "connected",
+      epoch: st.epoch,
+      reconnectAttempts: st.reconnectAttempts,
+      reconnects: st.reconnects,
+      ...(st.lastError === undefined ? {} : { lastError: st.lastError }),
+      subscriptions: this.#subs.list(),
+      decodeErrors: this.#router.decodeErrors,
+    };
   }
 
   #onSubscribeError(payload: Uint8Array): void {
     const info = readSubscribeError(payload);
     this.#logger.warn(info.reason, info.topic === undefined ? undefined : { topic: info.topic });
-    this.#st.status("subscribe-error", {
-      ...(info.symbol === undefined ? {} : { symbol: info.symbol }),
-      reason: info.reason,
-    });
+    this.#st.subscribeError(info.reason, info.symbol);
   }
 
   #refused(topics: readonly string[]): void {
     for (const topic of topics) {
       const symbol = this.#subs.get(topic)?.subs.values().next().value?.symbol;
       if (symbol === undefined) continue;
-      this.#st.status("subscribe-error", {
+      this.#st.subscribeError(
+        `[settrade] broker refused the subscription to ${JSON.stringify(topic)}`,
         symbol,
-        reason: `[settrade] broker refused the subscription to ${JSON.stringify(topic)}`,
-      });
+      );
     }
   }
 
   /** Opens a link and subscribes every held topic (SUBACK awaited); not yet the current one. */
   async #open(extra?: AbortSignal): Promise<Link> {
-    const signals = [this.#life.signal];
+    const signals = [this.#stop.signal];
     if (this.#userSignal !== undefined) signals.push(this.#userSignal);
     if (extra !== undefined) signals.push(extra);
     const gen = ++this.#nextGen;
@@ -351,7 +380,6 @@ export class SettradeConnector implements ConnectorWrapper {
     this.#activeGen = link.gen;
     this.#transport = t;
     const epoch = this.#st.connected();
-    this.#router.meta.epoch = epoch;
     this.#logger.info("[settrade] connected", { epoch, url: t.url });
     if (old !== undefined && old !== t) void this.#close(old);
     this.#refused(link.refused);
@@ -367,30 +395,12 @@ export class SettradeConnector implements ConnectorWrapper {
 
   /** The connect loop: first connection (`startAttempt` 0) or reconnect after a loss (1). */
   async #run(startAttempt: 0 | 1, cause: unknown): Promise<void> {
-    const link = await retryWithBackoff({
-      attempt: () => this.#open(),
-      beforeAttempt: () => this.#st.status("connecting"),
-      onRetry: (attempt, delayMs, error) => {
-        this.#st.reconnectAttempts = attempt;
-        if (error !== undefined) this.#st.lastError = messageOf(error);
-        this.#st.phase = "reconnecting";
-        this.#logger.warn("[settrade] reconnecting", {
-          attempt,
-          delayMs,
-          reason: this.#st.lastError,
-        });
-        this.#st.status("reconnecting", {
-          attempt,
-          delayMs,
-          ...(this.#st.lastError === undefined ? {} : { reason: this.#st.lastError }),
-        });
-      },
-    }, {
+    const link = await connectWithRetry(this.#st, () => this.#open(), {
       policy: this.#target.options.reconnect,
       clock: this.#clock,
       signal: this.#userSignal === undefined
-        ? this.#life.signal
-        : AbortSignal.any([this.#life.signal, this.#userSignal]),
+        ? this.#stop.signal
+        : AbortSignal.any([this.#stop.signal, this.#userSignal]),
       startAttempt,
       cause,
     });
@@ -401,16 +411,15 @@ export class SettradeConnector implements ConnectorWrapper {
   #lost(reason: string): void {
     this.#activeGen = 0;
     this.#transport = undefined;
-    this.#st.phase = "reconnecting";
-    this.#st.lastError = reason;
     this.#renewal.cancel();
-    this.#st.status("disconnected", { reason });
+    this.#st.lost(reason);
     if (this.#userSignal?.aborted) return void this.disconnect("aborted");
     this.#run(1, new ConnectionError(`[settrade] ${reason}`)).catch((e) => this.#terminate(e));
   }
 
   #onAbort = (): void => {
-    if (this.#st.phase === "connecting" || this.#st.phase === "reconnecting") {
+    const phase = this.#st.phase;
+    if (phase === "connecting" || phase === "disconnected" || phase === "reconnecting") {
       void this.disconnect("aborted");
     }
   };
@@ -420,9 +429,8 @@ export class SettradeConnector implements ConnectorWrapper {
     if (this.#st.phase === "ended") return;
     if (this.#userSignal?.aborted) return void this.disconnect("aborted");
     const reason = messageOf(e);
-    this.#st.lastError = reason;
     this.#logger.error("[settrade] the feed ends", { reason });
-    this.#st.status("error", { reason });
+    this.#st.error(reason, errorCode(e));
     void this.disconnect(reason);
   }
 
@@ -438,9 +446,9 @@ export class SettradeConnector implements ConnectorWrapper {
         return void (await this.#close(link.t));
       }
       this.#renewal.succeeded();
-      this.#st.status("disconnected", { reason: RENEWAL_REASON });
-      this.#st.status("reconnecting", { attempt: 1, delayMs: 0, reason: RENEWAL_REASON });
-      this.#st.status("connecting");
+      this.#st.lost(RENEWAL_REASON);
+      this.#st.reconnecting(1, 0, RENEWAL_REASON);
+      this.#st.connecting();
       this.#activate(link);
     } catch (e) {
       if (signal.aborted || this.#st.phase !== "connected" || gen !== this.#activeGen) return;
@@ -462,15 +470,12 @@ export class SettradeConnector implements ConnectorWrapper {
   /** `disconnected` (if connected) and `end`; then closes every client. */
   async #finish(reason: string): Promise<void> {
     if (this.#st.phase === "ended") return;
-    const wasConnected = this.#st.phase === "connected";
     this.#activeGen = -1;
     this.#renewal.cancel();
-    this.#life.abort(new ConnectionError(`[settrade] disconnected: ${reason}`));
+    this.#stop.abort(new ConnectionError(`[settrade] disconnected: ${reason}`));
     this.#userSignal?.removeEventListener("abort", this.#onAbort);
-    if (wasConnected) this.#st.status("disconnected", { reason });
-    this.#st.phase = "ended";
     this.#transport = undefined;
-    this.#st.status("end", { reason });
+    this.#st.finish(reason);
     await Promise.all([...this.#transports].map((t) => this.#close(t)));
   }
 }

@@ -75,7 +75,6 @@ export {
   SettradeConnector,
 } from "./connector.ts";
 export { type DispatcherToken, SettradeAuth, type SettradeAuthDeps } from "./auth/client.ts";
-export { backoffDelay, type BackoffPolicy } from "./auth/backoff.ts";
 export {
   type FetchLike,
   RateLimiter,
@@ -86,7 +85,6 @@ export {
 } from "./auth/rate-limit.ts";
 export { decodeAppSecret, publicKeyFromSecret, signLogin } from "./auth/signer.ts";
 export {
-  type DecodeMeta,
   decodePayload,
   type DecodeWant,
   type EmitEvent,

@@ -9,14 +9,13 @@
 import type { Clock, TimerHandle } from "../../src/clock.ts";
 import {
   type ConnectorContext,
-  type ConnectorHealth,
   type ConnectorWrapper,
-  type EventSink,
   type Subscription,
   subscriptionKey,
 } from "../../src/connector.ts";
 import { ConnectionError } from "../../src/errors.ts";
-import { type Channel, CHANNELS, type StatusEvent, type StatusKind } from "../../src/events.ts";
+import { type Channel, CHANNELS } from "../../src/events.ts";
+import { Lifecycle } from "../../src/kit/lifecycle.ts";
 import type { Logger } from "../../src/log.ts";
 import { Generator } from "./_generator.ts";
 import type { SyntheticOptions } from "./_options.ts";
@@ -26,27 +25,32 @@ import { SOURCE } from "./_session.ts";
 /** Delay before reconnecting after a simulated disconnect, ms. */
 const RECONNECT_DELAY_MS = 100;
 
-type State = "idle" | "connected" | "reconnecting" | "ended";
-
-type StatusExtra = Pick<StatusEvent, "symbol" | "reason" | "attempt" | "delayMs">;
+/** The synthetic connector's own view of its connection. */
+export interface SyntheticHealth {
+  /** Whether connected now. */
+  readonly connected: boolean;
+  /** Epoch of the current (or last) connection. */
+  readonly epoch: number;
+  /** Simulated reconnects so far. */
+  readonly reconnects: number;
+  /** Subscriptions held. */
+  readonly subscriptions: readonly Subscription[];
+  /** Injected malformed messages reported. */
+  readonly decodeErrors: number;
+}
 
 /** A seeded, deterministic source of SET-like market data. */
 export class SyntheticConnector implements ConnectorWrapper {
   readonly name: string = SOURCE;
   readonly capabilities: readonly Channel[];
   readonly #options: SyntheticOptions;
-  readonly #sink: EventSink;
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #gen: Generator;
+  readonly #life: Lifecycle;
   readonly #subs = new Map<string, Subscription>();
-  #state: State = "idle";
   #connecting: Promise<void> | undefined;
   #signal: AbortSignal | undefined;
-  #epoch = 0;
-  #reconnects = 0;
-  #reconnectAttempts = 0;
-  #lastError: string | undefined;
   #connectedAt = 0;
   readonly #pump: Pump;
   #reconnectTimer: TimerHandle | undefined;
@@ -60,11 +64,11 @@ export class SyntheticConnector implements ConnectorWrapper {
    */
   constructor(options: SyntheticOptions, ctx: ConnectorContext) {
     this.#options = options;
-    this.#sink = ctx.sink;
     this.#clock = ctx.clock;
     this.#logger = ctx.logger;
     this.capabilities = CHANNELS.filter((c) => options.channels.includes(c));
     this.#gen = new Generator(options, ctx.sink, ctx.clock);
+    this.#life = new Lifecycle(SOURCE, ctx.sink, ctx.clock, this.#gen.stamp);
     this.#pump = new Pump(options.rate, ctx.clock, ctx.sink, this.#gen, {
       afterStep: () => this.#afterStep(),
       fail: (e) => this.#fail(e),
@@ -84,7 +88,7 @@ export class SyntheticConnector implements ConnectorWrapper {
 
   connect(signal?: AbortSignal): Promise<void> {
     if (this.#connecting !== undefined) return this.#connecting;
-    if (this.#state === "ended") {
+    if (this.#life.ended) {
       return Promise.reject(
         new ConnectionError("[synthetic] connector was disconnected; create a new one"),
       );
@@ -92,7 +96,7 @@ export class SyntheticConnector implements ConnectorWrapper {
     if (signal?.aborted) return Promise.reject(signal.reason);
     this.#signal = signal;
     signal?.addEventListener("abort", this.#onAbort, { once: true });
-    this.#establish(false);
+    this.#establish();
     return (this.#connecting = Promise.resolve());
   }
 
@@ -104,19 +108,19 @@ export class SyntheticConnector implements ConnectorWrapper {
   // deno-lint-ignore require-await
   async subscribe(sub: Subscription): Promise<void> {
     const s = normalize(sub);
-    if (this.#state === "ended") return;
+    if (this.#life.ended) return;
     if (!this.capabilities.includes(s.channel)) {
-      this.#status("subscribe-error", {
-        symbol: s.symbol,
-        reason: `[synthetic] channel "${s.channel}" is not enabled (channels: ${
+      this.#life.subscribeError(
+        `[synthetic] channel "${s.channel}" is not enabled (channels: ${
           this.capabilities.join(", ")
         })`,
-      });
+        s.symbol,
+      );
     } else if (s.channel === "bar" && s.interval !== "1m") {
-      this.#status("subscribe-error", {
-        symbol: s.symbol,
-        reason: `[synthetic] bar interval "${s.interval}" is not supported; only "1m"`,
-      });
+      this.#life.subscribeError(
+        `[synthetic] bar interval "${s.interval}" is not supported; only "1m"`,
+        s.symbol,
+      );
     } else {
       const key = subscriptionKey(s);
       if (!this.#subs.has(key)) {
@@ -134,80 +138,54 @@ export class SyntheticConnector implements ConnectorWrapper {
     }
   }
 
-  isConnected(): boolean {
-    return this.#state === "connected";
-  }
-
-  health(): ConnectorHealth {
+  /**
+   * The connector's own view of its connection (the feed's `health()` reports the same).
+   * @returns Whether connected, the epoch, reconnects and the subscriptions held.
+   */
+  health(): SyntheticHealth {
+    const life = this.#life;
     return {
-      connected: this.#state === "connected",
-      epoch: this.#epoch,
-      reconnectAttempts: this.#reconnectAttempts,
-      reconnects: this.#reconnects,
-      ...(this.#lastError === undefined ? {} : { lastError: this.#lastError }),
+      connected: life.connectedNow,
+      epoch: life.epoch,
+      reconnects: life.reconnects,
       subscriptions: [...this.#subs.values()],
       decodeErrors: this.#gen.decodeErrors,
     };
   }
 
-  #status(kind: StatusKind, extra?: StatusExtra): void {
-    this.#sink.status({
-      type: "status",
-      kind,
-      source: SOURCE,
-      epoch: this.#epoch,
-      recvTs: this.#clock.now(),
-      recvMono: this.#clock.mono(),
-      ...extra,
-    });
-  }
-
   /** `connecting` → `connected` (with the next epoch on a reconnect); starts producing. */
-  #establish(reconnect: boolean): void {
-    this.#status("connecting");
-    if (reconnect) {
-      this.#epoch++;
-      this.#reconnects++;
-    }
-    this.#reconnectAttempts = 0;
-    this.#state = "connected";
-    this.#gen.stamp.epoch = this.#epoch;
+  #establish(): void {
+    this.#life.connecting();
     this.#gen.open = true;
     this.#connectedAt = this.#gen.emitted;
-    this.#status("connected");
+    this.#life.connected();
     this.#kick();
   }
 
   #drop(reason: string): void {
-    if (this.#state !== "connected") return;
+    if (!this.#life.connectedNow) return;
     this.#halt();
-    this.#state = "reconnecting";
-    this.#lastError = reason;
-    this.#reconnectAttempts = 1;
-    this.#status("disconnected", { reason });
-    this.#status("reconnecting", { attempt: 1, delayMs: RECONNECT_DELAY_MS });
+    this.#life.lost(reason);
+    this.#life.reconnecting(1, RECONNECT_DELAY_MS, reason);
     if (this.#signal?.aborted) return this.#finish("aborted");
     this.#reconnectTimer = this.#clock.setTimeout(() => {
       this.#reconnectTimer = undefined;
-      this.#establish(true);
+      this.#establish();
     }, RECONNECT_DELAY_MS);
   }
 
   /** `disconnected` (if connected) and `end`; nothing is emitted afterwards. */
   #finish(reason: string): void {
-    if (this.#state === "ended") return;
-    const wasConnected = this.#state === "connected";
+    if (this.#life.ended) return;
     this.#halt();
-    this.#state = "ended";
     if (this.#reconnectTimer !== undefined) this.#clock.clearTimeout(this.#reconnectTimer);
     this.#reconnectTimer = undefined;
     this.#signal?.removeEventListener("abort", this.#onAbort);
-    if (wasConnected) this.#status("disconnected", { reason });
-    this.#status("end", { reason });
+    this.#life.finish(reason);
   }
 
   #onAbort = (): void => {
-    if (this.#state === "reconnecting") this.#finish("aborted");
+    if (this.#life.phase === "reconnecting") this.#finish("aborted");
   };
 
   /** Stops producing: closes the generator, stops the pump, cancels any stall. */
@@ -221,7 +199,7 @@ export class SyntheticConnector implements ConnectorWrapper {
 
   /** Starts the pump when connected and not stalled. */
   #kick(): void {
-    if (this.#state === "connected" && !this.#stalled) this.#pump.start();
+    if (this.#life.connectedNow && !this.#stalled) this.#pump.start();
   }
 
   /** Applies the end after `limit` and the injected faults, between steps. */
@@ -254,7 +232,7 @@ export class SyntheticConnector implements ConnectorWrapper {
   #fail(e: unknown): void {
     const reason = `[synthetic] sink failed: ${e instanceof Error ? e.message : String(e)}`;
     this.#logger.error(reason);
-    if (this.#state !== "ended") this.#status("error", { reason });
+    this.#life.error(reason);
     this.#finish("sink failed");
   }
 }

@@ -14,7 +14,7 @@ import type { MarketEvent } from "../../src/events.ts";
 import { MarketSim } from "./_market-sim.ts";
 import type { SessionPhase, SyntheticOptions } from "./_options.ts";
 import { Rng } from "./_prng.ts";
-import type { Stamp } from "./_session.ts";
+import { SOURCE, type Stamp } from "./_session.ts";
 import { BOOK, INFO, SymbolSim, TOP, TRADED } from "./_symbol-sim.ts";
 
 /** Largest exchange-clock advance per step, ms (the advance is 1..this, seeded). */
@@ -77,7 +77,14 @@ export class Generator {
     this.#phases = options.phases;
     this.#exchRng = new Rng(options.seed, "#exchange-clock");
     this.#faultRng = new Rng(options.seed, "#faults");
-    this.stamp = { seq: 0, epoch: 0, recvTs: 0, recvMono: 0, exchTs: options.startTs };
+    this.stamp = {
+      source: SOURCE,
+      seq: 0,
+      epoch: 0,
+      recvTs: 0,
+      recvMono: 0,
+      exchTs: options.startTs,
+    };
   }
 
   /** Number of participants (instruments and markets with a subscription). */

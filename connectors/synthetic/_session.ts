@@ -6,6 +6,7 @@
  */
 
 import type { BookFlag, MarketStatusCode } from "../../src/events.ts";
+import type { Stamp as CoreStamp } from "../../src/kit/stamp.ts";
 import type { SessionPhase } from "./_options.ts";
 
 /** Book flag shown on both sides during each phase. */
@@ -22,12 +23,12 @@ export const PHASE_STATUS: Readonly<Record<SessionPhase, MarketStatusCode>> = {
   atc: Object.freeze({ code: 3, name: "pre-close" }),
 };
 
-/** Fields every event of one step shares; one mutable object, reused (no allocation). */
-export interface Stamp {
-  seq: number;
-  epoch: number;
-  recvTs: number;
-  recvMono: number;
+/**
+ * Fields every event of one step shares: the core stamp (whose `seq` the
+ * generator sets to the event being built, and whose epoch the lifecycle sets)
+ * plus the simulated exchange time. One mutable object, reused (no allocation).
+ */
+export interface Stamp extends CoreStamp {
   exchTs: number;
 }
 

@@ -85,6 +85,7 @@ export {
   type SyntheticPhase,
 } from "./_options.ts";
 export { tickSize } from "./_ticks.ts";
+export { SyntheticConnector, type SyntheticHealth } from "./_connector.ts";
 
 /**
  * Creates a synthetic connector from options given in code.
@@ -115,7 +116,7 @@ export { tickSize } from "./_ticks.ts";
 export function createSyntheticConnector(
   options: SyntheticOptionsInput,
   ctx: ConnectorContext,
-): ConnectorWrapper {
+): SyntheticConnector {
   return new SyntheticConnector(parseSyntheticOptions(options), ctx);
 }
 

@@ -11,6 +11,7 @@ import type {
 import { subscriptionKey } from "../../src/connector.ts";
 import { ConfigError, DecodeError } from "../../src/errors.ts";
 import type { Channel, QuoteEvent, StatusKind } from "../../src/events.ts";
+import { makeStatus } from "./status.ts";
 
 export interface ScriptedOptions {
   readonly failConnect?: string;
@@ -18,7 +19,7 @@ export interface ScriptedOptions {
 
 export interface ScriptedConnector extends ConnectorWrapper {
   quote(symbol: string, bid?: number): boolean;
-  status(kind: StatusKind, extra?: { reason?: string; attempt?: number }): void;
+  status(kind: StatusKind, extra?: Record<string, unknown>): void;
   malformed(message: string): void;
   reconnect(): void;
   end(): void;
@@ -33,17 +34,14 @@ export function createScripted(options: ScriptedOptions, ctx: ConnectorContext):
   let epoch = 0;
   let connected = false;
   let ended = false;
-  const status = (kind: StatusKind, extra: { reason?: string; attempt?: number } = {}): void => {
+  const status = (kind: StatusKind, extra: Record<string, unknown> = {}): void => {
     if (ended) return;
-    ctx.sink.status({
-      type: "status",
-      kind,
+    ctx.sink.status(makeStatus(kind, {
       source: "scripted",
       epoch,
       recvTs: ctx.clock.now(),
       recvMono: ctx.clock.mono(),
-      ...extra,
-    });
+    }, extra));
     if (kind === "end") ended = true;
   };
   const connector: ScriptedConnector = {
@@ -77,15 +75,6 @@ export function createScripted(options: ScriptedOptions, ctx: ConnectorContext):
       subs.delete(subscriptionKey(sub));
       return Promise.resolve();
     },
-    isConnected: () => connected,
-    health: () => ({
-      connected,
-      epoch,
-      reconnectAttempts: 0,
-      reconnects: epoch,
-      subscriptions: [...subs.values()],
-      decodeErrors: 0,
-    }),
     quote(symbol: string, bid = 10): boolean {
       if (ended) return true;
       const ev: QuoteEvent = {

@@ -15,16 +15,10 @@ import {
   symbolCaseProblems,
 } from "./_checks.ts";
 import { createRecordingSink } from "./mod.ts";
+import { makeStatus } from "../_helpers/status.ts";
 
-const st = (kind: StatusKind, epoch: number, extra: Partial<StatusEvent> = {}): StatusEvent => ({
-  type: "status",
-  kind,
-  source: "x",
-  epoch,
-  recvTs: 0,
-  recvMono: 0,
-  ...extra,
-});
+const st = (kind: StatusKind, epoch: number, extra: Record<string, unknown> = {}): StatusEvent =>
+  makeStatus(kind, { source: "x", epoch, recvTs: 0, recvMono: 0 }, extra);
 
 const quote = (seq: number, epoch: number, symbol = "PTT"): QuoteEvent => ({
   type: "quote",

@@ -46,7 +46,7 @@ import {
   subKey,
   symbolCaseProblems,
 } from "./_checks.ts";
-import { ended, Harness } from "./_harness.ts";
+import { ended, Harness, lastConnectionKind } from "./_harness.ts";
 import { sleep, waitUntil } from "./_wait.ts";
 
 export { createRecordingSink, type RecordingSink } from "./_recording-sink.ts";
@@ -174,17 +174,13 @@ export function testConnector(name: string, options: ConformanceOptions): void {
     it("emits nothing after disconnect() resolves", async () => {
       const run = await harness.basic();
       expect(run.rec.all.length).toBe(run.atDisconnect);
-      expect(run.healthAfter.connected).toBe(false);
-      expect(run.connector.isConnected()).toBe(false);
+      expect(lastConnectionKind(run.rec, run.atDisconnect)).toBe("end");
     }, testTimeout);
 
-    it("reports its health and capabilities", async () => {
+    it("reports its name and the channels it serves", async () => {
       const run = await harness.basic();
       expect(run.connector.name).toBe(name);
       for (const sub of subs) expect(run.connector.capabilities).toContain(sub.channel);
-      expect(run.healthBefore.connected).toBe(false);
-      expect(run.healthConnected).toMatchObject({ connected: true, epoch: 0 });
-      expect(new Set(run.healthConnected.subscriptions.map(subKey))).toEqual(keys);
     }, testTimeout);
 
     it("treats disconnect() as idempotent", async () => {
@@ -236,7 +232,6 @@ export function testConnector(name: string, options: ConformanceOptions): void {
         ev.type !== "status" && pairKey(ev) === target
       );
       expect(late).toEqual([]);
-      expect(connector.health().subscriptions.map(subKey)).not.toContain(target);
     }, testTimeout);
 
     itIf(

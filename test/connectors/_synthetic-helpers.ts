@@ -5,11 +5,12 @@
  */
 
 import { ManualClock, systemClock } from "../../src/clock.ts";
-import type { ConnectorWrapper, Subscription } from "../../src/connector.ts";
+import type { Subscription } from "../../src/connector.ts";
 import { CHANNELS, type FeedEvent, type MarketEvent } from "../../src/events.ts";
 import { silentLogger } from "../../src/log.ts";
 import {
   createSyntheticConnector,
+  type SyntheticConnector,
   type SyntheticOptionsInput,
   tickSize,
 } from "../../connectors/synthetic/mod.ts";
@@ -17,7 +18,7 @@ import { createRecordingSink, type RecordingSink } from "../conformance/mod.ts";
 
 /** A connector driven by hand. */
 export interface ManualRun {
-  readonly connector: ConnectorWrapper;
+  readonly connector: SyntheticConnector;
   readonly rec: RecordingSink;
   readonly clock: ManualClock;
   /** Advances the clock in 25 ms steps (the batch interval). */

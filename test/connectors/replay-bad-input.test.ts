@@ -7,12 +7,12 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { isDecodeError } from "../../src/errors.ts";
 import type { MarketEvent, QuoteEvent } from "../../src/events.ts";
-import { RawEncoder } from "../../src/capture/raw-encoder.ts";
-import { eventLine } from "../../src/capture/ndjson.ts";
+import { RawEncoder } from "../../connectors/replay/capture/raw-encoder.ts";
+import { eventLine } from "../../connectors/replay/capture/ndjson.ts";
 import { createRecorder, inspectCapture } from "../../connectors/replay/mod.ts";
 import { silentLogger } from "../../src/log.ts";
 import { lifecycleProblems } from "../conformance/_checks.ts";
-import { quote, status } from "../capture/_helpers.ts";
+import { quote, status } from "./capture/_helpers.ts";
 import { replayToEnd, startReplay, tempDir } from "./_replay-helpers.ts";
 
 /** Bid size in lots of 100: the quote helpers number their quotes this way. */

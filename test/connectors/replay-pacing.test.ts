@@ -5,12 +5,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { type Clock, ManualClock, systemClock } from "../../src/clock.ts";
-import { RawEncoder } from "../../src/capture/raw-encoder.ts";
+import { RawEncoder } from "../../connectors/replay/capture/raw-encoder.ts";
 import type { MarketEvent } from "../../src/events.ts";
 import { silentLogger } from "../../src/log.ts";
 import { createReplayConnector } from "../../connectors/replay/mod.ts";
 import { createRecordingSink } from "../conformance/mod.ts";
-import { quote } from "../capture/_helpers.ts";
+import { quote } from "./capture/_helpers.ts";
 import { bytesStream, until } from "./_replay-helpers.ts";
 
 /** A capture of quotes received at the given monotonic times. */

@@ -35,6 +35,7 @@ import {
   tempDir,
   until,
 } from "./_replay-helpers.ts";
+import { makeStatus } from "../_helpers/status.ts";
 
 const markets = (evs: readonly FeedEvent[]): MarketEvent[] =>
   evs.filter((e): e is MarketEvent => e.type !== "status");
@@ -133,16 +134,13 @@ describe("replay parity", () => {
     });
     const decoder = new SettradeDecoder();
     const meta = { source: "settrade", seq: 1, recvTs: 1_767_582_000_000, recvMono: 500, epoch: 0 };
-    const status = (kind: StatusEvent["kind"], extra: Partial<StatusEvent> = {}): void =>
-      rec.status({
-        type: "status",
-        kind,
+    const status = (kind: StatusEvent["kind"], extra: Record<string, unknown> = {}): void =>
+      rec.status(makeStatus(kind, {
         source: "settrade",
         epoch: 0,
         recvTs: meta.recvTs,
         recvMono: meta.recvMono,
-        ...extra,
-      });
+      }, extra));
     status("connecting");
     status("connected");
     const wire: [string, Uint8Array][] = [];

@@ -5,9 +5,9 @@ import type { ConnectorDefinition, RawTap } from "../../src/connector.ts";
 import { createFeed } from "../../src/create-feed.ts";
 import type { MarketEvent } from "../../src/events.ts";
 import { silentLogger } from "../../src/log.ts";
-import { openCapture } from "../../src/capture/reader.ts";
+import { openCapture } from "../../connectors/replay/capture/reader.ts";
 import { createRecorder, inspectCapture } from "../../connectors/replay/mod.ts";
-import { quote, status } from "../capture/_helpers.ts";
+import { quote, status } from "./capture/_helpers.ts";
 import { lastScripted, scriptedConnector } from "../_helpers/scripted-connector.ts";
 import { memorySink, tempDir, until } from "./_replay-helpers.ts";
 

@@ -12,8 +12,8 @@
  */
 import { writeFileSync } from "node:fs";
 import { afterAll } from "vitest";
-import { RawEncoder } from "../../src/capture/raw-encoder.ts";
-import { eventLine } from "../../src/capture/ndjson.ts";
+import { RawEncoder } from "../../connectors/replay/capture/raw-encoder.ts";
+import { eventLine } from "../../connectors/replay/capture/ndjson.ts";
 import type { MarketEvent, StatusEvent } from "../../src/events.ts";
 import { createReplayConnector } from "../../connectors/replay/mod.ts";
 import { testConnector } from "../conformance/mod.ts";

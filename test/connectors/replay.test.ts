@@ -5,11 +5,11 @@ import { createFeed } from "../../src/create-feed.ts";
 import { isConfigError, isConnectionError } from "../../src/errors.ts";
 import type { FeedEvent, MarketEvent, QuoteEvent, StatusEvent } from "../../src/events.ts";
 import { resolveConnector } from "../../src/registry.ts";
-import { RawEncoder } from "../../src/capture/raw-encoder.ts";
-import { eventLine } from "../../src/capture/ndjson.ts";
+import { RawEncoder } from "../../connectors/replay/capture/raw-encoder.ts";
+import { eventLine } from "../../connectors/replay/capture/ndjson.ts";
 import { parseReplayOptions, replayConnector } from "../../connectors/replay/mod.ts";
 import { lifecycleProblems, seqProblems } from "../conformance/_checks.ts";
-import { quote, status } from "../capture/_helpers.ts";
+import { quote, status } from "./capture/_helpers.ts";
 import { bidOfferBytes, realisticBook } from "../settrade/_fixtures.ts";
 import {
   bytesStream,

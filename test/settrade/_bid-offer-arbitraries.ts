@@ -1,12 +1,12 @@
 /** fast-check arbitraries of BidOfferV3 messages and loop checks, shared by the decoder's property tests. */
 import { create, toBinary } from "@bufbuild/protobuf";
 import fc from "fast-check";
-import { type Money, MoneySchema } from "../../src/gen/google/type/money_pb.ts";
+import { type Money, MoneySchema } from "../../connectors/settrade/gen/google/type/money_pb.ts";
 import {
   type BidOfferV3,
   type BidOfferV3_Flag,
   BidOfferV3Schema,
-} from "../../src/gen/settrade/v3/bid_offer_pb.ts";
+} from "../../connectors/settrade/gen/settrade/v3/bid_offer_pb.ts";
 import { expect } from "vitest";
 import { buildRoutes } from "../../connectors/settrade/decode/_bid-offer-layout.ts";
 import { walkChecked } from "../../connectors/settrade/decode/_checked-walk.ts";

@@ -7,14 +7,14 @@
 
 import { create, toBinary } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
-import type { Money } from "../../src/gen/google/type/money_pb.ts";
-import { CandlestickV3Schema } from "../../src/gen/settrade/v3/candlestick_pb.ts";
+import type { Money } from "../../connectors/settrade/gen/google/type/money_pb.ts";
+import { CandlestickV3Schema } from "../../connectors/settrade/gen/settrade/v3/candlestick_pb.ts";
 import {
   DerivExchangeInfoV3Schema,
   EquityExchangeInfoV3Schema,
-} from "../../src/gen/settrade/v3/exchange_info_pb.ts";
-import { InfoV3Schema } from "../../src/gen/settrade/v3/info_pb.ts";
-import type { MarketStatus } from "../../src/gen/settrade/v3/market_status_pb.ts";
+} from "../../connectors/settrade/gen/settrade/v3/exchange_info_pb.ts";
+import { InfoV3Schema } from "../../connectors/settrade/gen/settrade/v3/info_pb.ts";
+import type { MarketStatus } from "../../connectors/settrade/gen/settrade/v3/market_status_pb.ts";
 import { money, type Price } from "./_fixtures.ts";
 
 const opt = (p: Price | undefined): Money | undefined => (p === undefined ? undefined : money(p));

@@ -9,12 +9,12 @@
  */
 
 import { create, toBinary } from "@bufbuild/protobuf";
-import { type Money, MoneySchema } from "../../src/gen/google/type/money_pb.ts";
+import { type Money, MoneySchema } from "../../connectors/settrade/gen/google/type/money_pb.ts";
 import {
   type BidOfferV3,
   BidOfferV3_Flag,
   BidOfferV3Schema,
-} from "../../src/gen/settrade/v3/bid_offer_pb.ts";
+} from "../../connectors/settrade/gen/settrade/v3/bid_offer_pb.ts";
 
 /** A price: a decimal string (`"34.25"`, `"-1.75"`) or a number written in plain decimal. */
 export type Price = string | number;

@@ -7,8 +7,8 @@
  */
 
 import type { BookEvent, BookFlag, QuoteEvent } from "../../src/events.ts";
-import type { Money } from "../../src/gen/google/type/money_pb.ts";
-import type { BidOfferV3 } from "../../src/gen/settrade/v3/bid_offer_pb.ts";
+import type { Money } from "../../connectors/settrade/gen/google/type/money_pb.ts";
+import type { BidOfferV3 } from "../../connectors/settrade/gen/settrade/v3/bid_offer_pb.ts";
 import { BOOK_FIELDS } from "./_fixtures.ts";
 
 const E9 = 1_000_000_000n;

@@ -4,7 +4,10 @@ import { describe, expect, it } from "vitest";
 import { QUOTE_WALK, walkFast } from "../../connectors/settrade/decode/_fast-walk.ts";
 import { BidOfferDecoder } from "../../connectors/settrade/decode/bid-offer.ts";
 import { isDecodeError } from "../../src/errors.ts";
-import { type BidOfferV3, BidOfferV3Schema } from "../../src/gen/settrade/v3/bid_offer_pb.ts";
+import {
+  type BidOfferV3,
+  BidOfferV3Schema,
+} from "../../connectors/settrade/gen/settrade/v3/bid_offer_pb.ts";
 import {
   bidOfferArb,
   expectFastLoopCoverage,

@@ -3,8 +3,11 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { BidOfferDecoder } from "../../connectors/settrade/decode/bid-offer.ts";
 import { isDecodeError } from "../../src/errors.ts";
-import { type Money, MoneySchema } from "../../src/gen/google/type/money_pb.ts";
-import { type BidOfferV3, BidOfferV3Schema } from "../../src/gen/settrade/v3/bid_offer_pb.ts";
+import { type Money, MoneySchema } from "../../connectors/settrade/gen/google/type/money_pb.ts";
+import {
+  type BidOfferV3,
+  BidOfferV3Schema,
+} from "../../connectors/settrade/gen/settrade/v3/bid_offer_pb.ts";
 import { BOOK_WALK } from "../../connectors/settrade/decode/_fast-walk.ts";
 import { bidOfferArb, expectFastLoopCoverage, expectSameWalks } from "./_bid-offer-arbitraries.ts";
 import { BOOK_FIELDS, META } from "./_fixtures.ts";

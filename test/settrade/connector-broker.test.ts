@@ -162,6 +162,9 @@ describe("the Settrade connector's reconnect loop", () => {
       "connected:1",
     ]);
     const retry = h.rec.statuses[3];
+    if (retry?.kind !== "reconnecting") {
+      throw new Error(`expected reconnecting, got ${retry?.kind}`);
+    }
     expect(retry.attempt).toBe(1);
     expect(retry.delayMs).toBeGreaterThanOrEqual(16);
     expect(retry.delayMs).toBeLessThanOrEqual(200);

@@ -14,7 +14,11 @@ import {
   type SettradeEmulator,
   startSettradeEmulator,
 } from "../../connectors/settrade/emulator/mod.ts";
-import { RENEWAL_REASON, type SettradeOptionsInput } from "../../connectors/settrade/mod.ts";
+import {
+  RENEWAL_REASON,
+  type SettradeConnector,
+  type SettradeOptionsInput,
+} from "../../connectors/settrade/mod.ts";
 import { pairKey, subKey } from "../conformance/_checks.ts";
 import {
   capturingLogger,
@@ -183,9 +187,9 @@ describe("the Settrade connector against the emulator", () => {
       const before = quotes;
       await until(() => quotes > before, "quotes after the malformed payloads");
       const h = feed.health();
-      expect(h.consumerErrors).toBeGreaterThan(0);
+      expect(h.listenerErrors).toBeGreaterThan(0);
       expect(h.decodeErrors).toBe(15);
-      expect(feed.connector.health().decodeErrors).toBe(15);
+      expect((feed.connector as SettradeConnector).health().decodeErrors).toBe(15);
       expect(lines.filter((l) => l.message.startsWith("payload skipped"))).toHaveLength(10);
       expect(h.connected).toBe(true);
     } finally {

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock.ts";
 import { AuthError, ConfigError, ConnectionError, isConfigError } from "../../src/errors.ts";
 import { realtimeUrl } from "../../connectors/settrade/_endpoint.ts";
-import { isFatal, retryWithBackoff } from "../../connectors/settrade/_reconnect.ts";
+import { isFatalError as isFatal, retryWithBackoff } from "../../src/kit/retry.ts";
 import { readSubscribeError } from "../../connectors/settrade/_subscribe-errors.ts";
 import { normalizeSub, SubscriptionTable } from "../../connectors/settrade/_subscriptions.ts";
 import { parseSettradeConnectorOptions, settradeConnector } from "../../connectors/settrade/mod.ts";

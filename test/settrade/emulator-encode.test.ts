@@ -5,7 +5,7 @@ import { moneyToNumber } from "../../connectors/settrade/decode/money.ts";
 import { BarAggregator, bucketStart } from "../../connectors/settrade/emulator/_bars.ts";
 import { encodeBidOffer, toMoney } from "../../connectors/settrade/emulator/_encode.ts";
 import type { BarEvent, BookEvent } from "../../src/events.ts";
-import { BidOfferV3Schema } from "../../src/gen/settrade/v3/bid_offer_pb.ts";
+import { BidOfferV3Schema } from "../../connectors/settrade/gen/settrade/v3/bid_offer_pb.ts";
 
 const base = { source: "synthetic", seq: 1, recvTs: 0, recvMono: 0, epoch: 0 } as const;
 

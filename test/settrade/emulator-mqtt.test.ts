@@ -8,14 +8,14 @@ import {
 } from "../../connectors/settrade/emulator/mod.ts";
 import { tickSize } from "../../connectors/synthetic/mod.ts";
 import { ManualClock } from "../../src/clock.ts";
-import type { Money } from "../../src/gen/google/type/money_pb.ts";
-import { BidOfferV3Schema } from "../../src/gen/settrade/v3/bid_offer_pb.ts";
-import { CandlestickV3Schema } from "../../src/gen/settrade/v3/candlestick_pb.ts";
+import type { Money } from "../../connectors/settrade/gen/google/type/money_pb.ts";
+import { BidOfferV3Schema } from "../../connectors/settrade/gen/settrade/v3/bid_offer_pb.ts";
+import { CandlestickV3Schema } from "../../connectors/settrade/gen/settrade/v3/candlestick_pb.ts";
 import {
   DerivExchangeInfoV3Schema,
   EquityExchangeInfoV3Schema,
-} from "../../src/gen/settrade/v3/exchange_info_pb.ts";
-import { InfoV3Schema } from "../../src/gen/settrade/v3/info_pb.ts";
+} from "../../connectors/settrade/gen/settrade/v3/exchange_info_pb.ts";
+import { InfoV3Schema } from "../../connectors/settrade/gen/settrade/v3/info_pb.ts";
 import {
   closeClient,
   connectMqtt,

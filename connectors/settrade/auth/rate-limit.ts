@@ -15,7 +15,7 @@
 import type { Clock } from "../../../src/clock.ts";
 import { systemClock } from "../../../src/clock.ts";
 import { ConnectionError } from "../../../src/errors.ts";
-import { abortReason, sleep } from "./_sleep.ts";
+import { abortReason, sleep } from "../../../src/kit/retry.ts";
 
 /** What the limiter knows, for health and tests. `undefined` when never reported. */
 export interface RateLimitSnapshot {

@@ -10,8 +10,8 @@
 import { type DescEnum, type DescMessage, fromBinary, type MessageShape } from "@bufbuild/protobuf";
 import { DecodeError } from "../../../src/errors.ts";
 import type { MarketStatusCode } from "../../../src/events.ts";
-import type { Money } from "../../../src/gen/google/type/money_pb.ts";
-import { MarketStatusSchema } from "../../../src/gen/settrade/v3/market_status_pb.ts";
+import type { Money } from "../gen/google/type/money_pb.ts";
+import { MarketStatusSchema } from "../gen/settrade/v3/market_status_pb.ts";
 import { moneyToNumber } from "./money.ts";
 
 const MAX = BigInt(Number.MAX_SAFE_INTEGER);
@@ -26,7 +26,7 @@ const MAX = BigInt(Number.MAX_SAFE_INTEGER);
  * @example
  * ```ts
  * import { parseGenerated } from "./_generated.ts";
- * import { InfoV3Schema } from "../../../src/gen/settrade/v3/info_pb.ts";
+ * import { InfoV3Schema } from "../gen/settrade/v3/info_pb.ts";
  * console.log(parseGenerated(InfoV3Schema, new Uint8Array([0x0a, 1, 0x41])).symbol); // "A"
  * ```
  */

@@ -59,7 +59,7 @@ import {
 } from "./_fast-walk.ts";
 import { SymbolCache } from "./_symbol-cache.ts";
 import { decodeError, WireReader } from "./_wire.ts";
-import type { DecodeMeta } from "./meta.ts";
+import type { Stamp } from "../../../src/kit/stamp.ts";
 import { moneyToNumber } from "./money.ts";
 
 export { BID_OFFER_LEVELS, bookFlag } from "./_bid-offer-layout.ts";
@@ -190,7 +190,7 @@ export class BidOfferDecoder {
    * @returns The quote event.
    * @throws TypeError when the last `parse` failed or none was made.
    */
-  toQuote(meta: DecodeMeta, seq: number = meta.seq): QuoteEvent {
+  toQuote(meta: Stamp, seq: number = meta.seq): QuoteEvent {
     this.#check(1);
     const units = this.#units;
     const nanos = this.#nanos;
@@ -222,7 +222,7 @@ export class BidOfferDecoder {
    * @throws TypeError when the last `parse` failed or none was made, or was a
    *   {@link BidOfferDecoder.parseQuote}.
    */
-  toBook(meta: DecodeMeta, seq: number = meta.seq): BookEvent {
+  toBook(meta: Stamp, seq: number = meta.seq): BookEvent {
     this.#check(2);
     return {
       type: "book",
@@ -268,7 +268,7 @@ export class BidOfferDecoder {
    * @returns The quote event.
    * @throws DecodeError when the payload is malformed.
    */
-  decodeQuote(bytes: Uint8Array, meta: DecodeMeta): QuoteEvent {
+  decodeQuote(bytes: Uint8Array, meta: Stamp): QuoteEvent {
     this.parse(bytes);
     return this.toQuote(meta);
   }
@@ -280,7 +280,7 @@ export class BidOfferDecoder {
    * @returns The book event.
    * @throws DecodeError when the payload is malformed.
    */
-  decodeBook(bytes: Uint8Array, meta: DecodeMeta): BookEvent {
+  decodeBook(bytes: Uint8Array, meta: Stamp): BookEvent {
     this.parse(bytes);
     return this.toBook(meta);
   }

@@ -7,7 +7,7 @@
 
 import { DecodeError } from "../../../src/errors.ts";
 import type { BarEvent } from "../../../src/events.ts";
-import { CandlestickV3Schema } from "../../../src/gen/settrade/v3/candlestick_pb.ts";
+import { CandlestickV3Schema } from "../gen/settrade/v3/candlestick_pb.ts";
 import {
   countToNumber,
   int64ToNumber,
@@ -15,7 +15,7 @@ import {
   parseGenerated,
   requireSymbol,
 } from "./_generated.ts";
-import type { DecodeMeta } from "./meta.ts";
+import type { Stamp } from "../../../src/kit/stamp.ts";
 
 /**
  * Decodes one `CandlestickV3` payload.
@@ -40,7 +40,7 @@ import type { DecodeMeta } from "./meta.ts";
  * console.log(ev.interval, ev.openTs); // 1m 1700000000000
  * ```
  */
-export function decodeBar(bytes: Uint8Array, meta: DecodeMeta, seq: number = meta.seq): BarEvent {
+export function decodeBar(bytes: Uint8Array, meta: Stamp, seq: number = meta.seq): BarEvent {
   const m = parseGenerated(CandlestickV3Schema, bytes);
   const symbol = requireSymbol(m.symbol, "CandlestickV3.symbol");
   if (m.interval === "") {

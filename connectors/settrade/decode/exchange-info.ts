@@ -15,7 +15,7 @@ import type { MarketStatusEvent } from "../../../src/events.ts";
 import {
   DerivExchangeInfoV3Schema,
   EquityExchangeInfoV3Schema,
-} from "../../../src/gen/settrade/v3/exchange_info_pb.ts";
+} from "../gen/settrade/v3/exchange_info_pb.ts";
 import {
   countToNumber,
   marketStatus,
@@ -23,7 +23,7 @@ import {
   parseGenerated,
   requireSymbol,
 } from "./_generated.ts";
-import type { DecodeMeta } from "./meta.ts";
+import type { Stamp } from "../../../src/kit/stamp.ts";
 
 /** The fields of a `market` event both exchange-info messages share. */
 type MarketHeader = Pick<
@@ -56,7 +56,7 @@ function present<T>(info: T | undefined, what: string): T {
 function header(
   info: { readonly name: string; readonly marketStatus: number },
   what: string,
-  meta: DecodeMeta,
+  meta: Stamp,
   seq: number,
 ): MarketHeader {
   return {
@@ -93,7 +93,7 @@ function header(
  */
 export function decodeEquityMarket(
   bytes: Uint8Array,
-  meta: DecodeMeta,
+  meta: Stamp,
   seq: number = meta.seq,
 ): MarketStatusEvent {
   const what = "EquityExchangeInfoV3.market_info";
@@ -130,7 +130,7 @@ export function decodeEquityMarket(
  */
 export function decodeDerivMarket(
   bytes: Uint8Array,
-  meta: DecodeMeta,
+  meta: Stamp,
   seq: number = meta.seq,
 ): MarketStatusEvent {
   const what = "DerivExchangeInfoV3.market_info";

@@ -6,7 +6,7 @@
  */
 
 import type { InfoEvent } from "../../../src/events.ts";
-import { InfoV3Schema } from "../../../src/gen/settrade/v3/info_pb.ts";
+import { InfoV3Schema } from "../gen/settrade/v3/info_pb.ts";
 import {
   countToNumber,
   marketStatus,
@@ -14,7 +14,7 @@ import {
   parseGenerated,
   requireSymbol,
 } from "./_generated.ts";
-import type { DecodeMeta } from "./meta.ts";
+import type { Stamp } from "../../../src/kit/stamp.ts";
 
 /**
  * Decodes one `InfoV3` payload.
@@ -38,7 +38,7 @@ import type { DecodeMeta } from "./meta.ts";
  * console.log(ev.symbol, ev.totalVolume, ev.marketStatus.name); // PTT 1200 unspecified
  * ```
  */
-export function decodeInfo(bytes: Uint8Array, meta: DecodeMeta, seq: number = meta.seq): InfoEvent {
+export function decodeInfo(bytes: Uint8Array, meta: Stamp, seq: number = meta.seq): InfoEvent {
   const m = parseGenerated(InfoV3Schema, bytes);
   const symbol = requireSymbol(m.symbol, "InfoV3.symbol");
   const base = {

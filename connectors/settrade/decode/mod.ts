@@ -8,7 +8,7 @@
  *   event to a callback (e.g. the sink's `event`, bound once). Book payloads
  *   allocate only their events; the lower-rate info, bar and market payloads go
  *   through the generated code (`fromBinary`). Keep one decoder per connection,
- *   and one {@link DecodeMeta} object whose fields you update per message.
+ *   and one {@link Stamp} object whose fields you update per message.
  * - {@link decodePayload}, for tools such as `tickwire decode`: returns the
  *   events in an array.
  *
@@ -27,10 +27,9 @@ import { BidOfferDecoder } from "./bid-offer.ts";
 import { decodeBar } from "./candlestick.ts";
 import { decodeDerivMarket, decodeEquityMarket } from "./exchange-info.ts";
 import { decodeInfo } from "./info.ts";
-import type { DecodeMeta } from "./meta.ts";
+import type { Stamp } from "../../../src/kit/stamp.ts";
 import { parseTopic, type SettradeTopic } from "./topics.ts";
 
-export type { DecodeMeta } from "./meta.ts";
 export { BidOfferDecoder } from "./bid-offer.ts";
 export { moneyToNumber } from "./money.ts";
 export { decodeInfo } from "./info.ts";
@@ -80,7 +79,7 @@ function withTopic(e: unknown, topic: string): unknown {
   });
 }
 
-function decodeOne(t: SingleTopic, payload: Uint8Array, meta: DecodeMeta): MarketEvent {
+function decodeOne(t: SingleTopic, payload: Uint8Array, meta: Stamp): MarketEvent {
   switch (t.kind) {
     case "info":
       return decodeInfo(payload, meta);
@@ -145,7 +144,7 @@ export class SettradeDecoder {
   decode(
     topic: string,
     payload: Uint8Array,
-    meta: DecodeMeta,
+    meta: Stamp,
     want: DecodeWant,
     emit: EmitEvent,
     start = 0,
@@ -175,7 +174,7 @@ export class SettradeDecoder {
     t: SettradeTopic | undefined,
     topic: string,
     payload: Uint8Array,
-    meta: DecodeMeta,
+    meta: Stamp,
     want: DecodeWant,
     emit: EmitEvent,
     start = 0,
@@ -238,7 +237,7 @@ let shared: SettradeDecoder | undefined;
 export function decodePayload(
   topic: string,
   payload: Uint8Array,
-  meta: DecodeMeta,
+  meta: Stamp,
   want: DecodeWant = WANT_BOTH,
 ): MarketEvent[] {
   shared ??= new SettradeDecoder();

@@ -19,17 +19,17 @@ import type {
   InfoEvent,
   MarketStatusEvent,
 } from "../../../src/events.ts";
-import { type Money, MoneySchema } from "../../../src/gen/google/type/money_pb.ts";
-import { BidOfferV3Schema } from "../../../src/gen/settrade/v3/bid_offer_pb.ts";
-import { CandlestickV3Schema } from "../../../src/gen/settrade/v3/candlestick_pb.ts";
+import { type Money, MoneySchema } from "../gen/google/type/money_pb.ts";
+import { BidOfferV3Schema } from "../gen/settrade/v3/bid_offer_pb.ts";
+import { CandlestickV3Schema } from "../gen/settrade/v3/candlestick_pb.ts";
 import {
   DerivExchangeInfoV3_MarketInfoSchema,
   DerivExchangeInfoV3Schema,
   EquityExchangeInfoV3_MarketInfoSchema,
   EquityExchangeInfoV3Schema,
-} from "../../../src/gen/settrade/v3/exchange_info_pb.ts";
-import { InfoV3Schema } from "../../../src/gen/settrade/v3/info_pb.ts";
-import type { MarketStatus } from "../../../src/gen/settrade/v3/market_status_pb.ts";
+} from "../gen/settrade/v3/exchange_info_pb.ts";
+import { InfoV3Schema } from "../gen/settrade/v3/info_pb.ts";
+import type { MarketStatus } from "../gen/settrade/v3/market_status_pb.ts";
 
 const DECIMAL = /^(-)?(\d+)(?:\.(\d+))?$/;
 

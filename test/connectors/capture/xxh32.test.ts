@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import xxhash from "xxhash-wasm";
-import { xxh32 } from "../../src/capture/xxh32.ts";
+import { xxh32 } from "../../../connectors/replay/capture/xxh32.ts";
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 

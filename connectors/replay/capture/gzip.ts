@@ -13,7 +13,7 @@
  * @module
  */
 
-import { DecodeError } from "../errors.ts";
+import { DecodeError } from "../../../src/errors.ts";
 import { ChunkBuffer } from "./_chunk-buffer.ts";
 import type { CaptureIssueCode, OnCorrupt } from "./issues.ts";
 import { inflate, wholeStream } from "./_inflate.ts";

@@ -23,7 +23,7 @@
  * @module
  */
 
-import { DecodeError } from "../errors.ts";
+import { DecodeError } from "../../../src/errors.ts";
 import { crc32cView } from "./crc32c.ts";
 import { xxh32View } from "./xxh32.ts";
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { backoffDelay } from "../../connectors/settrade/auth/backoff.ts";
+import { backoffDelay } from "../src/kit/backoff.ts";
 
 describe("backoffDelay", () => {
   it("grows by the multiplier from the initial delay up to the cap", () => {
@@ -39,5 +39,17 @@ describe("backoffDelay", () => {
     expect(backoffDelay(1, policy, () => 0)).toBe(800);
     expect(backoffDelay(1, policy, () => 0.5)).toBe(1_000);
     expect(backoffDelay(1, policy, () => 0.999)).toBeCloseTo(1_199.6, 6);
+  });
+
+  it("draws full jitter uniformly below the exponential delay", () => {
+    const policy = {
+      initialDelayMs: 500,
+      maxDelayMs: 30_000,
+      multiplier: 2,
+      jitter: "full" as const,
+    };
+    expect(backoffDelay(3, policy, () => 0)).toBe(0);
+    expect(backoffDelay(3, policy, () => 0.5)).toBe(1_000);
+    expect(backoffDelay(20, policy, () => 0.999)).toBeCloseTo(29_970, 6);
   });
 });

@@ -18,7 +18,7 @@
  * @module
  */
 
-import { DecodeError } from "../errors.ts";
+import { DecodeError } from "../../../src/errors.ts";
 import { parseEventJson } from "./_event-json.ts";
 import { findValid, frameAt, isMagicAt, plausible } from "./_frames.ts";
 import { ParserBase } from "./_parser-base.ts";

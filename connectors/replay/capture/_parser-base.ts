@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { FeedEvent } from "../events.ts";
+import type { FeedEvent } from "../../../src/events.ts";
 import { ChunkBuffer } from "./_chunk-buffer.ts";
 import type { CaptureIssueCode, IssueHandler, OnCorrupt } from "./issues.ts";
 

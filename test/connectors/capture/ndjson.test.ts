@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { eventLine } from "../../src/capture/ndjson.ts";
+import { eventLine } from "../../../connectors/replay/capture/ndjson.ts";
 import { quote, readAll, status, utf8 } from "./_helpers.ts";
 
 const lines = (...evs: unknown[]): string =>

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { MarketEvent, StatusEvent } from "../events.ts";
+import type { MarketEvent, StatusEvent } from "../../../src/events.ts";
 import {
   CAPTURE_VERSION,
   type CaptureHeader,

@@ -6,8 +6,8 @@
  * @module
  */
 
-import { DecodeError } from "../errors.ts";
-import type { FeedEvent } from "../events.ts";
+import { DecodeError } from "../../../src/errors.ts";
+import type { FeedEvent } from "../../../src/events.ts";
 import { checkGzipName, gunzipSource, isGzip } from "./gzip.ts";
 import type { CaptureIssue, IssueHandler, OnCorrupt } from "./issues.ts";
 import { NdjsonParser } from "./ndjson.ts";

@@ -1,14 +1,18 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { crc32c } from "../../src/capture/crc32c.ts";
-import { RawEncoder } from "../../src/capture/raw-encoder.ts";
-import { CAPTURE_MAGIC, encodeHeader, KIND_PAYLOAD } from "../../src/capture/raw-format.ts";
-import { END, NEED_MORE, RawParser } from "../../src/capture/raw-parser.ts";
-import { xxh32 } from "../../src/capture/xxh32.ts";
-import type { CaptureIssue } from "../../src/capture/issues.ts";
-import { openCapture } from "../../src/capture/reader.ts";
-import type { MarketEvent } from "../../src/events.ts";
-import { isDecodeError } from "../../src/errors.ts";
+import { crc32c } from "../../../connectors/replay/capture/crc32c.ts";
+import { RawEncoder } from "../../../connectors/replay/capture/raw-encoder.ts";
+import {
+  CAPTURE_MAGIC,
+  encodeHeader,
+  KIND_PAYLOAD,
+} from "../../../connectors/replay/capture/raw-format.ts";
+import { END, NEED_MORE, RawParser } from "../../../connectors/replay/capture/raw-parser.ts";
+import { xxh32 } from "../../../connectors/replay/capture/xxh32.ts";
+import type { CaptureIssue } from "../../../connectors/replay/capture/issues.ts";
+import { openCapture } from "../../../connectors/replay/capture/reader.ts";
+import type { MarketEvent } from "../../../src/events.ts";
+import { isDecodeError } from "../../../src/errors.ts";
 import {
   quote,
   readAll,

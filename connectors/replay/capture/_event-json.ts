@@ -5,8 +5,8 @@
  * @module
  */
 
-import type { FeedEvent } from "../events.ts";
-import { validateEvent } from "../schemas.ts";
+import type { FeedEvent } from "../../../src/events.ts";
+import { checkEvent } from "../../../src/schemas.ts";
 import type { CaptureIssueCode } from "./issues.ts";
 
 /** An event, or what is wrong with the text. */
@@ -26,9 +26,9 @@ export function parseEventJson(text: string, expect?: "status" | "event"): Event
   } catch (e) {
     return { code: "json", what: `is not valid JSON (${(e as Error).message})` };
   }
-  const issues = validateEvent(value);
-  if (issues.length > 0) {
-    const first = issues[0]!;
+  const checked = checkEvent(value);
+  if (!checked.ok) {
+    const first = checked.issues[0]!;
     const field = first.path === "" ? "" : ` field "${first.path}":`;
     return {
       code: "schema",
@@ -36,7 +36,7 @@ export function parseEventJson(text: string, expect?: "status" | "event"): Event
       ...(first.path === "" ? {} : { field: first.path }),
     };
   }
-  const ev = value as FeedEvent;
+  const ev = checked.value;
   if (expect !== undefined && (expect === "status") !== (ev.type === "status")) {
     return {
       code: "schema",

@@ -4,11 +4,15 @@
  * @module
  */
 
-import type { MarketEvent, QuoteEvent, StatusEvent } from "../../src/events.ts";
-import type { CaptureIssue, OnCorrupt } from "../../src/capture/issues.ts";
-import { RawEncoder } from "../../src/capture/raw-encoder.ts";
-import { CAPTURE_VERSION, type CaptureVersion } from "../../src/capture/raw-format.ts";
-import { type CaptureRecord, openCapture } from "../../src/capture/reader.ts";
+import type { MarketEvent, QuoteEvent, StatusEvent } from "../../../src/events.ts";
+import type { CaptureIssue, OnCorrupt } from "../../../connectors/replay/capture/issues.ts";
+import { RawEncoder } from "../../../connectors/replay/capture/raw-encoder.ts";
+import {
+  CAPTURE_VERSION,
+  type CaptureVersion,
+} from "../../../connectors/replay/capture/raw-format.ts";
+import { type CaptureRecord, openCapture } from "../../../connectors/replay/capture/reader.ts";
+import { makeStatus } from "../../_helpers/status.ts";
 
 /** A valid quote. */
 export function quote(seq: number, symbol = "PTT", extra: Partial<QuoteEvent> = {}): QuoteEvent {
@@ -32,14 +36,12 @@ export function quote(seq: number, symbol = "PTT", extra: Partial<QuoteEvent> = 
 
 /** A valid status. */
 export function status(kind: StatusEvent["kind"], recvMono = 1000, epoch = 0): StatusEvent {
-  return {
-    type: "status",
-    kind,
+  return makeStatus(kind, {
     source: "synthetic",
     epoch,
     recvTs: 1_767_582_000_000 + recvMono,
     recvMono,
-  };
+  });
 }
 
 /** A stream of `bytes` cut into chunks of `size` bytes. */

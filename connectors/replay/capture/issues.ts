@@ -4,7 +4,7 @@
  * @module
  */
 
-import { DecodeError } from "../errors.ts";
+import { DecodeError } from "../../../src/errors.ts";
 
 /**
  * What a reader does after a corrupt record (raw) or an invalid line (NDJSON):

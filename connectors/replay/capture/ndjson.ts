@@ -11,7 +11,7 @@
  * @module
  */
 
-import type { FeedEvent } from "../events.ts";
+import type { FeedEvent } from "../../../src/events.ts";
 import { parseEventJson } from "./_event-json.ts";
 import { ParserBase } from "./_parser-base.ts";
 import type { CaptureIssueCode, IssueHandler, OnCorrupt } from "./issues.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { crc32c } from "../../src/capture/crc32c.ts";
+import { crc32c } from "../../../connectors/replay/capture/crc32c.ts";
 import { utf8 } from "./_helpers.ts";
 
 describe("crc32c", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { gzipBlock, isGzip } from "../../src/capture/gzip.ts";
-import { openCapture } from "../../src/capture/reader.ts";
-import { isDecodeError } from "../../src/errors.ts";
+import { gzipBlock, isGzip } from "../../../connectors/replay/capture/gzip.ts";
+import { openCapture } from "../../../connectors/replay/capture/reader.ts";
+import { isDecodeError } from "../../../src/errors.ts";
 import { readAll, sampleCapture, streamOf, utf8 } from "./_helpers.ts";
 
 async function gzipPlain(bytes: Uint8Array): Promise<Uint8Array> {
