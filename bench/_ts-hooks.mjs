@@ -75,3 +75,19 @@ export async function load(url, context, nextLoad) {
   const text = await readFile(fileName, "utf8");
   return { format: "module", source: await transpile(fileName, text), shortCircuit: true };
 }
+
+/**
+ * Resolves the package's own `#` imports (package.json `imports`) to the
+ * TypeScript sources, as the `tickwire-source` condition does for vitest and tsc.
+ * @param {string} specifier
+ * @param {{ conditions: string[] }} context
+ * @param {(specifier: string, context: object) => Promise<object>} nextResolve
+ * @returns {Promise<object>}
+ */
+export function resolve(specifier, context, nextResolve) {
+  if (!specifier.startsWith("#")) return nextResolve(specifier, context);
+  return nextResolve(specifier, {
+    ...context,
+    conditions: ["tickwire-source", ...context.conditions],
+  });
+}

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { FileAdapter, FileWriter } from "./_files.ts";
+import type { FileAdapter, FileWriter } from "./_file-adapter.ts";
 
 interface DenoFile {
   readonly readable: ReadableStream<Uint8Array>;
@@ -29,7 +29,7 @@ function deno(): DenoLike {
 }
 
 /** Files through `Deno.open`. */
-export const denoFiles: FileAdapter = {
+export const fileAdapter: FileAdapter = {
   async openRead(path: string): Promise<ReadableStream<Uint8Array>> {
     const file = await deno().open(path, { read: true });
     return file.readable;

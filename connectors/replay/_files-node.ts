@@ -5,12 +5,12 @@
  */
 
 import { open } from "node:fs/promises";
-import type { FileAdapter, FileWriter } from "./_files.ts";
+import type { FileAdapter, FileWriter } from "./_file-adapter.ts";
 
 const CHUNK = 1024 * 1024;
 
 /** Files through `node:fs/promises`. */
-export const nodeFiles: FileAdapter = {
+export const fileAdapter: FileAdapter = {
   async openRead(path: string): Promise<ReadableStream<Uint8Array>> {
     const fh = await open(path, "r");
     let closed = false;

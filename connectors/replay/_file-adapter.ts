@@ -1,0 +1,33 @@
+/**
+ * What the replay connector and the recorder need from a runtime's file system:
+ * one small interface, implemented once per runtime (`_files-node.ts`,
+ * `_files-deno.ts`, `_files-web.ts`) and chosen by package conditions (see
+ * `_files.ts`).
+ *
+ * @module
+ */
+
+/** A file opened for writing. */
+export interface FileWriter {
+  /** Writes every byte (looping over partial writes); resolves once the OS has them. */
+  write(bytes: Uint8Array): Promise<void>;
+  /** Closes the file. */
+  close(): Promise<void>;
+}
+
+/** What the connector needs from the runtime's file system. */
+export interface FileAdapter {
+  /**
+   * Opens a file for reading.
+   * @param path File path.
+   * @returns Its bytes as a stream (cancelling it closes the file).
+   */
+  openRead(path: string): Promise<ReadableStream<Uint8Array>>;
+  /**
+   * Creates a file for writing.
+   * @param path File path.
+   * @param overwrite Replace an existing file; otherwise an existing file is an error.
+   * @returns The writer.
+   */
+  openWrite(path: string, overwrite: boolean): Promise<FileWriter>;
+}
