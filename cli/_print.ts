@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Feed, FeedCloseInfo } from "../src/feed.ts";
+import type { Feed, FeedCloseInfo } from "../mod.ts";
 import { UsageError } from "./args.ts";
 import { onInterrupt, type Out } from "./_runtime.ts";
 import { TopOfBookTable } from "./table.ts";

@@ -4,12 +4,14 @@
  * @module
  */
 
-import { isDecodeError } from "../src/errors.ts";
-import type { MarketEvent } from "../src/events.ts";
-import { readSubscribeError } from "../connectors/settrade/_subscribe-errors.ts";
-import { decodeSubscribeError } from "../connectors/settrade/decode/subscribe-error.ts";
-import { SettradeDecoder, WANT_BOTH } from "../connectors/settrade/decode/mod.ts";
-import { SUBSCRIBE_ERROR_TOPIC } from "../connectors/settrade/decode/topics.ts";
+import { isDecodeError, type MarketEvent } from "../mod.ts";
+import {
+  decodeSubscribeError,
+  readSubscribeError,
+  SettradeDecoder,
+  SUBSCRIBE_ERROR_TOPIC,
+  WANT_BOTH,
+} from "../connectors/settrade/mod.ts";
 import { parseArgs, UsageError } from "./args.ts";
 import { type CliIo, defaultIo, host } from "./_runtime.ts";
 

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type CaptureSummary, inspectCapture } from "../connectors/replay/inspect.ts";
+import { type CaptureSummary, inspectCapture } from "../connectors/replay/mod.ts";
 import { parseArgs, UsageError } from "./args.ts";
 import { type CliIo, defaultIo } from "./_runtime.ts";
 

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { isConfigError } from "../src/errors.ts";
+import { isConfigError } from "../mod.ts";
 import { UsageError } from "./args.ts";
 import { type CliIo, defaultIo } from "./_runtime.ts";
 import { emulate } from "./emulate.ts";

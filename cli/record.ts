@@ -6,10 +6,8 @@
  * @module
  */
 
-import { resolveEnvConfig } from "../src/config.ts";
-import { startFeed } from "../src/create-feed.ts";
-import type { FeedOptions } from "../src/feed-options.ts";
-import { createRecorder } from "../connectors/replay/recorder.ts";
+import { type FeedOptions, resolveEnvConfig, startFeed } from "../mod.ts";
+import { createRecorder } from "../connectors/replay/mod.ts";
 import { numberFlag, parseArgs, SOURCE_FLAGS, sourceOverrides, UsageError } from "./args.ts";
 import { type CliIo, defaultIo, onInterrupt } from "./_runtime.ts";
 

@@ -6,13 +6,9 @@
  * @module
  */
 
-import { resolveEnvConfig } from "../src/config.ts";
-import { startFeed } from "../src/create-feed.ts";
-import type { Channel } from "../src/events.ts";
-import type { FeedOptions } from "../src/feed-options.ts";
-import type { CaptureIssue } from "../connectors/replay/capture/issues.ts";
+import { type Channel, type FeedOptions, resolveEnvConfig, startFeed } from "../mod.ts";
 import { intFlag, listFlag, parseArgs, type ParsedArgs, UsageError } from "./args.ts";
-import { parseOnCorrupt, parseSpeed } from "../connectors/replay/_options.ts";
+import { type CaptureIssue, parseOnCorrupt, parseSpeed } from "../connectors/replay/mod.ts";
 import { type CliIo, defaultIo } from "./_runtime.ts";
 import { formatFlag, printUntilDone } from "./_print.ts";
 

@@ -4,9 +4,7 @@
  * @module
  */
 
-import { resolveEnvConfig } from "../src/config.ts";
-import { startFeed } from "../src/create-feed.ts";
-import type { FeedOptions } from "../src/feed-options.ts";
+import { type FeedOptions, resolveEnvConfig, startFeed } from "../mod.ts";
 import { intFlag, numberFlag, parseArgs, SOURCE_FLAGS, sourceOverrides } from "./args.ts";
 import { type CliIo, defaultIo } from "./_runtime.ts";
 import { formatFlag, printUntilDone } from "./_print.ts";

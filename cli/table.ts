@@ -5,8 +5,7 @@
  * @module
  */
 
-import type { FeedEvent } from "../src/events.ts";
-import type { FeedHealth } from "../src/feed.ts";
+import type { FeedEvent, FeedHealth } from "../mod.ts";
 
 interface Row {
   bid: number;

@@ -13,7 +13,7 @@ import { readEnvVar } from "./env.ts";
 import { ConfigError, type ConfigIssue, isConfigError } from "./errors.ts";
 import type { Feed } from "./feed.ts";
 import type { FeedOptions } from "./feed-options.ts";
-import { resolveConnector } from "./registry.ts";
+import { type ConnectorTable, resolveConnector } from "./registry.ts";
 
 const list = (raw: string): string[] =>
   raw.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
@@ -113,13 +113,29 @@ function readVars(
   }
 }
 
+/** Where {@link resolveEnvConfig} looks beyond the environment and the overrides. */
+export interface EnvContext {
+  /** Connectors known by name besides the registered ones. @default {} */
+  readonly connectors?: ConnectorTable;
+  /**
+   * What the user called each override, for messages: a command line passes
+   * `{ symbols: "--symbols" }` so that an error names the flag, not the option.
+   * @default {}
+   */
+  readonly names?: Readonly<Record<string, string>>;
+}
+
 /**
- * Builds feed options from environment variables, validating everything.
+ * Builds feed options from environment variables, validating everything. This
+ * is the one place that reads the environment: `createFeed` never does.
  *
  * @param env Variables to read. @default the process environment (where readable)
- * @param overrides Options that win over the environment (e.g. a `signal` or `logger`).
+ * @param overrides Options that win over the environment (e.g. a `signal`, a
+ *   `logger`, or values from a command line).
+ * @param context Connectors known by name, and the names the user gave the overrides.
  * @returns Validated configuration, ready for `startFeed`.
- * @throws ConfigError listing every bad variable by name.
+ * @throws ConfigError listing every problem by the name the user set: the
+ *   variable (`TICKWIRE_SYMBOLS`), or the override's name (`--symbols`).
  * @example
  * ```ts
  * import { resolveEnvConfig } from "@tickwire/tickwire";
@@ -130,9 +146,27 @@ function readVars(
 export async function resolveEnvConfig(
   env?: EnvSource,
   overrides: Partial<FeedOptions> = {},
+  context: EnvContext = {},
 ): Promise<ResolvedFeedConfig> {
+  const names = context.names ?? {};
+  const nameOf = (key: string): string => {
+    const top = key.split(".")[0]!;
+    return names[top] === undefined ? key : names[top] + key.slice(top.length);
+  };
+  const fromEnv = overrides.source === undefined;
   const source = overrides.source ?? readEnvVar("DATA_SOURCE", env) ?? "synthetic";
-  const definition = typeof source === "string" ? await resolveConnector(source) : source;
+  let definition;
+  try {
+    definition = typeof source === "string"
+      ? await resolveConnector(source, context.connectors)
+      : source;
+  } catch (e) {
+    if (!isConfigError(e) || fromEnv) throw e;
+    throw new ConfigError(
+      "[tickwire] invalid configuration",
+      e.issues.map((i) => ({ ...i, key: nameOf("source") })),
+    );
+  }
   const issues: ConfigIssue[] = [];
   const byOption = new Map<string, EnvVarSpec>();
   const feedOpts: Record<string, unknown> = {};
@@ -143,12 +177,17 @@ export async function resolveEnvConfig(
   if (Object.keys(health).length > 0) feedOpts.health = health;
   const options = { ...feedOpts, ...overrides, source: definition } as FeedOptions;
   try {
-    return await resolveFeedConfig(options, issues);
+    return await resolveFeedConfig(options, {
+      issues,
+      ...(context.connectors === undefined ? {} : { connectors: context.connectors }),
+    });
   } catch (e) {
     if (!isConfigError(e)) throw e;
     const renamed = e.issues.map((i) => {
-      const spec = byOption.get(i.key.split(".")[0]!);
-      return spec === undefined || Object.hasOwn(overrides, i.key) ? i : { ...i, key: spec.name };
+      const top = i.key.split(".")[0]!;
+      if (Object.hasOwn(overrides, top)) return { ...i, key: nameOf(i.key) };
+      const spec = byOption.get(top);
+      return spec === undefined ? i : { ...i, key: spec.name };
     });
     throw new ConfigError(`[${definition.name}] invalid configuration`, renamed);
   }
@@ -160,19 +199,25 @@ export async function resolveEnvConfig(
  *
  * @param env Variables to read. @default the process environment (where readable)
  * @param overrides Options that win over the environment.
+ * @param context Connectors known by name, and the names the user gave the overrides.
  * @returns The connected feed.
  * @throws ConfigError listing every bad variable by name (secrets never quoted).
  * @example Same code, any source
  * ```ts
  * import { createFeedFromEnv } from "@tickwire/tickwire";
  * // DATA_SOURCE=synthetic | settrade | replay
- * await using feed = await createFeedFromEnv({ DATA_SOURCE: "synthetic", SYNTHETIC_SYMBOLS: "PTT" });
- * const [first] = feed.poll(1);
+ * const feed = await createFeedFromEnv({ DATA_SOURCE: "synthetic", SYNTHETIC_SYMBOLS: "PTT" });
+ * try {
+ *   for await (const ev of feed) if (ev.type === "quote") break;
+ * } finally {
+ *   await feed.close();
+ * }
  * ```
  */
 export async function createFeedFromEnv(
   env?: EnvSource,
   overrides: Partial<FeedOptions> = {},
+  context: EnvContext = {},
 ): Promise<Feed> {
-  return startFeed(await resolveEnvConfig(env, overrides));
+  return startFeed(await resolveEnvConfig(env, overrides, context));
 }

@@ -171,8 +171,12 @@ export interface EnvVarSpec {
 /**
  * Everything the registry needs to build a connector by name. Each
  * `connectors/<name>/mod.ts` exports one.
+ *
+ * @typeParam O The validated options `create` takes.
+ * @typeParam I The options a user writes (what `parseOptions` accepts), which
+ *   `createFeed({ source: definition, ... })` type-checks.
  */
-export interface ConnectorDefinition<O = unknown> {
+export interface ConnectorDefinition<O = unknown, I = Record<string, unknown>> {
   /** Registry name (`DATA_SOURCE` value). */
   readonly name: string;
   /** Channels served. */
@@ -183,7 +187,13 @@ export interface ConnectorDefinition<O = unknown> {
    * Validates options given in code or built from the environment.
    * @throws ConfigError listing every problem (keys are option names).
    */
-  parseOptions(input: unknown): O;
+  parseOptions(input: I): O;
+  /**
+   * Every option key the connector accepts. When given, the feed reports any
+   * other key as a ConfigError naming the nearest valid one, before
+   * `parseOptions` runs.
+   */
+  readonly optionKeys?: readonly string[];
   /** Builds the connector. Must do no I/O until `connect()`. */
   create(options: O, ctx: ConnectorContext): ConnectorWrapper;
   /** Symbols to subscribe when the feed is given none (e.g. the synthetic universe). */

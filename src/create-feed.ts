@@ -11,31 +11,43 @@ import { Dispatcher } from "./dispatcher.ts";
 import { ConfigError, type ConfigIssue, isConfigError } from "./errors.ts";
 import { Feed } from "./feed.ts";
 import {
+  CORE_KEYS,
+  type DefinitionFeedOptions,
   type FeedCoreOptions,
   type FeedOptions,
+  type FeedOptionsFor,
   initialSubscriptions,
   splitFeedOptions,
 } from "./feed-options.ts";
-import { consoleLogger, isLogLevel, type Logger } from "./log.ts";
-import { resolveConnector } from "./registry.ts";
-import { readEnvVar } from "./env.ts";
+import { consoleLogger } from "./log.ts";
+import { type ConnectorOptionsMap, type ConnectorTable, resolveConnector } from "./registry.ts";
+import { unknownOptionMessage } from "./_nearest.ts";
 
 /** Options resolved and validated, ready to start a feed. */
 export interface ResolvedFeedConfig {
   /** The connector to run: resolved from a registered name, or the definition given. */
-  readonly definition: ConnectorDefinition<any>;
+  readonly definition: ConnectorDefinition<any, any>;
   /** The feed's own options (everything that is not the connector's). */
   readonly core: FeedCoreOptions;
   /** The connector's options, as its `parseOptions` returned them. */
   readonly connectorOptions: unknown;
 }
 
+/** Where {@link resolveFeedConfig} looks beyond the options themselves. */
+export interface ResolveContext {
+  /** Connectors known by name besides the registered ones. @default {} */
+  readonly connectors?: ConnectorTable;
+  /** Problems already found (e.g. while reading the environment), reported first. */
+  readonly issues?: readonly ConfigIssue[];
+}
+
 /**
  * Validates feed options without connecting: the feed's own keys and the
- * connector's, all problems reported in one {@link ConfigError}.
+ * connector's, all problems reported in one {@link ConfigError}. An option no
+ * one accepts is reported with the nearest valid key.
  *
- * @param options As for {@link createFeed}.
- * @param extraIssues Problems already found (e.g. while reading the environment).
+ * @param options Feed options (checked at run time only).
+ * @param context Connectors known by name, and problems found earlier.
  * @returns The connector definition and validated options.
  * @throws ConfigError listing every problem.
  * @example
@@ -47,17 +59,17 @@ export interface ResolvedFeedConfig {
  */
 export async function resolveFeedConfig(
   options: FeedOptions,
-  extraIssues: readonly ConfigIssue[] = [],
+  context: ResolveContext = {},
 ): Promise<ResolvedFeedConfig> {
   if (options === null || typeof options !== "object") {
     throw new TypeError(`createFeed: options must be an object, got ${String(options)}`);
   }
   const { core, connector, issues } = splitFeedOptions(options);
-  issues.unshift(...extraIssues);
-  let definition: ConnectorDefinition<any> | undefined;
+  issues.unshift(...(context.issues ?? []));
+  let definition: ConnectorDefinition<any, any> | undefined;
   if (typeof core.source === "string") {
     try {
-      definition = await resolveConnector(core.source);
+      definition = await resolveConnector(core.source, context.connectors);
     } catch (e) {
       if (!isConfigError(e)) throw e;
       issues.push(...e.issues.map((i) => ({ ...i, key: "source" })));
@@ -69,6 +81,15 @@ export async function resolveFeedConfig(
   }
   let connectorOptions: unknown;
   if (definition !== undefined) {
+    const known = definition.optionKeys;
+    if (known !== undefined) {
+      const candidates = [...CORE_KEYS, ...known];
+      for (const key of Object.keys(connector)) {
+        if (known.includes(key)) continue;
+        issues.push({ key, message: unknownOptionMessage(key, candidates) });
+        delete connector[key];
+      }
+    }
     try {
       connectorOptions = definition.parseOptions(connector);
     } catch (e) {
@@ -80,12 +101,6 @@ export async function resolveFeedConfig(
     throw new ConfigError(`[${definition?.name ?? "tickwire"}] invalid configuration`, issues);
   }
   return { definition, core, connectorOptions };
-}
-
-function defaultLogger(core: FeedCoreOptions): Logger {
-  if (core.logger !== undefined) return core.logger;
-  const fromEnv = readEnvVar("TICKWIRE_LOG_LEVEL");
-  return consoleLogger(core.logLevel ?? (isLogLevel(fromEnv) ? fromEnv : "warn"));
 }
 
 /**
@@ -103,7 +118,7 @@ function defaultLogger(core: FeedCoreOptions): Logger {
  */
 export async function startFeed(config: ResolvedFeedConfig): Promise<Feed> {
   const { definition, core, connectorOptions } = config;
-  const logger = defaultLogger(core);
+  const logger = core.logger ?? consoleLogger(core.logLevel ?? "warn");
   const clock = core.clock ?? systemClock;
   const overflow = core.overflow ?? definition.preferredOverflow?.(connectorOptions);
   const dispatcher = new Dispatcher({
@@ -142,18 +157,49 @@ export async function startFeed(config: ResolvedFeedConfig): Promise<Feed> {
  * Creates a feed: picks the connector, validates every option, subscribes to
  * `symbols` × `channels`, connects, and returns once connected.
  *
+ * Options are checked at compile time against the source: a definition's own
+ * options, or those declared for a name in `ConnectorOptionsMap`.
+ *
  * @param options The source, the feed's options and the connector's options.
+ * @param connectors Connectors known by name besides the registered ones. @default {}
  * @returns The connected feed; close it with `close()` or `await using`.
  * @throws ConfigError listing every invalid option; AuthError / ConnectionError from connecting.
  * @example Streaming synthetic quotes
  * ```ts
  * import { createFeed } from "@tickwire/tickwire";
- * await using feed = await createFeed({ source: "synthetic", symbols: ["AOT", "PTT"], seed: 42 });
- * for await (const ev of feed) {
- *   if (ev.type === "quote") { console.log(ev.symbol, ev.bid, ev.ask); break; }
+ * const feed = await createFeed({ source: "synthetic", symbols: ["AOT", "PTT"], seed: 42 });
+ * try {
+ *   for await (const ev of feed) {
+ *     if (ev.type === "quote") {
+ *       console.log(ev.symbol, ev.bid, ev.ask);
+ *       break;
+ *     }
+ *   }
+ * } finally {
+ *   await feed.close();
  * }
  * ```
  */
-export async function createFeed(options: FeedOptions): Promise<Feed> {
-  return startFeed(await resolveFeedConfig(options));
+export function createFeed<I>(
+  options: DefinitionFeedOptions<I>,
+  connectors?: ConnectorTable,
+): Promise<Feed>;
+/**
+ * Creates a feed of a connector registered by name and declared in
+ * `ConnectorOptionsMap`, whose options are checked against the declared ones.
+ * @param options The source name, the feed's options and the connector's options.
+ * @param connectors Connectors known by name besides the registered ones. @default {}
+ * @returns The connected feed.
+ */
+export function createFeed(
+  options: FeedOptionsFor<ConnectorOptionsMap>,
+  connectors?: ConnectorTable,
+): Promise<Feed>;
+export async function createFeed(
+  options: FeedCoreOptions,
+  connectors?: ConnectorTable,
+): Promise<Feed> {
+  return startFeed(
+    await resolveFeedConfig(options as FeedOptions, connectors === undefined ? {} : { connectors }),
+  );
 }

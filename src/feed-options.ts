@@ -23,7 +23,7 @@ import type { Logger, LogLevel } from "./log.ts";
 /** The feed's own options; see {@link FeedOptions}. */
 export interface FeedCoreOptions {
   /** Connector: a registered name (`"synthetic"`, `"settrade"`, `"replay"`, ...) or a definition. */
-  readonly source: string | ConnectorDefinition<any>;
+  readonly source: string | ConnectorDefinition<any, any>;
   /** Symbols to subscribe on every channel in `channels`. @default the connector's default symbols */
   readonly symbols?: readonly string[];
   /** Channels to subscribe for each symbol. @default the connector's default channels, else ["quote"] */
@@ -59,15 +59,42 @@ export interface FeedCoreOptions {
 }
 
 /**
- * Options of {@link createFeed}: the feed's own keys plus the connector's options
- * (e.g. `seed` and `rate` for `synthetic`), validated by the connector.
+ * Feed options of any source, as configuration code builds them (the keys
+ * unchecked at compile time, all checked at run time): the feed's own keys plus
+ * the connector's options (e.g. `seed` and `rate` for `synthetic`).
  */
 export interface FeedOptions extends FeedCoreOptions {
   /** Any other key is an option of the connector, passed to its `parseOptions`. */
   readonly [connectorOption: string]: unknown;
 }
 
-const CORE_KEYS: ReadonlySet<string> = new Set([
+/** The feed's own options without `source`, shared by the typed forms below. */
+export type FeedBaseOptions = Omit<FeedCoreOptions, "source">;
+
+/**
+ * Feed options for a source named in an options map: for each name, the feed's
+ * own keys, `source: name` and that connector's options. An unknown key is a
+ * compile error (`createFeed({ source: "synthetic", sede: 1 })`).
+ *
+ * @typeParam M Connector name → its options (see `ConnectorOptionsMap`).
+ */
+export type FeedOptionsFor<M> = {
+  [K in keyof M & string]: FeedBaseOptions & { readonly source: K } & M[K];
+}[keyof M & string];
+
+/**
+ * Feed options for a connector given as its definition: the feed's own keys
+ * and the options the definition accepts.
+ *
+ * @typeParam I The definition's input options.
+ */
+export type DefinitionFeedOptions<I> =
+  & FeedBaseOptions
+  & { readonly source: ConnectorDefinition<any, I> }
+  & NoInfer<I>;
+
+/** The feed's own option keys: every other key belongs to the connector. */
+export const CORE_KEYS: ReadonlySet<string> = new Set([
   "source",
   "symbols",
   "channels",

@@ -1,10 +1,14 @@
 /**
  * The connector registry: maps a `DATA_SOURCE` name to a {@link ConnectorDefinition}.
  *
- * Built-in connectors are listed as lazy imports, so a user of `synthetic` never
- * loads `mqtt`; this table is the only place the core names a connector, and it
- * imports nothing until a name is resolved. Third parties add their own with
- * {@link registerConnector}; nothing is registered at import time.
+ * The core names no connector. A name is looked up among the connectors
+ * registered with {@link registerConnector}, then in the table the caller
+ * passes ({@link ConnectorTable}): the root entry point passes the built-ins
+ * (`connectors/builtin.ts`), each a lazy import, so a user of `synthetic`
+ * never loads `mqtt`. Nothing is registered at import time.
+ *
+ * Options are type-checked per source through {@link ConnectorOptionsMap}, an
+ * interface a third-party connector extends by declaration merging.
  *
  * @module
  */
@@ -14,14 +18,32 @@ import { ConfigError } from "./errors.ts";
 
 /** A definition, or a function that loads one lazily. */
 export type ConnectorSource =
-  | ConnectorDefinition<any>
-  | (() => Promise<ConnectorDefinition<any>>);
+  | ConnectorDefinition<any, any>
+  | (() => Promise<ConnectorDefinition<any, any>>);
 
-const BUILTIN: Readonly<Record<string, () => Promise<ConnectorDefinition<any>>>> = {
-  synthetic: async () => (await import("../connectors/synthetic/mod.ts")).syntheticConnector,
-  settrade: async () => (await import("../connectors/settrade/mod.ts")).settradeConnector,
-  replay: async () => (await import("../connectors/replay/mod.ts")).replayConnector,
-};
+/** Connectors by name, each a definition or a lazy loader. */
+export type ConnectorTable = Readonly<Record<string, ConnectorSource>>;
+
+/**
+ * The options each registered connector name accepts, for type-checking
+ * `createFeed({ source: name, ... })`. The root entry point adds the built-ins;
+ * a third-party connector adds itself by declaration merging.
+ *
+ * @example Declaring a registered connector's options
+ * ```ts ignore
+ * import { registerConnector } from "tickwire";
+ * import { myVenueConnector, type MyVenueOptions } from "./my-venue.ts";
+ *
+ * declare module "tickwire" {
+ *   interface ConnectorOptionsMap {
+ *     "my-venue": MyVenueOptions;
+ *   }
+ * }
+ * registerConnector("my-venue", myVenueConnector);
+ * ```
+ */
+// deno-lint-ignore no-empty-interface
+export interface ConnectorOptionsMap {}
 
 const registered = new Map<string, ConnectorSource>();
 
@@ -71,7 +93,8 @@ export function unregisterConnector(name: string): boolean {
 }
 
 /**
- * Names a feed can be created with: built-ins and registered ones, sorted.
+ * Names a feed can be created with: registered ones and those of `table`, sorted.
+ * @param table Connectors known besides the registered ones. @default {}
  * @returns The names.
  * @example
  * ```ts
@@ -79,14 +102,15 @@ export function unregisterConnector(name: string): boolean {
  * console.log(connectorNames().includes("synthetic")); // true
  * ```
  */
-export function connectorNames(): string[] {
-  return [...new Set([...Object.keys(BUILTIN), ...registered.keys()])].sort();
+export function connectorNames(table: ConnectorTable = {}): string[] {
+  return [...new Set([...Object.keys(table), ...registered.keys()])].sort();
 }
 
 /**
  * Finds a connector definition by name, loading it if it is lazy.
  *
  * @param name The `DATA_SOURCE` name.
+ * @param table Connectors known besides the registered ones (which win). @default {}
  * @returns The definition.
  * @throws ConfigError naming the unknown source and listing the registered names.
  * @example
@@ -96,14 +120,17 @@ export function connectorNames(): string[] {
  * console.log(def.name); // "synthetic"
  * ```
  */
-export async function resolveConnector(name: string): Promise<ConnectorDefinition<any>> {
+export async function resolveConnector(
+  name: string,
+  table: ConnectorTable = {},
+): Promise<ConnectorDefinition<any, any>> {
   const source = registered.get(name) ??
-    (Object.prototype.hasOwnProperty.call(BUILTIN, name) ? BUILTIN[name] : undefined);
+    (Object.prototype.hasOwnProperty.call(table, name) ? table[name] : undefined);
   if (source === undefined) {
     throw new ConfigError("invalid configuration", [{
       key: "DATA_SOURCE",
       message: `unknown source ${JSON.stringify(name)}; known sources: ${
-        connectorNames().join(", ")
+        connectorNames(table).join(", ") || "none registered"
       }`,
     }]);
   }

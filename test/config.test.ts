@@ -1,13 +1,14 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createFeedFromEnv, resolveEnvConfig } from "../src/config.ts";
-import type { ConnectorDefinition } from "../src/connector.ts";
-import { ConfigError, isConfigError } from "../src/errors.ts";
 import {
   connectorNames,
+  createFeedFromEnv,
   registerConnector,
   resolveConnector,
+  resolveEnvConfig,
   unregisterConnector,
-} from "../src/registry.ts";
+} from "../mod.ts";
+import type { ConnectorDefinition } from "../src/connector.ts";
+import { ConfigError, isConfigError } from "../src/errors.ts";
 import { scriptedConnector } from "./_helpers/scripted-connector.ts";
 
 const silent = { logLevel: "silent" as const };

@@ -9,6 +9,7 @@ import * as v from "valibot";
 import type { CaptureIssue, OnCorrupt } from "./capture/issues.ts";
 import type { EnvVarSpec } from "../../src/connector.ts";
 import { parseOptions } from "../../src/config-issues.ts";
+import { ConfigError } from "../../src/errors.ts";
 
 /** A point in time: epoch ms, an ISO 8601 string, or a `Date`. */
 export type TimeInput = number | string | Date;
@@ -17,8 +18,12 @@ export type TimeInput = number | string | Date;
 export interface ReplayOptionsInput {
   /** Capture file to replay (raw `.twr` or NDJSON, optionally `.gz`). One of `file` or `stream`. */
   readonly file?: string;
-  /** Capture bytes, e.g. a `fetch` body on an edge runtime. One of `file` or `stream`. */
-  readonly stream?: ReadableStream<Uint8Array>;
+  /**
+   * The capture itself, where there is no file system or the bytes come from
+   * elsewhere: a `ReadableStream` (a `fetch` body), a `Response`, a `Blob` (a
+   * `File`) or the bytes. One of `file` or `stream`.
+   */
+  readonly stream?: CaptureBytes;
   /** Name of `stream` in messages. @default "stream" */
   readonly name?: string;
   /**
@@ -103,36 +108,70 @@ const time = v.pipe(
   ),
 );
 
+/** What a capture can be given as, besides a file path. */
+export type CaptureBytes = ReadableStream<Uint8Array> | Response | Blob | Uint8Array;
+
+function isCaptureBytes(x: unknown): boolean {
+  return x instanceof ReadableStream || x instanceof Uint8Array ||
+    (typeof Response === "function" && x instanceof Response) ||
+    (typeof Blob === "function" && x instanceof Blob);
+}
+
+function toStream(x: CaptureBytes): ReadableStream<Uint8Array> {
+  if (x instanceof ReadableStream) return x;
+  if (x instanceof Uint8Array) {
+    return new ReadableStream({
+      start(controller): void {
+        controller.enqueue(x);
+        controller.close();
+      },
+    });
+  }
+  if (x instanceof Blob) return x.stream();
+  if (x.body === null) {
+    throw new ConfigError("[replay] invalid options", [{
+      key: "stream",
+      message: "the Response has no body",
+    }]);
+  }
+  return x.body;
+}
+
+const Entries = v.strictObject(
+  {
+    file: v.optional(
+      v.pipe(v.string(expected("a file path")), v.minLength(1, expected("a file path"))),
+    ),
+    stream: v.optional(
+      v.custom<CaptureBytes>(
+        isCaptureBytes,
+        expected("a ReadableStream, a Response, a Blob or a Uint8Array"),
+      ),
+    ),
+    name: v.optional(v.string(expected("a name"))),
+    speed: v.optional(
+      v.union(
+        [v.literal("max"), v.pipe(v.number(), v.finite(), v.minValue(Number.MIN_VALUE))],
+        expected('a positive number or "max"'),
+      ),
+    ),
+    from: v.optional(time),
+    to: v.optional(time),
+    symbols: v.optional(
+      v.array(v.pipe(v.string(), v.trim(), v.minLength(1)), expected("an array of symbols")),
+    ),
+    loop: v.optional(v.boolean(expected("true or false"))),
+    onCorrupt: v.optional(v.picklist(["stop", "skip"], expected('"stop" or "skip"'))),
+    onIssue: v.optional(v.function(expected("a function"))),
+  },
+  (issue) => (issue.path?.length ? "unknown option" : expected("an options object")(issue)),
+);
+
+/** Every option key of the replay connector. */
+export const REPLAY_OPTION_KEYS: readonly string[] = Object.keys(Entries.entries);
+
 const Schema = v.pipe(
-  v.strictObject(
-    {
-      file: v.optional(
-        v.pipe(v.string(expected("a file path")), v.minLength(1, expected("a file path"))),
-      ),
-      stream: v.optional(
-        v.custom<ReadableStream<Uint8Array>>(
-          (s) => s instanceof ReadableStream,
-          expected("a ReadableStream"),
-        ),
-      ),
-      name: v.optional(v.string(expected("a name"))),
-      speed: v.optional(
-        v.union(
-          [v.literal("max"), v.pipe(v.number(), v.finite(), v.minValue(Number.MIN_VALUE))],
-          expected('a positive number or "max"'),
-        ),
-      ),
-      from: v.optional(time),
-      to: v.optional(time),
-      symbols: v.optional(
-        v.array(v.pipe(v.string(), v.trim(), v.minLength(1)), expected("an array of symbols")),
-      ),
-      loop: v.optional(v.boolean(expected("true or false"))),
-      onCorrupt: v.optional(v.picklist(["stop", "skip"], expected('"stop" or "skip"'))),
-      onIssue: v.optional(v.function(expected("a function"))),
-    },
-    (issue) => (issue.path?.length ? "unknown option" : expected("an options object")(issue)),
-  ),
+  Entries,
   v.forward(
     v.check(
       (o) => (o.file === undefined) !== (o.stream === undefined),
@@ -173,7 +212,7 @@ export function parseReplayOptions(input: unknown): ReplayOptions {
   const o = parseOptions(Schema, input ?? {}, "replay");
   return {
     file: o.file,
-    stream: o.stream,
+    stream: o.stream === undefined ? undefined : toStream(o.stream),
     name: o.name ?? o.file ?? "stream",
     speed: o.speed ?? 1,
     from: o.from === undefined ? undefined : toEpochMs(o.from as TimeInput),

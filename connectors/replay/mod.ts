@@ -50,13 +50,17 @@ import { ReplayConnector } from "./_connector.ts";
 import {
   parseReplayOptions,
   REPLAY_ENV,
+  REPLAY_OPTION_KEYS,
   type ReplayOptions,
   type ReplayOptionsInput,
 } from "./_options.ts";
 
-export { ReplayConnector } from "./_connector.ts";
+export { ReplayConnector, type ReplayHealth } from "./_connector.ts";
 export {
+  type CaptureBytes,
+  parseOnCorrupt,
   parseReplayOptions,
+  parseSpeed,
   type ReplayOptions,
   type ReplayOptionsInput,
   type TimeInput,
@@ -64,41 +68,9 @@ export {
 export { createRecorder, Recorder } from "./recorder.ts";
 export type { RecorderOptions, RecorderStats } from "./_recorder-options.ts";
 export { type CaptureSummary, inspectCapture, type InspectOptions } from "./inspect.ts";
-export { crc32c } from "./capture/crc32c.ts";
-export { xxh32 } from "./capture/xxh32.ts";
-export { gzipBlock, isGzip } from "./capture/gzip.ts";
-export {
-  type CaptureIssue,
-  type CaptureIssueCode,
-  type IssueHandler,
-  issueToError,
-  type OnCorrupt,
-} from "./capture/issues.ts";
-export { eventLine, NdjsonParser } from "./capture/ndjson.ts";
-export { RawEncoder } from "./capture/raw-encoder.ts";
-export {
-  CAPTURE_MAGIC,
-  CAPTURE_VERSION,
-  type CaptureHeader,
-  type CaptureVersion,
-  encodeHeader,
-  KIND_CLOSE,
-  KIND_EVENT,
-  KIND_PAYLOAD,
-  KIND_STATUS,
-  KIND_TOPIC,
-} from "./capture/raw-format.ts";
-export { END, NEED_MORE, RawParser } from "./capture/raw-parser.ts";
-export { type IssueExtra, ParserBase } from "./capture/_parser-base.ts";
-export { ChunkBuffer } from "./capture/_chunk-buffer.ts";
-export {
-  type CaptureFormat,
-  CaptureReader,
-  type CaptureRecord,
-  openCapture,
-  type OpenCaptureOptions,
-} from "./capture/reader.ts";
-export { type ChunkSource, streamSource } from "./capture/source.ts";
+export type { CaptureIssue, CaptureIssueCode, OnCorrupt } from "./capture/issues.ts";
+export type { CaptureHeader } from "./capture/raw-format.ts";
+export type { CaptureFormat } from "./capture/reader.ts";
 
 /**
  * Creates a replay connector from options given in code.
@@ -133,8 +105,9 @@ export function createReplayConnector(
  * await using feed = await createFeedFromEnv();
  * ```
  */
-export const replayConnector: ConnectorDefinition<ReplayOptions> = {
+export const replayConnector: ConnectorDefinition<ReplayOptions, ReplayOptionsInput> = {
   name: "replay",
+  optionKeys: REPLAY_OPTION_KEYS,
   capabilities: CHANNELS,
   env: REPLAY_ENV,
   parseOptions: parseReplayOptions,

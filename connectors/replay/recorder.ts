@@ -137,7 +137,7 @@ export class Recorder implements RawTap, AsyncDisposable {
    * @param definition The connector to record (e.g. `syntheticConnector`).
    * @returns A definition with the same name, options and environment variables.
    */
-  connector<O>(definition: ConnectorDefinition<O>): ConnectorDefinition<O> {
+  connector<O, I>(definition: ConnectorDefinition<O, I>): ConnectorDefinition<O, I> {
     this.#source ??= definition.name;
     return {
       ...definition,

@@ -15,6 +15,7 @@ import {
   type SettradeOptionsInput,
   type SettradeReconnectOptions,
 } from "./config.ts";
+import { SETTRADE_OPTION_KEYS } from "./_config-schema.ts";
 
 /** Options of the direct mode, as a user writes them. */
 export interface SettradeBrokerOptionsInput {
@@ -159,6 +160,11 @@ export function parseBrokerOptions(input: Record<string, unknown>): SettradeBrok
     connectTimeoutMs: o.connectTimeoutMs,
   });
 }
+
+/** Every option key of either mode. */
+export const SETTRADE_CONNECTOR_OPTION_KEYS: readonly string[] = [
+  ...new Set([...Object.keys(Schema.entries), ...SETTRADE_OPTION_KEYS]),
+];
 
 /**
  * Validates options of either mode: with `brokerUrl`, the direct mode; otherwise

@@ -103,6 +103,9 @@ const KEYS: Record<string, readonly string[]> = {
   login: Object.keys(policy(0, 0, 0)),
 };
 
+/** Every top-level option key of the Settrade mode. */
+export const SETTRADE_OPTION_KEYS: readonly string[] = KEYS[""]!;
+
 function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === "object" && x !== null && !Array.isArray(x);
 }

@@ -43,6 +43,7 @@
 import type { ConnectorContext, ConnectorDefinition } from "../../src/connector.ts";
 import {
   parseSettradeConnectorOptions,
+  SETTRADE_CONNECTOR_OPTION_KEYS,
   type SettradeConnectorOptions,
   type SettradeConnectorOptionsInput,
 } from "./_broker-options.ts";
@@ -73,6 +74,7 @@ export {
   RENEWAL_REASON,
   SETTRADE_CHANNELS,
   SettradeConnector,
+  type SettradeHealth,
 } from "./connector.ts";
 export { type DispatcherToken, SettradeAuth, type SettradeAuthDeps } from "./auth/client.ts";
 export {
@@ -84,8 +86,10 @@ export {
   type RestResponse,
 } from "./auth/rate-limit.ts";
 export { decodeAppSecret, publicKeyFromSecret, signLogin } from "./auth/signer.ts";
+export { readSubscribeError, type SubscribeErrorInfo } from "./_subscribe-errors.ts";
 export {
   decodePayload,
+  decodeSubscribeError,
   type DecodeWant,
   type EmitEvent,
   parseTopic,
@@ -93,6 +97,7 @@ export {
   type SettradeTopic,
   type SettradeTopicKind,
   SUBSCRIBE_ERROR_TOPIC,
+  type SubscribeErrorPayload,
   subscriptionTopic,
   WANT_BOTH,
 } from "./decode/mod.ts";
@@ -144,8 +149,12 @@ export function createSettradeConnector(
  * await using feed = await createFeedFromEnv();
  * ```
  */
-export const settradeConnector: ConnectorDefinition<SettradeConnectorOptions> = {
+export const settradeConnector: ConnectorDefinition<
+  SettradeConnectorOptions,
+  SettradeConnectorOptionsInput
+> = {
   name: "settrade",
+  optionKeys: SETTRADE_CONNECTOR_OPTION_KEYS,
   capabilities: SETTRADE_CHANNELS,
   env: SETTRADE_ENV_VARS,
   parseOptions: parseSettradeConnectorOptions,

@@ -59,6 +59,7 @@ export class SyntheticConnector implements ConnectorWrapper {
   #stallDone = false;
 
   /**
+   * Use `createSyntheticConnector` (or a feed with `source: "synthetic"`).
    * @param options Validated options.
    * @param ctx Sink, logger and clock from the feed.
    */

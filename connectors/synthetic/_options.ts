@@ -205,6 +205,9 @@ const OptionsSchema = v.strictObject(
   (issue) => issue.path?.length ? "unknown option" : expected("an options object")(issue),
 );
 
+/** Every option key of the synthetic connector. */
+export const SYNTHETIC_OPTION_KEYS: readonly string[] = Object.keys(OptionsSchema.entries);
+
 /**
  * Validates synthetic connector options and fills in the defaults.
  *

@@ -73,6 +73,7 @@ import { SyntheticConnector } from "./_connector.ts";
 import { SYNTHETIC_ENV } from "./_env.ts";
 import {
   parseSyntheticOptions,
+  SYNTHETIC_OPTION_KEYS,
   type SyntheticOptions,
   type SyntheticOptionsInput,
 } from "./_options.ts";
@@ -129,8 +130,9 @@ export function createSyntheticConnector(
  * await using feed = await createFeed({ source: "synthetic", symbols: ["PTT"], seed: 7, rate: "max" });
  * ```
  */
-export const syntheticConnector: ConnectorDefinition<SyntheticOptions> = {
+export const syntheticConnector: ConnectorDefinition<SyntheticOptions, SyntheticOptionsInput> = {
   name: "synthetic",
+  optionKeys: SYNTHETIC_OPTION_KEYS,
   capabilities: CHANNELS,
   env: SYNTHETIC_ENV,
   parseOptions: parseSyntheticOptions,

@@ -8,7 +8,8 @@ import { statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import type { MarketEvent } from "../../src/events.ts";
-import { inspectCapture, openCapture } from "../../connectors/replay/mod.ts";
+import { inspectCapture } from "../../connectors/replay/mod.ts";
+import { openCapture } from "../../connectors/replay/capture/reader.ts";
 import { killChildren, startChild, tempDir, until } from "./_replay-helpers.ts";
 
 const tmp = tempDir();

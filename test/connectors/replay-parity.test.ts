@@ -7,7 +7,7 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import type { Subscription } from "../../src/connector.ts";
-import { createFeed } from "../../src/create-feed.ts";
+import { createFeed } from "../../mod.ts";
 import type { FeedEvent, MarketEvent, StatusEvent } from "../../src/events.ts";
 import { silentLogger } from "../../src/log.ts";
 import { createRecorder } from "../../connectors/replay/mod.ts";

@@ -1,10 +1,8 @@
 import { writeFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
-import { resolveEnvConfig } from "../../src/config.ts";
-import { createFeed } from "../../src/create-feed.ts";
+import { createFeed, resolveConnector, resolveEnvConfig } from "../../mod.ts";
 import { isConfigError, isConnectionError } from "../../src/errors.ts";
 import type { FeedEvent, MarketEvent, QuoteEvent, StatusEvent } from "../../src/events.ts";
-import { resolveConnector } from "../../src/registry.ts";
 import { RawEncoder } from "../../connectors/replay/capture/raw-encoder.ts";
 import { eventLine } from "../../connectors/replay/capture/ndjson.ts";
 import { parseReplayOptions, replayConnector } from "../../connectors/replay/mod.ts";

@@ -7,7 +7,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Subscription } from "../../src/connector.ts";
-import { createFeed } from "../../src/create-feed.ts";
+import { createFeed } from "../../mod.ts";
 import { isAuthError } from "../../src/errors.ts";
 import type { MarketEvent } from "../../src/events.ts";
 import {

@@ -12,7 +12,7 @@ import { isFatalError as isFatal, retryWithBackoff } from "../../src/kit/retry.t
 import { readSubscribeError } from "../../connectors/settrade/_subscribe-errors.ts";
 import { normalizeSub, SubscriptionTable } from "../../connectors/settrade/_subscriptions.ts";
 import { parseSettradeConnectorOptions, settradeConnector } from "../../connectors/settrade/mod.ts";
-import { resolveConnector } from "../../src/registry.ts";
+import { resolveConnector } from "../../mod.ts";
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 
