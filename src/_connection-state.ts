@@ -6,15 +6,7 @@
  */
 
 import type { StatusEvent } from "./events.ts";
-
-/** Connection facts for `feed.health()`. */
-export interface ConnectionFacts {
-  readonly connected: boolean;
-  readonly epoch: number;
-  readonly reconnectAttempts: number;
-  readonly reconnects: number;
-  readonly lastError?: string;
-}
+import type { ConnectionFacts } from "./kit/lifecycle.ts";
 
 /** Folds status events into connection facts. */
 export class ConnectionState {

@@ -26,6 +26,7 @@ import type {
 } from "./events.ts";
 import { type FeedCoreOptions, normalizeSubscription } from "./feed-options.ts";
 import { HealthMonitor, type SymbolHealth } from "./health.ts";
+import type { ConnectionFacts } from "./kit/lifecycle.ts";
 import { type LogFields, type Logger, RateLimitedLog } from "./log.ts";
 
 /** Shortest interval between two `error` statuses reporting listener errors, ms. */
@@ -68,20 +69,14 @@ export interface FeedCloseInfo {
   readonly error?: Error;
 }
 
-/** Snapshot returned by {@link Feed.health}. */
-export interface FeedHealth {
+/**
+ * Snapshot returned by {@link Feed.health}. The connection facts come from the
+ * connector's statuses: `connected` as of the last `connected` or
+ * `disconnected`, `lastError` the reason of the last `error` or `disconnected`.
+ */
+export interface FeedHealth extends ConnectionFacts {
   /** Name of the connector. */
   readonly source: string;
-  /** Whether the connector is connected, as of its last `connected` or `disconnected` status. */
-  readonly connected: boolean;
-  /** Connection epoch of the last `connected` status: 0 for the first connection. */
-  readonly epoch: number;
-  /** Attempt number of the last `reconnecting` status; back to 0 once connected. */
-  readonly reconnectAttempts: number;
-  /** Successful reconnects since the feed started. */
-  readonly reconnects: number;
-  /** Reason of the last `error` status, or of the last `disconnected` status that gave one. */
-  readonly lastError?: string;
   /** Subscriptions the feed holds now. */
   readonly subscriptions: readonly Subscription[];
   /** Counters of the pull queue (the dispatcher). */

@@ -18,6 +18,7 @@ import type {
 } from "../../src/connector.ts";
 import { ConnectionError, DecodeError, isDecodeError } from "../../src/errors.ts";
 import { type Channel, CHANNELS, type MarketEvent, type StatusEvent } from "../../src/events.ts";
+import type { ConnectorHealth } from "../../src/kit/lifecycle.ts";
 import type { Logger } from "../../src/log.ts";
 import {
   DecoderTable,
@@ -32,22 +33,7 @@ import type { ReplayOptions } from "./_options.ts";
 import { Pacer } from "./_pacer.ts";
 
 /** The replay connector's own view of its progress, from {@link ReplayConnector.health}. */
-export interface ReplayHealth {
-  /** Whether the replayed connection is up. */
-  readonly connected: boolean;
-  /** The replay's epoch. */
-  readonly epoch: number;
-  /** Always 0: a replay does not retry. */
-  readonly reconnectAttempts: number;
-  /** Reconnects replayed so far. */
-  readonly reconnects: number;
-  /** Last error (never a secret). */
-  readonly lastError?: string;
-  /** Subscriptions held. */
-  readonly subscriptions: readonly Subscription[];
-  /** Payloads or records that failed to decode. */
-  readonly decodeErrors: number;
-}
+export type ReplayHealth = ConnectorHealth;
 
 /**
  * What the hot loop needs about one topic of the current capture part, found
@@ -186,10 +172,8 @@ export class ReplayConnector implements ConnectorWrapper {
    */
   health(): ReplayHealth {
     return {
+      ...this.#life.life.facts(),
       connected: this.isConnected(),
-      epoch: this.#life.epoch,
-      reconnectAttempts: 0,
-      reconnects: this.#life.reconnects,
       ...(this.#lastError === undefined ? {} : { lastError: this.#lastError }),
       subscriptions: this.#filter.list(),
       decodeErrors: this.#decodeErrors,

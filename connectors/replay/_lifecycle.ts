@@ -150,14 +150,7 @@ export class ReplayLifecycle {
     if (this.#recEpoch === undefined) this.#recEpoch = recEpoch;
     if (recEpoch === this.#recEpoch && this.connected) return;
     this.#flush(recvMono);
-    if (this.connected) {
-      this.emit(
-        { kind: "disconnected", reason: "connection epoch changed in the capture" },
-        recvTs,
-        recvMono,
-      );
-    }
-    this.#toConnected(recvTs, recvMono, this.origin);
+    this.#reconnect("connection epoch changed in the capture", recvTs, recvMono);
     this.#recEpoch = recEpoch;
   }
 
@@ -167,14 +160,7 @@ export class ReplayLifecycle {
    */
   restart(recvTs: number, recvMono: number): void {
     this.#held = undefined;
-    if (this.connected) {
-      this.emit(
-        { kind: "disconnected", reason: "replay starts again from the beginning" },
-        recvTs,
-        recvMono,
-      );
-    }
-    this.#toConnected(recvTs, recvMono, this.origin);
+    this.#reconnect("replay starts again from the beginning", recvTs, recvMono);
     this.#recEpoch = undefined;
   }
 
@@ -198,6 +184,12 @@ export class ReplayLifecycle {
       recvMono,
       held.origin ?? held.source,
     );
+  }
+
+  /** A made-up reconnect: `disconnected` (if connected), then on to `connected`. */
+  #reconnect(reason: string, recvTs: number, recvMono: number): void {
+    if (this.connected) this.emit({ kind: "disconnected", reason }, recvTs, recvMono);
+    this.#toConnected(recvTs, recvMono, this.origin);
   }
 
   /** From wherever the lifecycle is to `connected` with the next epoch. */

@@ -41,7 +41,7 @@ import type { BarEvent, Channel, QuoteEvent } from "../../src/events.ts";
 import type { Logger } from "../../src/log.ts";
 import { isBrokerOptions, type SettradeConnectorOptions } from "./_broker-options.ts";
 import { type LinkTarget, openSubscribedLink, type SubscribedLink } from "./_link.ts";
-import { Lifecycle } from "../../src/kit/lifecycle.ts";
+import { type ConnectorHealth, Lifecycle } from "../../src/kit/lifecycle.ts";
 import {
   connectWithRetry,
   isFatalError as isFatal,
@@ -93,22 +93,7 @@ export const RENEWAL_REASON = "access token renewal";
 type Link = SubscribedLink & { readonly gen: number };
 
 /** The Settrade connector's own view of its connection, from {@link SettradeConnector.health}. */
-export interface SettradeHealth {
-  /** Whether a connection is up. */
-  readonly connected: boolean;
-  /** Epoch of the current (or last) connection: 0 for the first. */
-  readonly epoch: number;
-  /** Attempt number of the last `reconnecting`; 0 once connected. */
-  readonly reconnectAttempts: number;
-  /** Successful reconnects. */
-  readonly reconnects: number;
-  /** Last loss or error (never a secret). */
-  readonly lastError?: string;
-  /** Subscriptions held, applied again on every (re)connect. */
-  readonly subscriptions: readonly Subscription[];
-  /** Payloads that failed to decode. */
-  readonly decodeErrors: number;
-}
+export type SettradeHealth = ConnectorHealth;
 
 function errorCode(e: unknown): string | undefined {
   const code = (e as { code?: unknown } | null)?.code;
@@ -311,13 +296,8 @@ export class SettradeConnector implements ConnectorWrapper {
    * @returns Connection, epoch, reconnects, last error, subscriptions and decode errors.
    */
   health(): SettradeHealth {
-    const st = this.#st;
     return {
-      connected: st.phase === "connected",
-      epoch: st.epoch,
-      reconnectAttempts: st.reconnectAttempts,
-      reconnects: st.reconnects,
-      ...(st.lastError === undefined ? {} : { lastError: st.lastError }),
+      ...this.#st.facts(),
       subscriptions: this.#subs.list(),
       decodeErrors: this.#router.decodeErrors,
     };

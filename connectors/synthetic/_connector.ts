@@ -15,7 +15,7 @@ import {
 } from "../../src/connector.ts";
 import { ConnectionError } from "../../src/errors.ts";
 import { type Channel, CHANNELS } from "../../src/events.ts";
-import { Lifecycle } from "../../src/kit/lifecycle.ts";
+import { type ConnectorHealth, Lifecycle } from "../../src/kit/lifecycle.ts";
 import type { Logger } from "../../src/log.ts";
 import { Generator } from "./_generator.ts";
 import type { SyntheticOptions } from "./_options.ts";
@@ -26,18 +26,7 @@ import { SOURCE } from "./_session.ts";
 const RECONNECT_DELAY_MS = 100;
 
 /** The synthetic connector's own view of its connection. */
-export interface SyntheticHealth {
-  /** Whether connected now. */
-  readonly connected: boolean;
-  /** Epoch of the current (or last) connection. */
-  readonly epoch: number;
-  /** Simulated reconnects so far. */
-  readonly reconnects: number;
-  /** Subscriptions held. */
-  readonly subscriptions: readonly Subscription[];
-  /** Injected malformed messages reported. */
-  readonly decodeErrors: number;
-}
+export type SyntheticHealth = ConnectorHealth;
 
 /** A seeded, deterministic source of SET-like market data. */
 export class SyntheticConnector implements ConnectorWrapper {
@@ -144,11 +133,8 @@ export class SyntheticConnector implements ConnectorWrapper {
    * @returns Whether connected, the epoch, reconnects and the subscriptions held.
    */
   health(): SyntheticHealth {
-    const life = this.#life;
     return {
-      connected: life.connectedNow,
-      epoch: life.epoch,
-      reconnects: life.reconnects,
+      ...this.#life.facts(),
       subscriptions: [...this.#subs.values()],
       decodeErrors: this.#gen.decodeErrors,
     };

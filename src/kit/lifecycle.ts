@@ -18,9 +18,34 @@
  */
 
 import type { Clock } from "../clock.ts";
-import type { EventSink } from "../connector.ts";
+import type { EventSink, Subscription } from "../connector.ts";
 import type { StatusBody, StatusEvent } from "../events.ts";
 import { type EventBody, type Stamp, Stamper } from "./stamp.ts";
+
+/** A connection's facts, as a lifecycle (or a feed, from the statuses) keeps them. */
+export interface ConnectionFacts {
+  /** Whether a connection is up. */
+  readonly connected: boolean;
+  /** Epoch of the current (or last) connection: 0 for the first. */
+  readonly epoch: number;
+  /** Attempt number of the last `reconnecting`; 0 once connected. */
+  readonly reconnectAttempts: number;
+  /** Successful reconnects. */
+  readonly reconnects: number;
+  /** Reason of the last loss, retry or error (never a secret). */
+  readonly lastError?: string;
+}
+
+/**
+ * What a connector's own `health()` may report (not part of the contract: the
+ * feed keeps the same facts from the statuses).
+ */
+export interface ConnectorHealth extends ConnectionFacts {
+  /** Subscriptions held, applied again on every (re)connect. */
+  readonly subscriptions: readonly Subscription[];
+  /** Payloads that failed to decode. */
+  readonly decodeErrors: number;
+}
 
 /** Where a connection stands. */
 export type Phase = "idle" | "connecting" | "connected" | "disconnected" | "reconnecting" | "ended";
@@ -104,6 +129,20 @@ export class Lifecycle {
   /** Whether `end` has been emitted. */
   get ended(): boolean {
     return this.phase === "ended";
+  }
+
+  /**
+   * The connection's facts now.
+   * @returns Connected, epoch, reconnect counters and the last error.
+   */
+  facts(): ConnectionFacts {
+    return {
+      connected: this.phase === "connected",
+      epoch: this.epoch,
+      reconnectAttempts: this.reconnectAttempts,
+      reconnects: this.reconnects,
+      ...(this.lastError === undefined ? {} : { lastError: this.lastError }),
+    };
   }
 
   /**
