@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { GzipIssueHandler } from "./gzip.ts";
+import type { GzipIssueHandler } from "./issues.ts";
 import type { ChunkSource } from "./source.ts";
 
 /**

@@ -15,7 +15,7 @@
 
 import { DecodeError } from "../../../src/errors.ts";
 import { ChunkBuffer } from "./_chunk-buffer.ts";
-import type { CaptureIssueCode, OnCorrupt } from "./issues.ts";
+import type { CaptureIssueCode, GzipIssueHandler, OnCorrupt } from "./issues.ts";
 import { inflate, wholeStream } from "./_inflate.ts";
 import type { ChunkSource } from "./source.ts";
 
@@ -78,14 +78,6 @@ function headerLength(b: Uint8Array): number {
   if (flg & FHCRC) at += 2;
   return at;
 }
-
-/** What the gunzip source reports (the capture reader adds offsets and record numbers). */
-export type GzipIssueHandler = (
-  code: CaptureIssueCode,
-  what: string,
-  fileOffset: number,
-  tail: boolean,
-) => void;
 
 /**
  * Decompresses a compressed capture block by block, as a {@link ChunkSource}.

@@ -66,3 +66,11 @@ export type IssueHandler = (issue: CaptureIssue) => void;
 export function issueToError(issue: CaptureIssue): DecodeError {
   return new DecodeError(issue.message, { code: issue.code, offset: issue.offset });
 }
+
+/** What the gunzip source reports (the capture reader adds offsets and record numbers). */
+export type GzipIssueHandler = (
+  code: CaptureIssueCode,
+  what: string,
+  fileOffset: number,
+  tail: boolean,
+) => void;
