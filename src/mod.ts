@@ -83,7 +83,13 @@ export {
   parseEvent,
   validateEvent,
 } from "./schemas.ts";
-export { Lifecycle, type Phase, type StatusTime } from "./kit/lifecycle.ts";
+export {
+  type ConnectionFacts,
+  type ConnectorHealth,
+  Lifecycle,
+  type Phase,
+  type StatusTime,
+} from "./kit/lifecycle.ts";
 export {
   type EventBody,
   type Stamp,
