@@ -93,9 +93,18 @@ function compareManifests(deno, pkg) {
       );
       continue;
     }
-    const conditions = Object.keys(entry);
+    // `tickwire-source` (the TypeScript source, for tsc, vitest and bun test in this
+    // repository) may come first; then `types` before any runtime condition.
+    const conditions = Object.keys(entry).filter((c) => c !== "tickwire-source");
     if (conditions[0] !== "types") {
       problems.push(`package.json export "${key}" must list "types" first`);
+    }
+    if ("tickwire-source" in entry && entry["tickwire-source"] !== source) {
+      problems.push(
+        `package.json export "${key}" tickwire-source is "${
+          entry["tickwire-source"]
+        }", expected "${source}"`,
+      );
     }
     if (entry.types !== want.dts) {
       problems.push(

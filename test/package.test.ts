@@ -59,7 +59,11 @@ describe("deno.json and package.json", () => {
 
   it("export the root entry point from mod.ts", () => {
     expect(deno.exports["."]).toBe("./mod.ts");
-    expect(pkg.exports["."]).toEqual({ types: "./dist/mod.d.ts", default: "./dist/mod.js" });
+    expect(pkg.exports["."]).toEqual({
+      "tickwire-source": "./mod.ts",
+      types: "./dist/mod.d.ts",
+      default: "./dist/mod.js",
+    });
   });
 
   it("expose the same subpaths, apart from npm's ./package.json", () => {
@@ -72,8 +76,17 @@ describe("deno.json and package.json", () => {
       expect(source, `deno.json export ${key}`).toMatch(/^\.\/.+\.ts$/);
       const want = distOf(source);
       const entry = pkg.exports[key];
-      expect(entry, `package.json export ${key}`).toEqual({ types: want.dts, default: want.js });
-      expect(Object.keys(entry as NpmExport)[0], `package.json export ${key}`).toBe("types");
+      // The source for this repository's own tools, then types before the runtime file.
+      expect(entry, `package.json export ${key}`).toEqual({
+        "tickwire-source": source,
+        types: want.dts,
+        default: want.js,
+      });
+      expect(Object.keys(entry as NpmExport), `package.json export ${key}`).toEqual([
+        "tickwire-source",
+        "types",
+        "default",
+      ]);
     }
   });
 
