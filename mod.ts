@@ -174,5 +174,6 @@ export {
   type TimerHandle,
   type TimerOptions,
 } from "./src/clock.ts";
+export { type ConflateCounters, type ConflateOptions, Conflator } from "./src/conflate.ts";
 export { readEnvVar } from "./src/env.ts";
 export { isSecret, Secret } from "./src/secret.ts";
