@@ -1,0 +1,405 @@
+/**
+ * The fan-out from one feed to every WebSocket client. A feed event is routed
+ * through an index (symbol → channel → clients), queued per client, and the
+ * clients touched are flushed once per turn of the event loop (a microtask),
+ * each within its own socket's backlog limit: a slow client never makes the
+ * feed or another client wait. Timers retry blocked clients, free throttled
+ * keys, ping (where the runtime does not) and close clients behind too long.
+ *
+ * @module
+ */
+
+import type { Clock, TimerHandle } from "../src/clock.ts";
+import type { Channel, FeedEvent, MarketEvent } from "../src/events.ts";
+import type { Logger } from "../src/log.ts";
+import type { WireSocket } from "./_adapter.ts";
+import { Client, type ClientHost, CLOSE, type CloseCause } from "./_client.ts";
+import { Histogram } from "./metrics.ts";
+import type { ResolvedServeOptions } from "./options.ts";
+
+/** How often blocked clients are retried, ms. */
+const RETRY_MS = 20;
+/** How often clients are checked for being behind too long, ms. */
+const CHECK_MS = 250;
+
+/** Counters of the hub, for `/metrics` and `/health`. */
+export interface HubCounters {
+  readonly clients: number;
+  readonly connections: number;
+  readonly sent: number;
+  readonly conflated: number;
+  readonly dropped: number;
+  readonly queued: number;
+  readonly closedBy: Readonly<Record<CloseCause, number>>;
+}
+
+type Index = Map<Channel, Set<Client>>;
+
+/** Routes feed events to clients. */
+export class Hub implements ClientHost {
+  readonly options: ResolvedServeOptions;
+  readonly deliveryLatency: Histogram = new Histogram();
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly clients: Set<Client> = new Set();
+  readonly #bySymbol = new Map<string, Index>();
+  readonly #wildcard: Index = new Map();
+  /** Interned `channel:symbol` keys, so routing allocates nothing per event. */
+  readonly #keys = new Map<string, Map<string, string>>();
+  readonly #dirty = new Set<Client>();
+  #flushQueued = false;
+  #timer: TimerHandle | undefined;
+  #timerAt = Infinity;
+  #checkTimer: TimerHandle | undefined;
+  #heartbeatTimer: TimerHandle | undefined;
+  #nextId = 1;
+  #connections = 0;
+  /** Sockets open (including ones closed by the service and not yet gone). */
+  #open = 0;
+  #allClosed: (() => void)[] = [];
+  /** Totals of clients that have gone. */
+  #goneSent = 0;
+  #goneConflated = 0;
+  #goneDropped = 0;
+  readonly #closedBy: Record<CloseCause, number> = {
+    slow: 0,
+    heartbeat: 0,
+    "too-big": 0,
+    flood: 0,
+    full: 0,
+    shutdown: 0,
+  };
+  /** Encoded events of the flush under way. */
+  readonly #encoded = new Map<MarketEvent, string>();
+  readonly #encode = (ev: MarketEvent): string => {
+    let s = this.#encoded.get(ev);
+    if (s === undefined) this.#encoded.set(ev, s = JSON.stringify(ev));
+    return s;
+  };
+  readonly #flush = (): void => this.#flushNow();
+
+  /**
+   * @param options Resolved options.
+   * @param clock Time source.
+   * @param logger Logger.
+   */
+  constructor(options: ResolvedServeOptions, clock: Clock, logger: Logger) {
+    this.options = options;
+    this.#clock = clock;
+    this.#logger = logger;
+  }
+
+  /** Starts the periodic checks. */
+  start(pings: boolean): void {
+    const check = (): void => {
+      this.#checkBehind();
+      this.#checkTimer = this.#clock.setTimeout(check, CHECK_MS, { unref: true });
+    };
+    this.#checkTimer = this.#clock.setTimeout(check, CHECK_MS, { unref: true });
+    if (!pings) return;
+    const beat = (): void => {
+      this.#heartbeat();
+      this.#heartbeatTimer = this.#clock.setTimeout(beat, this.options.heartbeatMs, {
+        unref: true,
+      });
+    };
+    this.#heartbeatTimer = this.#clock.setTimeout(beat, this.options.heartbeatMs, { unref: true });
+  }
+
+  /** Stops every timer. */
+  stop(): void {
+    for (const t of [this.#timer, this.#checkTimer, this.#heartbeatTimer]) {
+      if (t !== undefined) this.#clock.clearTimeout(t);
+    }
+    this.#timer = this.#checkTimer = this.#heartbeatTimer = undefined;
+  }
+
+  /** A socket opened (counted until its close handler runs). */
+  socketOpened(): void {
+    this.#open++;
+  }
+
+  /** A socket's close handler ran. */
+  socketClosed(): void {
+    if (this.#open > 0) this.#open--;
+    if (this.#open === 0) { for (const fn of this.#allClosed.splice(0)) fn(); }
+  }
+
+  /** @returns Resolves once every socket is closed. */
+  allClosed(): Promise<void> {
+    if (this.#open === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#allClosed.push(resolve));
+  }
+
+  /**
+   * Registers a new connection.
+   * @param socket Its socket.
+   * @returns The client, or `undefined` when the server is full (the socket is closed).
+   */
+  connect(socket: WireSocket): Client | undefined {
+    this.#connections++;
+    if (this.clients.size >= this.options.maxClients) {
+      this.#closedBy.full++;
+      socket.close(CLOSE.full, `server full: ${this.options.maxClients} clients (limit)`);
+      return undefined;
+    }
+    const client = new Client(this.#nextId++, socket, this, this.#clock.mono());
+    this.clients.add(client);
+    return client;
+  }
+
+  /**
+   * Forgets a client whose socket closed.
+   * @param client The client.
+   */
+  disconnect(client: Client): void {
+    if (!this.clients.delete(client)) return;
+    this.#unindex(client);
+    this.#goneSent += client.sent;
+    this.#goneConflated += client.conflated;
+    this.#goneDropped += client.dropped;
+    client.discard();
+    this.#dirty.delete(client);
+  }
+
+  /** Closes a client past a limit. @internal */
+  drop(client: Client, cause: CloseCause, code: number, reason: string): void {
+    if (client.closed) return;
+    this.#closedBy[cause]++;
+    this.#logger.warn(`[serve] closing WebSocket client ${client.id}: ${reason}`, { code });
+    const socket = client.socket;
+    this.disconnect(client);
+    if (cause === "heartbeat") return socket.terminate();
+    socket.close(code, reason);
+    // A client that does not read will not answer the close either.
+    this.#clock.setTimeout(() => socket.terminate(), this.options.closeTimeoutMs, { unref: true });
+  }
+
+  /** Marks a client for the next flush. @internal */
+  wake(client: Client): void {
+    this.#dirty.add(client);
+    if (!this.#flushQueued) {
+      this.#flushQueued = true;
+      queueMicrotask(this.#flush);
+    }
+  }
+
+  /**
+   * Subscribes a client to (channel, symbol) pairs.
+   * @param client The client. @param symbols Upper case, or `"*"`. @param channels Channels.
+   * @returns The pairs that were new.
+   */
+  subscribe(
+    client: Client,
+    symbols: readonly string[],
+    channels: readonly Channel[],
+  ): { symbol: string; channel: Channel }[] {
+    const added: { symbol: string; channel: Channel }[] = [];
+    for (const symbol of symbols) {
+      let held = client.subscriptions.get(symbol);
+      if (held === undefined) client.subscriptions.set(symbol, held = new Set());
+      let index = symbol === "*" ? this.#wildcard : this.#bySymbol.get(symbol);
+      if (index === undefined) this.#bySymbol.set(symbol, index = new Map());
+      for (const channel of channels) {
+        if (held.has(channel)) continue;
+        held.add(channel);
+        client.pairs++;
+        let set = index.get(channel);
+        if (set === undefined) index.set(channel, set = new Set());
+        set.add(client);
+        added.push({ symbol, channel });
+      }
+    }
+    return added;
+  }
+
+  /**
+   * Unsubscribes a client from (channel, symbol) pairs.
+   * @param client The client. @param symbols Upper case, or `"*"`. @param channels Channels.
+   * @returns How many pairs were removed.
+   */
+  unsubscribe(client: Client, symbols: readonly string[], channels: readonly Channel[]): number {
+    let removed = 0;
+    for (const symbol of symbols) {
+      const held = client.subscriptions.get(symbol);
+      if (held === undefined) continue;
+      const index = symbol === "*" ? this.#wildcard : this.#bySymbol.get(symbol);
+      for (const channel of channels) {
+        if (!held.delete(channel)) continue;
+        removed++;
+        client.pairs--;
+        index?.get(channel)?.delete(client);
+        if (symbol !== "*") client.forget(this.key(channel, symbol));
+      }
+      if (held.size === 0) client.subscriptions.delete(symbol);
+    }
+    return removed;
+  }
+
+  #unindex(client: Client): void {
+    for (const [symbol, channels] of client.subscriptions) {
+      const index = symbol === "*" ? this.#wildcard : this.#bySymbol.get(symbol);
+      for (const channel of channels) index?.get(channel)?.delete(client);
+    }
+    client.subscriptions.clear();
+    client.pairs = 0;
+  }
+
+  /**
+   * The interned conflation key of a (channel, symbol) pair.
+   * @param channel Channel. @param symbol Symbol.
+   * @returns `channel:symbol`.
+   */
+  key(channel: string, symbol: string): string {
+    let bySymbol = this.#keys.get(channel);
+    if (bySymbol === undefined) this.#keys.set(channel, bySymbol = new Map());
+    let key = bySymbol.get(symbol);
+    if (key === undefined) {
+      // Bounded by the symbols the feed carries; a wildcard-only client adds none.
+      bySymbol.set(symbol, key = `${channel}:${symbol}`);
+    }
+    return key;
+  }
+
+  /**
+   * Routes a market event to the clients subscribed to it.
+   * @param ev The event.
+   */
+  route(ev: MarketEvent): void {
+    const index = this.#bySymbol.get(ev.symbol);
+    const direct = index?.get(ev.type);
+    const wild = this.#wildcard.get(ev.type);
+    if ((direct === undefined || direct.size === 0) && (wild === undefined || wild.size === 0)) {
+      return;
+    }
+    const key = this.key(ev.type, ev.symbol);
+    if (direct !== undefined) {
+      for (const client of direct) {
+        client.offer(key, ev);
+        this.wake(client);
+      }
+    }
+    if (wild !== undefined) {
+      for (const client of wild) {
+        if (direct !== undefined && direct.has(client)) continue;
+        client.offer(key, ev);
+        this.wake(client);
+      }
+    }
+  }
+
+  /**
+   * Sends a message to every client (a status event).
+   * @param ev The event to encode.
+   */
+  broadcast(ev: FeedEvent): void {
+    if (this.clients.size === 0) return;
+    const text = JSON.stringify(ev);
+    for (const client of this.clients) client.direct(text);
+  }
+
+  #flushNow(): void {
+    this.#flushQueued = false;
+    const now = this.#clock.mono();
+    const wall = this.#clock.now();
+    let next = Infinity;
+    for (const client of this.#dirty) {
+      const wait = client.flush(now, wall, this.#encode);
+      if (wait === 0) next = Math.min(next, RETRY_MS);
+      else if (wait < next) next = wait;
+    }
+    this.#dirty.clear();
+    this.#encoded.clear();
+    if (next !== Infinity) this.#retryIn(next);
+  }
+
+  /** Flushes every client after `ms` (blocked sockets, throttled keys). */
+  #retryIn(ms: number): void {
+    const at = this.#clock.mono() + ms;
+    if (this.#timer !== undefined && this.#timerAt <= at) return;
+    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
+    this.#timerAt = at;
+    this.#timer = this.#clock.setTimeout(() => {
+      this.#timer = undefined;
+      this.#timerAt = Infinity;
+      for (const client of this.clients) if (client.queued > 0) this.#dirty.add(client);
+      this.#flushNow();
+    }, Math.max(1, ms));
+  }
+
+  #checkBehind(): void {
+    const now = this.#clock.mono();
+    const limit = this.options.maxBehindMs;
+    for (const client of this.clients) {
+      if (client.behindSince === undefined) continue;
+      // A socket may drain with nothing new to send: look at it again.
+      if (client.socket.bufferedAmount() < this.options.highWaterBytes) {
+        if (client.queued === 0) client.behindSince = undefined;
+        continue;
+      }
+      if (now - client.behindSince >= limit) {
+        this.drop(
+          client,
+          "slow",
+          CLOSE.tooSlow,
+          `too slow: over ${this.options.highWaterBytes} bytes unsent for ${limit} ms (limit)`,
+        );
+      }
+    }
+  }
+
+  #heartbeat(): void {
+    for (const client of this.clients) {
+      if (!client.alive) {
+        this.drop(client, "heartbeat", 1006, "no pong to the last ping");
+        continue;
+      }
+      client.alive = false;
+      client.socket.ping();
+    }
+  }
+
+  /**
+   * Closes every client with `1001 server shutting down`.
+   * @returns The sockets closed.
+   */
+  closeAll(): WireSocket[] {
+    const sockets: WireSocket[] = [];
+    for (const client of [...this.clients]) {
+      this.#closedBy.shutdown++;
+      sockets.push(client.socket);
+      this.disconnect(client);
+    }
+    for (const s of sockets) {
+      try {
+        s.close(CLOSE.goingAway, "server shutting down");
+      } catch {
+        // already gone
+      }
+    }
+    return sockets;
+  }
+
+  /** Reads the counters. */
+  counters(): HubCounters {
+    let sent = this.#goneSent;
+    let conflated = this.#goneConflated;
+    let dropped = this.#goneDropped;
+    let queued = 0;
+    for (const c of this.clients) {
+      sent += c.sent;
+      conflated += c.conflated;
+      dropped += c.dropped;
+      queued += c.queued;
+    }
+    return {
+      clients: this.clients.size,
+      connections: this.#connections,
+      sent,
+      conflated,
+      dropped,
+      queued,
+      closedBy: { ...this.#closedBy },
+    };
+  }
+}
