@@ -43,6 +43,11 @@ export class FeedWatch {
   constructor(feed: Feed, clock: Clock) {
     this.#clock = clock;
     if (!feed.health().connected) this.disconnectedSince = clock.mono();
+    // A feed that ended before the service listened has sent its `end` already.
+    void feed.closed().then(() => {
+      this.ended = true;
+      this.disconnectedSince ??= clock.mono();
+    });
   }
 
   /**

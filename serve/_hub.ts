@@ -168,6 +168,11 @@ export class Hub implements ClientHost {
     this.#closedBy[cause]++;
     this.#logger.warn(`[serve] closing WebSocket client ${client.id}: ${reason}`, { code });
     const socket = client.socket;
+    // Answers already queued (the errors that led here) go before the close frame.
+    if (cause !== "slow" && cause !== "heartbeat") {
+      client.flush(this.#clock.mono(), this.#clock.now(), this.#encode);
+      this.#encoded.clear();
+    }
     this.disconnect(client);
     if (cause === "heartbeat") return socket.terminate();
     socket.close(code, reason);

@@ -163,12 +163,12 @@ export function metricsText(feed: Feed, watch: FeedWatch, hub: Hub, cache: Lates
     "histogram",
     "Exchange time to receive time of market events (exchTs → recvTs).",
   );
-  t.histogram("tickwire_exchange_to_receive_seconds", watch.exchangeLatency, source);
+  t.histogram("tickwire_exchange_to_receive_seconds", watch.exchangeLatency);
   t.family(
     "tickwire_receive_to_delivery_seconds",
     "histogram",
     "Receive time to the write to a WebSocket client (recvTs → delivered).",
   );
-  t.histogram("tickwire_receive_to_delivery_seconds", hub.deliveryLatency, source);
+  t.histogram("tickwire_receive_to_delivery_seconds", hub.deliveryLatency);
   return t.text();
 }

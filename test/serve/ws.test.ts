@@ -1,4 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { createFeed } from "../../src/create-feed.ts";
+import { silentLogger } from "../../src/log.ts";
+import { serveFeed } from "../../serve/mod.ts";
+import { lastScripted, scriptedConnector } from "../_helpers/scripted-connector.ts";
 import { Recorder, type Served, served, waitUntil } from "./_helpers.ts";
 
 let s: Served | undefined;
@@ -106,11 +110,30 @@ describe("serve /ws", () => {
     expect(c.of("quote").length).toBeLessThanOrEqual(quotes + 3);
   });
 
-  it("answers ping with pong and forwards status events", async () => {
-    s = await served({ stallAfter: 50, stallMs: 60_000, rate: 500 }, {});
-    const c = client(s.ws);
-    await c.opened;
-    c.send({ op: "ping", id: 9 });
-    expect(await c.next((m) => m.type === "pong", "pong")).toMatchObject({ id: 9 });
+  it("answers ping with pong and forwards every status event", async () => {
+    const feed = await createFeed({
+      source: scriptedConnector,
+      logger: silentLogger,
+      buffer: false,
+    });
+    const server = await serveFeed(feed, { port: 0, logger: silentLogger });
+    try {
+      const c = client(`${server.url.replace("http", "ws")}/ws`);
+      await c.opened;
+      c.send({ op: "ping", id: 9 });
+      expect(await c.next((m) => m.type === "pong", "pong")).toMatchObject({ id: 9 });
+      lastScripted().reconnect();
+      await c.next((m) => m.type === "status" && m.kind === "connected", "connected status");
+      expect(c.of("status").map((m) => m.kind)).toEqual([
+        "disconnected",
+        "reconnecting",
+        "connecting",
+        "connected",
+      ]);
+      expect(c.of("status")[3]).toMatchObject({ epoch: 1, source: "scripted" });
+    } finally {
+      await server.close();
+      await feed.close();
+    }
   });
 });
