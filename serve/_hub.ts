@@ -22,14 +22,21 @@ const RETRY_MS = 20;
 /** How often clients are checked for being behind too long, ms. */
 const CHECK_MS = 250;
 
-/** Counters of the hub, for `/metrics` and `/health`. */
+/** WebSocket client counters of a server, since it started. */
 export interface HubCounters {
+  /** Clients connected now. */
   readonly clients: number;
+  /** Connections accepted (including ones refused as over `maxClients`). */
   readonly connections: number;
+  /** Messages written to clients. */
   readonly sent: number;
+  /** Updates replaced by newer ones before a client got them. */
   readonly conflated: number;
+  /** Updates clients lost: expired, or refused by a full queue. */
   readonly dropped: number;
+  /** Messages waiting in client queues now. */
   readonly queued: number;
+  /** Clients the server closed, by cause. */
   readonly closedBy: Readonly<Record<CloseCause, number>>;
 }
 

@@ -58,6 +58,7 @@ export class LatestCache {
   #evicted = 0;
 
   /**
+   * Creates an empty cache.
    * @param capacity Most symbols kept. @default 1_000
    * @throws RangeError when `capacity` is not a positive integer.
    */

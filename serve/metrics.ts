@@ -170,6 +170,7 @@ export class Histogram {
   count = 0;
 
   /**
+   * Creates an empty histogram.
    * @param bounds Upper bounds, ascending. @default LATENCY_BUCKETS
    * @throws RangeError when the bounds are not strictly ascending.
    */

@@ -77,30 +77,13 @@ export interface ServeOptions {
   readonly closeTimeoutMs?: number;
 }
 
-/** Options with every default filled in. @internal */
-export interface ResolvedServeOptions {
-  readonly host: string;
-  readonly port: number;
-  readonly token: Secret | undefined;
-  readonly allowedOrigins: readonly string[];
-  readonly healthGraceMs: number;
-  readonly cacheSize: number;
-  readonly conflate: boolean;
-  readonly defaultRate: number;
-  readonly maxRate: number;
-  readonly maxAgeMs: number;
-  readonly maxClients: number;
-  readonly maxSubscriptions: number;
-  readonly maxMessageBytes: number;
-  readonly maxMessagesPerSecond: number;
-  readonly highWaterBytes: number;
-  readonly maxBehindMs: number;
-  readonly queueLimit: number;
-  readonly heartbeatMs: number;
-  readonly metricsSymbols: number;
-  readonly metricsClients: number;
-  readonly closeTimeoutMs: number;
-}
+/** {@link ServeOptions} with every default filled in; the token boxed in a `Secret`. */
+export type ResolvedServeOptions =
+  & Readonly<Required<Omit<ServeOptions, "token" | "logger" | "clock">>>
+  & {
+    /** The bearer token, redacted when printed; `undefined` when none is required. */
+    readonly token: Secret | undefined;
+  };
 
 const count = (min = 1) => v.pipe(v.number(), v.integer(), v.minValue(min));
 const rate = v.pipe(v.number(), v.gtValue(0));
