@@ -12,6 +12,7 @@
 import { Conflator } from "../src/conflate.ts";
 import type { Channel, MarketEvent } from "../src/events.ts";
 import type { WireSocket } from "./_adapter.ts";
+import { Fifo } from "./_fifo.ts";
 import type { Histogram } from "./metrics.ts";
 import type { ResolvedServeOptions } from "./options.ts";
 
@@ -48,36 +49,6 @@ export interface ClientHost {
   wake(client: Client): void;
   /** The client is past a limit: close it and stop routing to it. */
   drop(client: Client, cause: CloseCause, code: number, reason: string): void;
-}
-
-class Fifo<T> {
-  #items: T[] = [];
-  #head = 0;
-  get length(): number {
-    return this.#items.length - this.#head;
-  }
-  push(item: T): void {
-    this.#items.push(item);
-  }
-  peek(): T {
-    return this.#items[this.#head];
-  }
-  shift(): T {
-    const item = this.#items[this.#head];
-    (this.#items as (T | undefined)[])[this.#head++] = undefined;
-    if (this.#head === this.#items.length) {
-      this.#items.length = 0;
-      this.#head = 0;
-    } else if (this.#head >= 1024 && this.#head * 2 >= this.#items.length) {
-      this.#items = this.#items.slice(this.#head);
-      this.#head = 0;
-    }
-    return item;
-  }
-  clear(): void {
-    this.#items = [];
-    this.#head = 0;
-  }
 }
 
 /** A connected WebSocket client. */

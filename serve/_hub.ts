@@ -14,6 +14,7 @@ import type { Channel, FeedEvent, MarketEvent } from "../src/events.ts";
 import type { Logger } from "../src/log.ts";
 import type { WireSocket } from "./_adapter.ts";
 import { Client, type ClientHost, CLOSE, type CloseCause } from "./_client.ts";
+import { RouteIndex } from "./_route-index.ts";
 import { Histogram } from "./metrics.ts";
 import type { ResolvedServeOptions } from "./options.ts";
 
@@ -40,8 +41,6 @@ export interface HubCounters {
   readonly closedBy: Readonly<Record<CloseCause, number>>;
 }
 
-type Index = Map<Channel, Set<Client>>;
-
 /** Routes feed events to clients. */
 export class Hub implements ClientHost {
   readonly options: ResolvedServeOptions;
@@ -49,10 +48,11 @@ export class Hub implements ClientHost {
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly clients: Set<Client> = new Set();
-  readonly #bySymbol = new Map<string, Index>();
-  readonly #wildcard: Index = new Map();
-  /** Interned `channel:symbol` keys, so routing allocates nothing per event. */
-  readonly #keys = new Map<string, Map<string, string>>();
+  readonly #index = new RouteIndex();
+  readonly #deliver = (client: Client, key: string, ev: MarketEvent): void => {
+    client.offer(key, ev);
+    this.wake(client);
+  };
   readonly #dirty = new Set<Client>();
   #flushQueued = false;
   #timer: TimerHandle | undefined;
@@ -161,7 +161,7 @@ export class Hub implements ClientHost {
    */
   disconnect(client: Client): void {
     if (!this.clients.delete(client)) return;
-    this.#unindex(client);
+    this.#index.unindex(client);
     this.#goneSent += client.sent;
     this.#goneConflated += client.conflated;
     this.#goneDropped += client.dropped;
@@ -206,23 +206,7 @@ export class Hub implements ClientHost {
     symbols: readonly string[],
     channels: readonly Channel[],
   ): { symbol: string; channel: Channel }[] {
-    const added: { symbol: string; channel: Channel }[] = [];
-    for (const symbol of symbols) {
-      let held = client.subscriptions.get(symbol);
-      if (held === undefined) client.subscriptions.set(symbol, held = new Set());
-      let index = symbol === "*" ? this.#wildcard : this.#bySymbol.get(symbol);
-      if (index === undefined) this.#bySymbol.set(symbol, index = new Map());
-      for (const channel of channels) {
-        if (held.has(channel)) continue;
-        held.add(channel);
-        client.pairs++;
-        let set = index.get(channel);
-        if (set === undefined) index.set(channel, set = new Set());
-        set.add(client);
-        added.push({ symbol, channel });
-      }
-    }
-    return added;
+    return this.#index.add(client, symbols, channels);
   }
 
   /**
@@ -231,30 +215,7 @@ export class Hub implements ClientHost {
    * @returns How many pairs were removed.
    */
   unsubscribe(client: Client, symbols: readonly string[], channels: readonly Channel[]): number {
-    let removed = 0;
-    for (const symbol of symbols) {
-      const held = client.subscriptions.get(symbol);
-      if (held === undefined) continue;
-      const index = symbol === "*" ? this.#wildcard : this.#bySymbol.get(symbol);
-      for (const channel of channels) {
-        if (!held.delete(channel)) continue;
-        removed++;
-        client.pairs--;
-        index?.get(channel)?.delete(client);
-        if (symbol !== "*") client.forget(this.key(channel, symbol));
-      }
-      if (held.size === 0) client.subscriptions.delete(symbol);
-    }
-    return removed;
-  }
-
-  #unindex(client: Client): void {
-    for (const [symbol, channels] of client.subscriptions) {
-      const index = symbol === "*" ? this.#wildcard : this.#bySymbol.get(symbol);
-      for (const channel of channels) index?.get(channel)?.delete(client);
-    }
-    client.subscriptions.clear();
-    client.pairs = 0;
+    return this.#index.remove(client, symbols, channels);
   }
 
   /**
@@ -263,14 +224,7 @@ export class Hub implements ClientHost {
    * @returns `channel:symbol`.
    */
   key(channel: string, symbol: string): string {
-    let bySymbol = this.#keys.get(channel);
-    if (bySymbol === undefined) this.#keys.set(channel, bySymbol = new Map());
-    let key = bySymbol.get(symbol);
-    if (key === undefined) {
-      // Bounded by the symbols the feed carries; a wildcard-only client adds none.
-      bySymbol.set(symbol, key = `${channel}:${symbol}`);
-    }
-    return key;
+    return this.#index.key(channel, symbol);
   }
 
   /**
@@ -278,26 +232,7 @@ export class Hub implements ClientHost {
    * @param ev The event.
    */
   route(ev: MarketEvent): void {
-    const index = this.#bySymbol.get(ev.symbol);
-    const direct = index?.get(ev.type);
-    const wild = this.#wildcard.get(ev.type);
-    if ((direct === undefined || direct.size === 0) && (wild === undefined || wild.size === 0)) {
-      return;
-    }
-    const key = this.key(ev.type, ev.symbol);
-    if (direct !== undefined) {
-      for (const client of direct) {
-        client.offer(key, ev);
-        this.wake(client);
-      }
-    }
-    if (wild !== undefined) {
-      for (const client of wild) {
-        if (direct !== undefined && direct.has(client)) continue;
-        client.offer(key, ev);
-        this.wake(client);
-      }
-    }
+    this.#index.route(ev, this.#deliver);
   }
 
   /**

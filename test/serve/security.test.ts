@@ -219,7 +219,8 @@ describe("serve security", () => {
       expect(f.closeReason).toMatch(/too many messages: limit 20\/s/);
       expect(f.of("error").some((m) => m.code === "rate-limited")).toBe(true);
     }
-    expect(f.of("ack").length).toBeLessThanOrEqual(41);
+    // A burst of 40, then 20 a second while the flood lasts.
+    expect(f.of("ack").length).toBeLessThan(100);
     await stillReceives(o);
     expect(s.server.counters().closedBy.flood).toBe(1);
   });
