@@ -66,6 +66,7 @@ export function bunAdapter(): ServerAdapter {
     runtime: "bun",
     upgradeWebSocket,
     upgradeOptions: () => undefined,
+    pingsItself: true,
     enforcesMessageSize: true,
     wrap,
     listen,

@@ -58,6 +58,7 @@ export function denoAdapter(): ServerAdapter {
     upgradeOptions: (heartbeatMs) => ({
       idleTimeout: Math.max(1, Math.ceil((2 * heartbeatMs) / 1000)),
     }),
+    pingsItself: true,
     enforcesMessageSize: false,
     wrap,
     listen,

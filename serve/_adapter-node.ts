@@ -72,6 +72,7 @@ export function nodeAdapter(): ServerAdapter {
     runtime: "node",
     upgradeWebSocket,
     upgradeOptions: () => undefined,
+    pingsItself: false,
     enforcesMessageSize: true,
     wrap,
     listen,

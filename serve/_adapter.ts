@@ -54,6 +54,8 @@ export interface ServerAdapter {
   readonly upgradeWebSocket: UpgradeWebSocket<any, any>;
   /** Options to pass to `upgradeWebSocket` (Deno's idle timeout). */
   readonly upgradeOptions: (heartbeatMs: number) => unknown;
+  /** Whether the runtime pings and drops dead peers itself (Bun, Deno); else the service does. */
+  readonly pingsItself: boolean;
   /** Whether the runtime enforces `maxMessageBytes` itself (Node, Bun). */
   readonly enforcesMessageSize: boolean;
   /**

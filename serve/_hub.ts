@@ -96,7 +96,10 @@ export class Hub implements ClientHost {
     this.#logger = logger;
   }
 
-  /** Starts the periodic checks. */
+  /**
+   * Starts the periodic checks.
+   * @param pings Whether to ping clients (where the runtime does not).
+   */
   start(pings: boolean): void {
     const check = (): void => {
       this.#checkBehind();

@@ -108,7 +108,7 @@ export async function serveFeed(feed: Feed, options: ServeOptions = {}): Promise
     });
   }
   feed.on("event", listener);
-  hub.start(adapter.runtime === "node");
+  hub.start(!adapter.pingsItself);
   const host = o.host.includes(":") ? `[${o.host}]` : o.host;
   const url = `http://${host}:${server.port}`;
   logger.info(`[serve] listening on ${url} (${adapter.runtime})`);
