@@ -16,6 +16,9 @@
  *   bounded queue: updates are conflated latest-wins per (channel, symbol) and
  *   throttled per key (10 a second unless the client asks otherwise, up to the
  *   server's `maxRate`). A client behind for too long is closed with code 4008.
+ *   Other close codes: 1001 server shutting down, 1008 too many messages, 1009
+ *   message too big, 1013 server full. Heartbeats: the service pings on Node;
+ *   Bun and Deno ping and drop dead peers themselves.
  * - `GET /`: a live page (table, 10-level ladder, health line) that reconnects
  *   by itself.
  *
