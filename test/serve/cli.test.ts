@@ -46,6 +46,20 @@ describe("tickwire serve", () => {
     expect(c.closeReason).toBe("server shutting down");
   });
 
+  it("stops the same way on SIGINT", async () => {
+    const run = startChild(bin, ["serve", "--port", "0", "--rate", "10"], children);
+    await waitUntil(
+      () => /on http:\/\/127\.0\.0\.1:\d+ /.test(run.output().stdout),
+      15_000,
+      "the URL line",
+    );
+    run.child.kill("SIGINT");
+    const { code, signal, stdout } = await run.done;
+    expect(stdout).toMatch(/tickwire serve: stopped \(SIGINT\)\n$/);
+    if (IS_DENO) expect(code === 0 || signal === "SIGINT").toBe(true);
+    else expect(code).toBe(0);
+  });
+
   it("prints its help, and exits 2 for a bad flag or a public address without a token", async () => {
     const help = memoryIo();
     expect(await main(["serve", "--help"], help)).toBe(0);
