@@ -22,6 +22,8 @@ async function run(section: string, options: Record<string, unknown>): Promise<u
       return (await import("./memory.ts")).runMemory(options.events as number | undefined);
     case "e2e":
       return (await import("./e2e.ts")).runE2e(options);
+    case "serve":
+      return (await import("./serve.ts")).runServe(options);
     case "replay":
       return (await import("./replay.ts")).runReplay(options);
     case "replay-play":

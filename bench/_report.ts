@@ -219,6 +219,51 @@ export function buildTables(r: SuiteResults, targets: readonly TargetOutcome[]):
       ]],
     });
   }
+  if (r.serve !== undefined) {
+    const sv = r.serve;
+    const tw = sv.servers.find((x) => x.kind === "tickwire");
+    const peerRate = sv.servers.find((x) => x.kind !== "tickwire")?.phases.find((p) =>
+      p.phase === "throughput"
+    )?.deliveredPerSec;
+    tables.push({
+      title:
+        `7. Serve: ${sv.clients} WebSocket clients, ${sv.symbols} symbols' quotes, conflation off, Node, loopback`,
+      header: [
+        "server",
+        "phase",
+        "delivered/s",
+        "vs ws",
+        "CPU/msg",
+        "p50",
+        "p99",
+        "slowest / fastest client",
+        "closed",
+      ],
+      rows: sv.servers.flatMap((x) =>
+        x.phases.map((p) => [
+          x.kind === "tickwire" ? "tickwire serveFeed" : "ws broadcast loop",
+          p.phase === "throughput"
+            ? "feed at full rate"
+            : p.phase === "latency"
+            ? `${sv.rate}/s per symbol`
+            : "+1 stalled client",
+          fmtRate(p.deliveredPerSec),
+          p.phase === "throughput" && x === tw && peerRate
+            ? `${(p.deliveredPerSec / peerRate).toFixed(1)}×`
+            : "",
+          `${p.cpuUsPerMsg.toFixed(2)} µs`,
+          fmtNs(p.latency.p50),
+          fmtNs(p.latency.p99),
+          `${p.slowestClient} / ${p.fastestClient}`,
+          String(p.closed),
+        ])
+      ),
+      notes: [
+        "Latency: the event's recvTs (stamped by the server on the machine's monotonic clock) → receipt by a client; " +
+        "at full rate it is the queue's. CPU/msg: server process time per delivered message.",
+      ],
+    });
+  }
   tables.push({
     title: "Targets (Node, 2 cores, same run as the peers)",
     header: ["target", "measured", "required", "result"],

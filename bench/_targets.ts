@@ -12,6 +12,7 @@ import type { E2eResult, E2eSubscriber } from "./e2e.ts";
 import type { LatencyResult } from "./latency.ts";
 import type { MemoryResult } from "./memory.ts";
 import type { ReplayResult } from "./replay.ts";
+import type { ServeResult } from "./serve.ts";
 
 /** Everything the sections produced (a missing one failed or was skipped). */
 export interface SuiteResults {
@@ -21,6 +22,7 @@ export interface SuiteResults {
   memory?: MemoryResult;
   replay?: ReplayResult;
   e2e?: E2eResult;
+  serve?: ServeResult;
 }
 
 /** One target and how it went. */
@@ -51,6 +53,8 @@ const SECTION_OF: Record<string, string> = {
   "e2e-vs-peer": "e2e",
   "replay-raw": "replay",
   "heap-growth": "memory",
+  "serve-rate": "serve",
+  "serve-stall": "serve",
 };
 
 function check(
@@ -106,6 +110,9 @@ export function evaluateTargets(r: SuiteResults): TargetOutcome[] {
   const tw = r.e2e?.subscribers.find((s) => s.kind === "tickwire");
   const peer = r.e2e?.subscribers.find((s) => s.kind !== "tickwire");
   const raw = r.replay?.figures.find((f) => f.format === "raw");
+  const served = r.serve?.servers.find((s) => s.kind === "tickwire")?.phases;
+  const calm = served?.find((p) => p.phase === "latency")?.latency.p99;
+  const stalled = served?.find((p) => p.phase === "stalled")?.latency.p99;
   return [
     check("quote-rate", "quote decode + event", quote, "msg/s", ">=", 2_000_000),
     check(
@@ -180,6 +187,24 @@ export function evaluateTargets(r: SuiteResults): TargetOutcome[] {
       "bytes",
       "<",
       10_000_000,
+    ),
+    check(
+      "serve-rate",
+      "serve: messages delivered to 100 WebSocket clients, conflation off",
+      served?.find((p) => p.phase === "throughput")?.deliveredPerSec,
+      "msg/s",
+      ">=",
+      200_000,
+    ),
+    check(
+      "serve-stall",
+      "serve: the others' p99 with one client stalled, change",
+      calm !== undefined && stalled !== undefined && calm > 0
+        ? (stalled / calm - 1) * 100
+        : undefined,
+      "%",
+      "<=",
+      20,
     ),
   ];
 }

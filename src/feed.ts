@@ -14,7 +14,7 @@ import { type Clock, systemClock, type TimerHandle } from "./clock.ts";
 import { ConnectionState } from "./_connection-state.ts";
 import { SubscriptionSet } from "./_subscription-set.ts";
 import type { ConnectorWrapper, EventSink, Subscription } from "./connector.ts";
-import type { Dispatcher, DispatcherCounters } from "./dispatcher.ts";
+import type { Dispatcher, DispatcherCounters, OverflowPolicy } from "./dispatcher.ts";
 import type { DecodeError } from "./errors.ts";
 import type {
   Channel,
@@ -189,6 +189,11 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
    */
   attach(connector: ConnectorWrapper): void {
     this.#connector = connector;
+  }
+
+  /** What the pull queue does when full (`"drop-oldest"`, `"drop-newest"` or `"block"`). */
+  get overflow(): OverflowPolicy {
+    return this.#dispatcher.overflow;
   }
 
   /** The connector behind this feed. */

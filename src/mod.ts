@@ -182,5 +182,6 @@ export {
   type TimerHandle,
   type TimerOptions,
 } from "./clock.ts";
+export { type ConflateCounters, type ConflateOptions, Conflator } from "./conflate.ts";
 export { readEnvVar } from "./env.ts";
 export { isSecret, Secret } from "./secret.ts";
