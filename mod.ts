@@ -62,6 +62,7 @@ export {
   type MarketStatusEvent,
   MAX_EXACT_SIZE,
   type ModeStatus,
+  type QuietReason,
   type QuoteEvent,
   type ReconnectingStatus,
   type RecoveredStatus,
@@ -133,6 +134,7 @@ export {
   type DispatcherOptions,
   type OverflowPolicy,
 } from "./src/dispatcher.ts";
+export type { SessionQuiet, SessionSource } from "./src/session.ts";
 export {
   HealthMonitor,
   type HealthOptions,
