@@ -50,7 +50,8 @@ function header(headers: Headers, name: string): number | undefined {
 /**
  * Tracks the server's rate-limit budget and makes requests wait for the next window
  * when it is spent. Counts requests it lets through, so concurrent requests share
- * the budget before the server's answer arrives.
+ * the budget before the server's answer arrives; a new window starts with the
+ * limit last announced, so never more requests go out than the headers allow.
  *
  * @example Waiting for budget before each request
  * ```ts
@@ -116,7 +117,14 @@ export class RateLimiter {
       const wait = this.#waitMs(now);
       if (wait <= 0) {
         for (const [w, size] of [[this.#second, 1_000], [this.#minute, 60_000]] as const) {
-          if (w.id === Math.floor(now / size) && w.remaining !== undefined) w.remaining--;
+          const id = Math.floor(now / size);
+          if (w.id !== id && w.limit !== undefined) {
+            // A new window: its budget is the announced limit, counted here until the
+            // server's next answer reports it, so concurrent requests cannot overrun it.
+            w.id = id;
+            w.remaining = w.limit;
+          }
+          if (w.id === id && w.remaining !== undefined) w.remaining--;
         }
         return;
       }

@@ -145,4 +145,11 @@ export class TokenStore {
   revokeDispatcher(): void {
     this.#dispatcher.clear();
   }
+
+  /** Invalidates every token issued so far: access, refresh and dispatcher (a revoked session). */
+  revokeAll(): void {
+    this.#access.clear();
+    this.#refresh.clear();
+    this.#dispatcher.clear();
+  }
 }
