@@ -94,12 +94,14 @@ export class SettradeApi {
         want("GET", () => this.#authed(req, () => this.#token(req)));
     }
     if (path.startsWith(this.#quote) && path.length > this.#quote.length) {
+      this.#d.counters.quoteRequests++;
       return this.#refused("quote") ?? want(
         "GET",
         () => this.#authed(req, () => this.#quoteOf(path.slice(this.#quote.length))),
       );
     }
     if (path === this.#candles) {
+      this.#d.counters.candlestickRequests++;
       return this.#refused("candlesticks") ??
         want("GET", () => this.#authed(req, () => this.#candlesOf(req)));
     }
@@ -171,7 +173,16 @@ export class SettradeApi {
     return this.#d.options.symbols.includes(symbol);
   }
 
+  /** Waits out the market REST latency fault, if any. */
+  async #latency(): Promise<void> {
+    const ms = this.#d.faults.marketLatencyMs;
+    if (ms <= 0) return;
+    const clock = this.#d.options.clock;
+    await new Promise<void>((resolve) => clock.setTimeout(resolve, ms));
+  }
+
   async #quoteOf(segment: string): Promise<ApiAnswer> {
+    await this.#latency();
     let symbol: string;
     try {
       symbol = decodeURIComponent(segment);
@@ -185,6 +196,7 @@ export class SettradeApi {
   }
 
   async #candlesOf(req: ApiRequest): Promise<ApiAnswer> {
+    await this.#latency();
     const symbol = req.query.get("symbol") ?? "";
     const interval = req.query.get("interval") ?? "";
     const rawLimit = req.query.get("limit");

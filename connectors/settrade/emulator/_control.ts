@@ -12,6 +12,7 @@
  * | `POST /_emulator/revoke-sessions` | invalidate every token (log in again) |
  * | `POST /_emulator/outage?ms=N` | drop MQTT connections, refuse upgrades for N ms |
  * | `POST /_emulator/refuse?endpoint=E&on=true&status=503` | make an endpoint fail |
+ * | `POST /_emulator/slow-market?ms=N` | delay quote and candlestick answers by N ms |
  * | `GET /_emulator/stats` | counters and subscribed topics |
  *
  * @module
@@ -35,6 +36,7 @@ export interface ControlTarget {
   revokeSessions(): void;
   outage(ms: number): number;
   refuse(endpoint: RefusableEndpoint, on: boolean, how?: LoginRefusal): void;
+  slowMarket(ms: number): void;
   stats(): SettradeEmulatorStats;
   subscriptions(): readonly string[];
 }
@@ -84,6 +86,9 @@ function act(req: ApiRequest, target: ControlTarget, name: string): unknown {
       return {};
     case "revoke-sessions":
       target.revokeSessions();
+      return {};
+    case "slow-market":
+      target.slowMarket(number(req, "ms"));
       return {};
     case "outage":
       return { dropped: target.outage(number(req, "ms")) };

@@ -222,6 +222,10 @@ export class Emulator implements SettradeEmulator {
     this.#faults.refuse(endpoint, on, how);
   }
 
+  slowMarket(ms: number): void {
+    this.#faults.slowMarket(ms);
+  }
+
   requestsPerSecond(): SecondCount[] {
     return this.#log.list();
   }

@@ -56,6 +56,8 @@ export class Faults {
   refusal: Required<LoginRefusal> | undefined;
   readonly #refused = new Map<RefusableEndpoint, Required<LoginRefusal>>();
   #outageUntil = -Infinity;
+  /** Delay of every market REST answer (quote, candlesticks), ms. */
+  marketLatencyMs = 0;
 
   /**
    * @param clock Time source of the stall.
@@ -104,6 +106,17 @@ export class Faults {
       return { status: 503, code: "E503", message: "realtime service unavailable" };
     }
     return undefined;
+  }
+
+  /**
+   * Delays every market REST answer (quote, candlesticks) by `ms` (0 ends it).
+   * @param ms Milliseconds, finite and >= 0.
+   */
+  slowMarket(ms: number): void {
+    if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0) {
+      throw new RangeError(`${P} slowMarket needs a finite number of ms >= 0, got ${String(ms)}`);
+    }
+    this.marketLatencyMs = ms;
   }
 
   /**

@@ -32,6 +32,10 @@ export interface SettradeEmulatorStats {
   readonly restRequests: number;
   /** Of those, answered 429 because the rate limit was spent. */
   readonly rateLimited: number;
+  /** Market REST quote requests (any outcome). */
+  readonly quoteRequests: number;
+  /** Market REST candlestick requests (any outcome). */
+  readonly candlestickRequests: number;
 }
 
 /** REST requests received in one wall-clock second. */
@@ -75,4 +79,6 @@ export class Counters {
   subscriptionErrors = 0;
   restRequests = 0;
   rateLimited = 0;
+  quoteRequests = 0;
+  candlestickRequests = 0;
 }

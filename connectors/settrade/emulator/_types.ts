@@ -76,6 +76,11 @@ export interface SettradeEmulator extends AsyncDisposable {
    */
   refuse(endpoint: RefusableEndpoint, on: boolean, how?: LoginRefusal): void;
   /**
+   * Delays every market REST answer (quote, candlesticks) by `ms`; 0 ends it.
+   * @param ms ≥ 0.
+   */
+  slowMarket(ms: number): void;
+  /**
    * Counts the Settrade REST requests received per wall-clock second (the last hour),
    * refused ones included: what a client's rate limiting is checked against.
    * @returns Every second with requests, oldest first.

@@ -33,7 +33,8 @@
  * {@link SettradeEmulator.expireTokensAfter}, {@link SettradeEmulator.stall},
  * {@link SettradeEmulator.sendMalformed}, {@link SettradeEmulator.refuseLogins},
  * {@link SettradeEmulator.revokeDispatcherTokens}, {@link SettradeEmulator.revokeSessions},
- * {@link SettradeEmulator.outage}, {@link SettradeEmulator.refuse}) are methods, and
+ * {@link SettradeEmulator.outage}, {@link SettradeEmulator.refuse},
+ * {@link SettradeEmulator.slowMarket}) are methods, and
  * also HTTP endpoints under `/_emulator/` (see `tickwire emulate --help`);
  * {@link SettradeEmulator.requestsPerSecond} counts the REST requests received.
  *
