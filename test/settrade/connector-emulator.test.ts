@@ -28,7 +28,6 @@ import {
   harness,
   lifecycleProblems,
   type LogLine,
-  pause,
   rejection,
   seqProblems,
   until,

@@ -12,7 +12,7 @@ import type { MarketStatusEvent, StatusEvent } from "../../src/events.ts";
 import {
   ExchangeCalendar,
   SET_HOURS,
-  SettradeConnector,
+  type SettradeConnector,
   SettradeSession,
   stateOfStatusName,
   TFEX_HOURS,
