@@ -172,6 +172,7 @@ export class SettradeConnector implements ConnectorWrapper {
   #connecting: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
   #userSignal: AbortSignal | undefined;
+  #runSignal: AbortSignal | undefined;
 
   /**
    * Builds the connector; no I/O until `connect()`.
@@ -486,12 +487,16 @@ export class SettradeConnector implements ConnectorWrapper {
     this.#activate(link, startAttempt === 0 ? "start" : "reconnect");
   }
 
-  /** The connector's stop signal, with the user's and `extra` when there are. */
+  /**
+   * The connector's stop signal, with the user's and `extra` when there are. The
+   * first two are combined once (`AbortSignal.any` keeps a record on its sources).
+   */
   #signal(extra?: AbortSignal): AbortSignal {
-    const signals = [this.#stop.signal];
-    if (this.#userSignal !== undefined) signals.push(this.#userSignal);
-    if (extra !== undefined) signals.push(extra);
-    return signals.length === 1 ? signals[0]! : AbortSignal.any(signals);
+    const user = this.#userSignal;
+    this.#runSignal ??= user === undefined
+      ? this.#stop.signal
+      : AbortSignal.any([this.#stop.signal, user]);
+    return extra === undefined ? this.#runSignal : AbortSignal.any([this.#runSignal, extra]);
   }
 
   #lost(reason: string): void {

@@ -265,11 +265,16 @@ export class RestClient {
 
   async #once(url: string, init: RequestInit, signal?: AbortSignal): Promise<RestResponse> {
     const what = `${(init.method ?? "GET").toUpperCase()} ${pathOf(url)}`;
+    // One controller for the timeout and the caller's signal, linked by a listener
+    // removed afterwards: `AbortSignal.any` on a long-lived signal keeps a record
+    // per request on some runtimes (Node 20), a leak over a long session.
     const timeout = new AbortController();
     const timer = this.#clock.setTimeout(() => timeout.abort(), this.#timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal;
+    const onAbort = (): void => timeout.abort(signal!.reason);
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener("abort", onAbort, { once: true });
     try {
-      const res = await this.#fetch(url, { ...init, signal: combined });
+      const res = await this.#fetch(url, { ...init, signal: timeout.signal });
       const text = await res.text();
       let json: unknown;
       try {
@@ -288,6 +293,7 @@ export class RestClient {
       throw new ConnectionError(`[settrade] request failed: ${what}`, { cause: e });
     } finally {
       this.#clock.clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
     }
   }
 }

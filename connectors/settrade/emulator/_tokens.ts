@@ -105,6 +105,7 @@ export class TokenStore {
    * @returns The dispatcher token.
    */
   issueDispatcher(accessToken: string): string {
+    this.#prune();
     const expiresAt = this.accessExpiry(accessToken) ?? this.#clock.now();
     const token = randomToken("dt_");
     this.#dispatcher.set(token, { expiresAt });
