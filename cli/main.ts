@@ -21,6 +21,7 @@ Commands:
   record     record a source to a capture file (raw .twr, optionally NDJSON)
   replay     replay a capture as normalized events, at recorded pace or faster
   inspect    print a capture's header, counts, time span, symbols and damage
+  check      check a Settrade setup is ready: login, stream, first events
 
 Run "tickwire <command> --help" for a command's options.`;
 
@@ -35,6 +36,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   record: async (argv, io) => (await import("./record.ts")).record(argv, io),
   replay: async (argv, io) => (await import("./replay.ts")).replay(argv, io),
   inspect: async (argv, io) => (await import("./inspect.ts")).inspect(argv, io),
+  check: async (argv, io) => (await import("./check.ts")).check(argv, io),
 };
 
 /**

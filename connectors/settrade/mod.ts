@@ -137,6 +137,13 @@ export {
 } from "./decode/mod.ts";
 export { type RestStamp, SettradeMarketRest, type SettradeMarketRestDeps } from "./market-rest.ts";
 export {
+  checkSettrade,
+  type CheckStep,
+  type CheckStepName,
+  type SettradeCheckOptions,
+  type SettradeCheckReport,
+} from "./check.ts";
+export {
   createSettradeTransport,
   KEEPALIVE_SECONDS,
   type SettradeTransport,

@@ -117,7 +117,7 @@ export class Emulator implements SettradeEmulator {
       faults,
       counters,
       market: new MarketRest(o, publisher),
-      limits: new RateLimits(o.clock, o.perSecond, o.perMinute),
+      limits: new RateLimits(o.clock, o.perSecond, o.perMinute, o.announceLimits),
       log,
       dispatcherHost: () => late.hostPort,
     });
