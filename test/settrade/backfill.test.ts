@@ -17,6 +17,7 @@ import {
   FAST_RECONNECT,
   harness,
   lifecycleProblems,
+  pause,
   until,
 } from "./_connector-harness.ts";
 
@@ -75,9 +76,18 @@ describe("the Settrade connector's bar backfill", () => {
     await h.connector.connect();
     await until(() => distinctOpens(bars(h.rec.events)).length >= 2, "two live bars");
     const beforeDrop = distinctOpens(bars(h.rec.events));
+    // The stream stays down until the market has moved on by four bar intervals.
+    emu.outage(120_000);
+    const probe = harness(optionsOf(emu));
+    for (let i = 0;; i++) {
+      const newest = (await probe.connector.fetchCandlesticks("PTT", "1m", 1)).at(-1)!.openTs;
+      if (newest >= beforeDrop.at(-1)! + 4 * MINUTE) break;
+      if (i >= 300) throw new Error("the market did not move on by four bars in 30 s");
+      await pause(100);
+    }
     // A slow chart service: live bars arrive while the backfill is on its way.
     emu.slowMarket(400);
-    emu.outage(6_000);
+    emu.outage(0);
     await until(() => h.connector.health().epoch >= 1, "the reconnect", 20_000);
     await until(
       () => bars(h.rec.events).some((b) => b.via === "backfill"),
