@@ -157,6 +157,7 @@ export class ExchangeCalendar {
   readonly #holidays: ReadonlySet<number>;
 
   /**
+   * Builds the calendar of one market.
    * @param hours Trading hours (Bangkok time).
    * @param holidays Dates (`YYYY-MM-DD`, Bangkok) when the market is closed all day.
    * @throws RangeError for a malformed window or date.

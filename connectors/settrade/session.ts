@@ -105,6 +105,7 @@ export class SettradeSession implements SessionSource {
   readonly #marketStates = new Map<string, Heard>();
 
   /**
+   * Builds the session from its options (the connector's `session` option).
    * @param options Holidays, hours, symbol markets and status codes.
    * @throws RangeError for a malformed window, date or state.
    */

@@ -79,6 +79,7 @@ export class Lifecycle {
   #everConnected = false;
 
   /**
+   * Creates an idle lifecycle.
    * @param source Connector name.
    * @param sink Where statuses (and, through {@link Lifecycle.deliver}, events) go.
    * @param clock Time source for the stamps.

@@ -70,6 +70,7 @@ export class Stamper {
   readonly #clock: Clock;
 
   /**
+   * Creates the stamper of one connector.
    * @param source Connector name stamped as `source`.
    * @param clock Time source for the receive times.
    * @param stamp A stamp object to adopt (a connector that keeps more fields

@@ -63,6 +63,7 @@ import type { SettradeEmulator } from "./_types.ts";
 import type { SettradeEmulatorOptions } from "./_options.ts";
 
 export type { SettradeEmulator } from "./_types.ts";
+export type { SessionPhase, SyntheticPhase } from "../../synthetic/mod.ts";
 export type { LoginRefusal, MalformedSpec, RefusableEndpoint } from "./_faults.ts";
 export type { EmulatorRateLimit, EmulatorTls, SettradeEmulatorOptions } from "./_options.ts";
 export type { SecondCount, SettradeEmulatorStats } from "./_stats.ts";
