@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../src/clock.ts";
-import type { QuoteEvent, StatusEvent } from "../src/events.ts";
+import type { QuoteEvent, StaleStatus, StatusEvent } from "../src/events.ts";
+import { validateEvent } from "../src/schemas.ts";
 import { HealthMonitor } from "../src/health.ts";
 import type { SessionQuiet, SessionSource } from "../src/session.ts";
 
@@ -174,6 +175,11 @@ describe("health monitor", () => {
     expect(statuses.slice(2)).toMatchObject([{ kind: "stale", scope: "feed", quiet: "stale" }]);
     monitor.onEvent(quote("PTT", clock, 1));
     expect(statuses.slice(3).map((s) => s.kind)).toEqual(["recovered", "recovered"]);
+    for (const s of statuses) expect(validateEvent(s)).toEqual([]);
+    // A stale status of a capture written before sessions (no `quiet`) still reads.
+    const { quiet: _, ...older } = statuses[1] as StaleStatus;
+    expect(validateEvent(older)).toEqual([]);
+    expect(validateEvent({ ...older, quiet: "asleep" })).not.toEqual([]);
     monitor.stop();
   });
 

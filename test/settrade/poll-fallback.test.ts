@@ -8,6 +8,7 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createFeed } from "../../src/create-feed.ts";
 import type { MarketEvent, QuoteEvent } from "../../src/events.ts";
+import { validateEvent } from "../../src/schemas.ts";
 import {
   type SettradeEmulator,
   startSettradeEmulator,
@@ -89,6 +90,8 @@ describe("the Settrade connector while the stream is down", () => {
     // No gap and no duplicate in seq, across streamed and polled quotes.
     for (let i = 1; i < events.length; i++) expect(events[i]!.seq).toBe(events[i - 1]!.seq + 1);
     expect(lifecycleProblems(h.rec.all)).toEqual([]);
+    // Polled quotes and mode statuses are valid events (`via`, `mode` in the schemas).
+    for (const ev of h.rec.all) expect(validateEvent(ev)).toEqual([]);
     const polled = events.filter((e) => e.via === "poll");
     expect(polled.every((e) => e.type === "quote" && e.source === "settrade")).toBe(true);
     for (const symbol of SYMBOLS) {
