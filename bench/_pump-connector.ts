@@ -32,7 +32,7 @@ export interface Pump {
  * @returns The definition, for `createFeed({ source: definition })`.
  * @example
  * ```ts
- * import { createFeed } from "../src/create-feed.ts";
+ * import { createFeed } from "../mod.ts";
  * import { pumpConnector, type Pump } from "./_pump-connector.ts";
  * const pump: Pump = { sink: undefined };
  * const feed = await createFeed({ source: pumpConnector(pump), symbols: ["PTT"] });

@@ -27,7 +27,7 @@
 import type { Stamp } from "../src/kit/stamp.ts";
 import { settradeConnector } from "../connectors/settrade/mod.ts";
 import type { MqttClient } from "mqtt";
-import { createFeed } from "../src/create-feed.ts";
+import { createFeed } from "../mod.ts";
 import type { Feed } from "../src/feed.ts";
 import type { QuoteEvent } from "../src/events.ts";
 import { buildPayloads } from "./_payloads.ts";

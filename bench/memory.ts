@@ -13,7 +13,7 @@
 
 import { BidOfferDecoder } from "../connectors/settrade/decode/bid-offer.ts";
 import type { Stamp } from "../src/kit/stamp.ts";
-import { createFeed } from "../src/create-feed.ts";
+import { createFeed } from "../mod.ts";
 import { buildPayloads } from "./_payloads.ts";
 import { type Pump, pumpConnector } from "./_pump-connector.ts";
 

@@ -24,7 +24,7 @@ import { BidOfferDecoder } from "../connectors/settrade/decode/bid-offer.ts";
 import { replayConnector } from "../connectors/replay/mod.ts";
 import { RawEncoder } from "../connectors/replay/capture/raw-encoder.ts";
 import { eventLine } from "../connectors/replay/capture/ndjson.ts";
-import { createFeed } from "../src/create-feed.ts";
+import { createFeed } from "../mod.ts";
 import { buildPayloads } from "./_payloads.ts";
 import { runSection } from "./_proc.ts";
 

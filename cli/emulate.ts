@@ -48,7 +48,10 @@ Options:
 Faults can also be injected while it runs, over HTTP on the same port:
   POST /_emulator/drop | /_emulator/expire-tokens?after=S | /_emulator/stall?ms=N
   POST /_emulator/malformed?count=N (or ?rate=F) | /_emulator/refuse-logins?on=true
-  POST /_emulator/revoke-dispatcher-tokens    GET /_emulator/stats`;
+  POST /_emulator/revoke-dispatcher-tokens | /_emulator/revoke-sessions
+  POST /_emulator/outage?ms=N (drop MQTT, refuse upgrades for N ms; REST stays up)
+  POST /_emulator/refuse?endpoint=dispatcher&on=true&status=503 (also refresh, quote,
+       candlesticks, upgrade) | /_emulator/slow-market?ms=N    GET /_emulator/stats`;
 
 const FLAGS = {
   port: "string",

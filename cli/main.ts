@@ -22,6 +22,7 @@ Commands:
   replay     replay a capture as normalized events, at recorded pace or faster
   inspect    print a capture's header, counts, time span, symbols and damage
   serve      serve a source over HTTP and WebSocket: health, metrics, latest, live page
+  check      check a Settrade setup is ready: login, stream, first events
 
 Run "tickwire <command> --help" for a command's options.`;
 
@@ -37,6 +38,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   replay: async (argv, io) => (await import("./replay.ts")).replay(argv, io),
   inspect: async (argv, io) => (await import("./inspect.ts")).inspect(argv, io),
   serve: async (argv, io) => (await import("./serve.ts")).serve(argv, io),
+  check: async (argv, io) => (await import("./check.ts")).check(argv, io),
 };
 
 /**

@@ -26,6 +26,17 @@
  * **Sequence.** `seq` is assigned by the connector, starts at 1 (or any value) and
  * strictly increases over every market event it emits, across reconnects.
  *
+ * **Events not from the stream.** An event marked `via` (`"poll"`: fetched while
+ * the stream is down; `"backfill"`: fetched after a gap) may arrive while not
+ * connected; it carries the epoch of the last connection and takes its `seq`
+ * from the same sequence. A connector that serves events that way reports it
+ * with `mode` statuses (`stream`, `poll`, `down`).
+ *
+ * **Fatal errors.** A connector that ends because it cannot go on (a refused
+ * login, reconnect attempts spent) hands the error to {@link EventSink.fail}
+ * before its `error` and `end` statuses: the feed then rejects `closed()` with
+ * it and throws it from `for await`. `Lifecycle.fail` does both.
+ *
  * **Before `connect`.** `subscribe`/`unsubscribe` may be called at any time; the
  * connector holds the set and applies it on every (re)connect. `connect()` may
  * be called once; `disconnect()` is idempotent and resolves once no more events
@@ -51,6 +62,7 @@ import type { OverflowPolicy } from "./dispatcher.ts";
 import type { DecodeError } from "./errors.ts";
 import type { Channel, MarketEvent, StatusEvent } from "./events.ts";
 import type { Logger } from "./log.ts";
+import type { SessionSource } from "./session.ts";
 
 /** One subscription: a channel for a symbol (for `bar`, at an interval). */
 export interface Subscription {
@@ -92,6 +104,12 @@ export interface EventSink {
   decodeError(err: DecodeError): void;
   /** Resolves when the queue has room again (at once if it has). */
   drain(): Promise<void>;
+  /**
+   * Hands over the error that ends the connector (call it before `end`): the
+   * feed's consumers get it typed (`closed()` rejects with it, `for await`
+   * throws it). Optional: a sink that does not take it ignores fatal errors.
+   */
+  fail?(error: Error): void;
 }
 
 /**
@@ -149,6 +167,11 @@ export interface ConnectorWrapper {
   subscribe(sub: Subscription): Promise<void>;
   /** Removes a subscription. May be called before `connect`. */
   unsubscribe(sub: Subscription): Promise<void>;
+  /**
+   * When each symbol's market is open, for the feed's health monitor (staleness
+   * counts only then). Optional: a connector that knows no sessions has none.
+   */
+  readonly session?: SessionSource;
 }
 
 /** Environment source: a plain object of strings (`process.env`, Deno's `env.toObject()`, or your own). */

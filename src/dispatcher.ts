@@ -128,6 +128,7 @@ export class Dispatcher {
   #polled = 0;
   #highWater = 0;
   #closed = false;
+  #error: Error | undefined = undefined;
   #readable: Promise<void> | undefined = undefined;
   #wakeReadable: (() => void) | undefined = undefined;
   #drained: Promise<void> | undefined = undefined;
@@ -299,6 +300,8 @@ export class Dispatcher {
    * Stops accepting events. Idempotent. Queued events can still be taken; iterators
    * end once the queue is empty, and pending {@link Dispatcher.drain} calls resolve.
    *
+   * @param error The fatal error that ended the source, if one did: each iterator
+   *   throws it once the queue is empty, instead of ending quietly.
    * @example
    * ```ts
    * import { Dispatcher } from "@tickwire/tickwire";
@@ -307,9 +310,10 @@ export class Dispatcher {
    * console.log(d.closed); // true
    * ```
    */
-  close(): void {
+  close(error?: Error): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#error = error;
     if (this.#wakeReadable !== undefined) this.#wakeReaders();
     if (this.#wakeDrained !== undefined) this.#wakeDrainers();
   }
@@ -356,7 +360,8 @@ export class Dispatcher {
 
   /**
    * Iterates over events as they arrive: waits when the queue is empty, wakes on
-   * push, and ends once the dispatcher is closed and empty. Iterators share the queue
+   * push, and ends once the dispatcher is closed and empty (throwing the error it
+   * was closed with, if any, once per iterator). Iterators share the queue
    * (each event goes to one of them); `return()` (or `break`) stops one iterator
    * without closing the dispatcher.
    *
@@ -380,6 +385,7 @@ export class Dispatcher {
         if (ev !== undefined) return { value: ev, done: false };
         if (this.#closed) {
           stopped = true;
+          if (this.#error !== undefined) throw this.#error;
           return DONE;
         }
         waiting = true;

@@ -306,16 +306,32 @@ export interface GapStatus extends StatusBase {
   readonly to: number;
 }
 
-/** Symbols (or the whole feed) that went quiet for longer than their allowed gap. */
+/**
+ * Why a symbol has had no event for longer than its allowed gap: its market is
+ * `"closed"`, in its `"intermission"` (the midday break), or `"halted"` (all
+ * expected silences), or it is `"stale"`: its market is open and nothing comes.
+ */
+export type QuietReason = "closed" | "intermission" | "halted" | "stale";
+
+/**
+ * Symbols (or the whole feed) that went quiet for longer than their allowed gap.
+ * `quiet` says why: only `"stale"` is trouble (the symbols are then listed by
+ * `staleSymbols()`); a closed, paused or halted market is an expected silence.
+ */
 export interface StaleStatus extends StatusBase {
   /** Discriminant. */
   readonly kind: "stale";
-  /** `"symbols"`: the symbols listed went stale; `"feed"`: no market event at all. */
+  /** `"symbols"`: the symbols listed went quiet; `"feed"`: no market event at all. */
   readonly scope: "symbols" | "feed";
-  /** Symbols that went stale at this check, sorted; empty for the whole feed. */
+  /** Symbols that went quiet at this check, sorted; empty for the whole feed. */
   readonly symbols: readonly string[];
   /** Milliseconds without an event (the shortest among `symbols`). */
   readonly ageMs: number;
+  /**
+   * Why they are quiet. Absent in captures written before sessions were known
+   * (read it as `"stale"`).
+   */
+  readonly quiet?: QuietReason;
 }
 
 /** A stale symbol (or the whole feed) has events again. */

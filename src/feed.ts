@@ -20,6 +20,7 @@ import type {
   Channel,
   EventByType,
   FeedEvent,
+  FeedMode,
   MarketEvent,
   StatusEvent,
   StatusKind,
@@ -50,6 +51,7 @@ const STATUS_LOG_LEVEL: Readonly<Partial<Record<StatusKind, "debug" | "info" | "
     connected: "info",
     reconnecting: "info",
     disconnected: "warn",
+    mode: "warn",
     stale: "warn",
     recovered: "info",
     "subscribe-error": "warn",
@@ -57,7 +59,7 @@ const STATUS_LOG_LEVEL: Readonly<Partial<Record<StatusKind, "debug" | "info" | "
     end: "debug",
   };
 
-/** How a feed ended, from {@link Feed.closed}. */
+/** How a feed ended, from {@link Feed.closed} (a fatal error rejects it instead). */
 export interface FeedCloseInfo {
   /**
    * Why: `"closed"` (by `close()`), `"end"` (finite source), `"error"` (the connector
@@ -77,6 +79,14 @@ export interface FeedCloseInfo {
 export interface FeedHealth extends ConnectionFacts {
   /** Name of the connector. */
   readonly source: string;
+  /**
+   * How the connector delivers now, from its last `mode` status: `"stream"`,
+   * `"poll"` (the stream is down and events are fetched), or `"down"`. Absent
+   * for connectors that report no mode.
+   */
+  readonly mode?: FeedMode;
+  /** Milliseconds (monotonic) since the connector entered `mode`. */
+  readonly modeAgeMs?: number;
   /** Subscriptions the feed holds now. */
   readonly subscriptions: readonly Subscription[];
   /** Counters of the pull queue (the dispatcher). */
@@ -147,6 +157,8 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
   #ended = false;
   #closing: Promise<void> | undefined;
   #closeInfo: FeedCloseInfo | undefined;
+  /** The error the connector ended with (`sink.fail`): `closed()` rejects with it. */
+  #fatal: Error | undefined;
   /** A `disconnected` whose warning waits one microtask for an `end` that would make it routine. */
   #pendingDisconnect: StatusEvent | undefined;
   #resolveClosed!: (info: FeedCloseInfo) => void;
@@ -180,6 +192,9 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
       status: (ev) => this.#onStatus(ev),
       decodeError: (err) => this.#onDecodeError(err),
       drain: () => this.#dispatcher.drain(),
+      fail: (err) => {
+        if (!this.#ended) this.#fatal ??= err;
+      },
     };
   }
 
@@ -189,6 +204,7 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
    */
   attach(connector: ConnectorWrapper): void {
     this.#connector = connector;
+    this.#health.useSession(connector.session);
   }
 
   /** What the pull queue does when full (`"drop-oldest"`, `"drop-newest"` or `"block"`). */
@@ -260,18 +276,16 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
     if (this.#ended) return;
     this.#conn.apply(ev);
     this.#logStatus(ev);
-    if (ev.kind === "connected" || ev.kind === "disconnected") {
-      this.#health.setConnected(this.#conn.connected, this.#conn.epoch);
+    if (ev.kind === "connected" || ev.kind === "disconnected" || ev.kind === "mode") {
+      this.#health.setConnected(this.#conn.delivering, this.#conn.epoch);
     }
     if (this.#listening) this.#emit(ev);
     this.#dispatcher.push(ev);
     for (const q of this.#statusStreams) q.push(ev);
     if (ev.kind === "end") {
-      this.#finish(
-        this.#conn.gaveUp
-          ? { reason: "error", error: new Error(this.#conn.lastError ?? "connector failed") }
-          : { reason: "end" },
-      );
+      const error = this.#fatal ??
+        (this.#conn.gaveUp ? new Error(this.#conn.lastError ?? "connector failed") : undefined);
+      this.#finish(error === undefined ? { reason: "end" } : { reason: "error", error });
     }
   }
 
@@ -282,8 +296,15 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
       this.#pendingDisconnect = undefined;
       this.#writeStatus(pending, ev.kind === "end" && !this.#conn.gaveUp ? "info" : "warn");
     }
-    // Once the user is closing the feed, its own disconnect is not trouble.
-    const level = this.#closeInfo === undefined ? STATUS_LOG_LEVEL[ev.kind] : "debug";
+    // Once the user is closing the feed, its own disconnect is not trouble; nor is a
+    // symbol quiet while its market is closed, or a stream back in use.
+    const routine = (ev.kind === "stale" && ev.quiet !== undefined && ev.quiet !== "stale") ||
+      (ev.kind === "mode" && ev.mode === "stream");
+    const level = this.#closeInfo !== undefined
+      ? "debug"
+      : routine
+      ? "info"
+      : STATUS_LOG_LEVEL[ev.kind];
     if (level === undefined) return;
     if (ev.kind === "disconnected" && level === "warn") {
       // A finite source emits its `end` right after, in the same turn.
@@ -500,7 +521,7 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
     const h = this.#health.snapshot();
     return {
       source: this.source,
-      ...this.#conn.facts(),
+      ...this.#conn.facts(this.#clock.mono()),
       subscriptions: this.#subs.list(),
       queue: this.#dispatcher.counters(),
       decodeErrors: this.#decodeLog.count,
@@ -543,17 +564,26 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
     this.#closeInfo ??= info;
     this.#health.stop();
     if (this.#sampleTimer !== undefined) this.#clock.clearTimeout(this.#sampleTimer);
-    this.#dispatcher.close();
+    this.#dispatcher.close(this.#fatal);
     for (const q of this.#statusStreams) q.close();
     this.#resolveClosed(this.#closeInfo);
   }
 
   /**
    * Waits for the feed to end.
-   * @returns A promise that resolves (never rejects) with how the feed ended.
+   *
+   * Resolves with how the feed ended, except when the connector ended it with a
+   * fatal error (a refused login, reconnect attempts spent, start-up timed
+   * out): then it rejects with that error, typed (`isAuthError`,
+   * `isConnectionError`), and `for await` over the feed throws it too once the
+   * queued events are read. `close()` and `await using` never throw.
+   * @returns A promise of how the feed ended.
    */
   closed(): Promise<FeedCloseInfo> {
-    return this.#closed;
+    return this.#closed.then((info) => {
+      if (this.#fatal !== undefined && info.error === this.#fatal) throw this.#fatal;
+      return info;
+    });
   }
 
   /** Closes the feed: `await using feed = await createFeed(...)`. */

@@ -4,16 +4,26 @@
  * The monitor sees every event on the hot path ({@link HealthMonitor.onEvent}: one
  * map lookup and two field writes, no allocation) and checks gaps on a timer.
  * Symbols that have had no event for longer than their gap are reported in one
- * `stale` status per check (`scope: "symbols"`, listing them); each one's next
- * event gets one `recovered`. The same applies to the whole feed (`scope:
- * "feed"`, and a `recovered` without `symbol`). Checks pause while the connector is not connected: the
- * `disconnected` status already says so, and ages restart on `connected`.
+ * `stale` status per check and reason (`scope: "symbols"`, listing them); each
+ * one's next event gets one `recovered`. The same applies to the whole feed
+ * (`scope: "feed"`, and a `recovered` without `symbol`). Checks pause while the
+ * connector delivers nothing (not connected and not polling): the
+ * `disconnected` status already says so, and ages restart when delivery resumes.
+ *
+ * **Sessions.** With a {@link SessionSource} (the connector's, or
+ * `health.session`), a symbol whose market is not open is not stale: its
+ * silence is reported with `quiet: "closed"`, `"intermission"` or `"halted"`,
+ * and it is not listed by `staleSymbols()`. When its market opens, its age
+ * counts from the opening. Only a silence while the market is open is
+ * `quiet: "stale"`. The whole feed is stale only while some market is open.
  *
  * @module
  */
 
 import { type Clock, systemClock, type TimerHandle } from "./clock.ts";
-import type { MarketEvent, StatusBody, StatusEvent } from "./events.ts";
+import type { MarketEvent, QuietReason, StatusBody, StatusEvent } from "./events.ts";
+import type { SessionQuiet, SessionSource } from "./session.ts";
+import { newSymbolState, QuietGroups, quietNow, type SymbolState } from "./_symbol-state.ts";
 
 /** Options of the health monitor. Every gap is in milliseconds of monotonic time. */
 export interface HealthOptions {
@@ -27,6 +37,11 @@ export interface HealthOptions {
   readonly checkIntervalMs?: number;
   /** Smoothing of the event-rate EMA per check. @default 0.3 */
   readonly rateAlpha?: number;
+  /**
+   * When each symbol's market is open; `false` counts staleness around the clock.
+   * @default the connector's own session (`connector.session`), if it has one
+   */
+  readonly session?: SessionSource | false;
 }
 
 /** Health of one symbol in a {@link HealthMonitor.snapshot}. */
@@ -41,6 +56,11 @@ export interface SymbolHealth {
   readonly eventsPerSec: number;
   /** Whether the symbol is stale now (it got a `stale` status and no event since). */
   readonly stale: boolean;
+  /**
+   * Why the symbol has had no event for longer than its gap, when it has not:
+   * `"stale"` (its market is open), or `"closed"`, `"intermission"`, `"halted"`.
+   */
+  readonly quiet?: QuietReason;
   /** Gap after which this symbol counts as stale, milliseconds. */
   readonly staleAfterMs: number;
 }
@@ -55,18 +75,6 @@ export interface HealthSnapshot {
   readonly eventsPerSec: number;
   /** Health of each symbol subscribed to or seen in events, sorted by symbol. */
   readonly symbols: readonly SymbolHealth[];
-}
-
-interface SymbolState {
-  readonly symbol: string;
-  lastMono: number;
-  events: number;
-  eventsAtCheck: number;
-  rate: number;
-  stale: boolean;
-  gap: number;
-  /** Held by a subscription (tracked) rather than only seen in events. */
-  tracked: boolean;
 }
 
 function positive(name: string, value: number): number {
@@ -111,6 +119,12 @@ export class HealthMonitor {
   #epoch = 0;
   #timer: TimerHandle | undefined;
   #running = false;
+  #session: SessionSource | undefined;
+  /** Whether the user chose the session (or none): the connector's is then ignored. */
+  readonly #sessionChosen: boolean;
+  /** Whether no tracked market was open at the last check. */
+  #allShut = false;
+  #feedOpenedMono = -Infinity;
 
   /**
    * Creates a stopped monitor; call {@link HealthMonitor.start} to begin checking.
@@ -140,6 +154,16 @@ export class HealthMonitor {
     this.#overrides = overrides;
     this.#lastMono = clock.mono();
     this.#lastCheckMono = this.#lastMono;
+    this.#sessionChosen = options.session !== undefined;
+    this.#session = options.session === false ? undefined : options.session;
+  }
+
+  /**
+   * Offers the connector's session: used unless `options.session` was given.
+   * @param session When each symbol's market is open.
+   */
+  useSession(session: SessionSource | undefined): void {
+    if (!this.#sessionChosen) this.#session = session;
   }
 
   /**
@@ -174,7 +198,7 @@ export class HealthMonitor {
     if (s === undefined) s = this.#state(ev.symbol);
     s.lastMono = mono;
     s.events++;
-    if (s.stale) this.#recover(s);
+    if (s.quiet !== undefined) this.#recover(s);
     if (this.#feedStale) {
       this.#feedStale = false;
       this.#emitStatus({ kind: "recovered", reason: "events flowing again" });
@@ -226,14 +250,18 @@ export class HealthMonitor {
    */
   snapshot(): HealthSnapshot {
     const now = this.#clock.mono();
+    const wall = this.#clock.now();
     const symbols: SymbolHealth[] = [];
     for (const s of this.#symbols.values()) {
+      const age = now - s.lastMono;
+      const quiet = s.stale ? "stale" : age > s.gap ? this.#shut(s.symbol, wall) : undefined;
       symbols.push({
         symbol: s.symbol,
-        lastEventAgeMs: now - s.lastMono,
+        lastEventAgeMs: age,
         events: s.events,
         eventsPerSec: s.rate,
         stale: s.stale,
+        ...(quiet === undefined ? {} : { quiet }),
         staleAfterMs: s.gap,
       });
     }
@@ -249,39 +277,42 @@ export class HealthMonitor {
   /** Runs one check now (the timer calls this; tests may too). */
   check(): void {
     const now = this.#clock.mono();
+    const wall = this.#clock.now();
     const dt = (now - this.#lastCheckMono) / 1000;
     this.#lastCheckMono = now;
     if (dt > 0) {
       this.#rate = this.#ema(this.#rate, (this.#events - this.#eventsAtCheck) / dt);
       this.#eventsAtCheck = this.#events;
     }
-    let went: string[] | undefined;
-    let minAge = Infinity;
+    const went = new QuietGroups();
+    let anyOpen = this.#session === undefined;
+    let tracked = 0;
     for (const s of this.#symbols.values()) {
       if (dt > 0) {
         s.rate = this.#ema(s.rate, (s.events - s.eventsAtCheck) / dt);
         s.eventsAtCheck = s.events;
       }
-      const age = now - s.lastMono;
-      if (this.#connected && !s.stale && s.tracked && age > s.gap) {
-        s.stale = true;
-        (went ??= []).push(s.symbol);
-        if (age < minAge) minAge = age;
-      }
+      if (!s.tracked) continue;
+      tracked++;
+      const shut = this.#shut(s.symbol, wall);
+      if (shut === undefined) anyOpen = true;
+      const quiet = quietNow(s, shut, now, this.#connected);
+      if (quiet !== undefined) went.add(s, quiet, now);
     }
-    if (went !== undefined) {
-      // One status per check, however many symbols went quiet together (a market closing).
-      went.sort();
-      const age = Math.round(minAge);
-      this.#emitStatus({
-        kind: "stale",
-        scope: "symbols",
-        symbols: went,
-        ageMs: age,
-        reason: `no event for ${age} ms`,
-      });
+    for (const body of went.statuses()) this.#emitStatus(body);
+    this.#checkFeed(now, anyOpen || tracked === 0);
+  }
+
+  #checkFeed(now: number, open: boolean): void {
+    if (!open) {
+      this.#allShut = true;
+      return;
     }
-    const feedAge = now - this.#lastMono;
+    if (this.#allShut) {
+      this.#allShut = false;
+      this.#feedOpenedMono = now;
+    }
+    const feedAge = now - Math.max(this.#lastMono, this.#feedOpenedMono);
     if (this.#connected && !this.#feedStale && feedAge > this.#feedStaleAfterMs) {
       this.#feedStale = true;
       const age = Math.round(feedAge);
@@ -290,8 +321,19 @@ export class HealthMonitor {
         scope: "feed",
         symbols: [],
         ageMs: age,
+        quiet: "stale",
         reason: `no event for ${age} ms`,
       });
+    }
+  }
+
+  /** The session's answer for a symbol (a session that throws counts as open). */
+  #shut(symbol: string, wall: number): SessionQuiet | undefined {
+    if (this.#session === undefined) return undefined;
+    try {
+      return this.#session.quietReason(symbol, wall);
+    } catch {
+      return undefined;
     }
   }
 
@@ -314,16 +356,7 @@ export class HealthMonitor {
   #state(symbol: string): SymbolState {
     let s = this.#symbols.get(symbol);
     if (s === undefined) {
-      s = {
-        symbol,
-        lastMono: this.#clock.mono(),
-        events: 0,
-        eventsAtCheck: 0,
-        rate: 0,
-        stale: false,
-        gap: this.#overrides[symbol] ?? this.#staleAfterMs,
-        tracked: false,
-      };
+      s = newSymbolState(symbol, this.#overrides[symbol] ?? this.#staleAfterMs, this.#clock.mono());
       this.#symbols.set(symbol, s);
     }
     return s;
@@ -331,6 +364,7 @@ export class HealthMonitor {
 
   #recover(s: SymbolState): void {
     s.stale = false;
+    s.quiet = undefined;
     this.#emitStatus({ kind: "recovered", symbol: s.symbol, reason: "events flowing again" });
   }
 

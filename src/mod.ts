@@ -62,6 +62,7 @@ export {
   type MarketStatusEvent,
   MAX_EXACT_SIZE,
   type ModeStatus,
+  type QuietReason,
   type QuoteEvent,
   type ReconnectingStatus,
   type RecoveredStatus,
@@ -184,4 +185,5 @@ export {
 } from "./clock.ts";
 export { type ConflateCounters, type ConflateOptions, Conflator } from "./conflate.ts";
 export { readEnvVar } from "./env.ts";
+export type { SessionQuiet, SessionSource } from "./session.ts";
 export { isSecret, Secret } from "./secret.ts";

@@ -30,6 +30,8 @@ const base = {
   exchTs: v.optional(finite),
   /** Replayed events name their original source here. */
   origin: v.optional(v.string()),
+  via: v.optional(v.picklist(["poll", "backfill"])),
+  streamSeq: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
 };
 
 const level = v.strictObject({ price: finite, size });
@@ -140,6 +142,7 @@ const StatusSchema = v.variant("kind", [
     scope: v.picklist(["symbols", "feed"]),
     symbols: v.array(symbol),
     ageMs: v.pipe(v.number(), v.minValue(0)),
+    quiet: v.optional(v.picklist(["closed", "intermission", "halted", "stale"])),
   }),
   v.strictObject({ ...statusBase, kind: v.literal("recovered"), symbol: v.optional(symbol) }),
   v.strictObject({

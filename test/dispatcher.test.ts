@@ -373,6 +373,19 @@ describe("Dispatcher async iteration", () => {
     expect(seen).toEqual(["t1", "t2", "t3", "t4", "t5", "t6"]);
   });
 
+  it("an iterator throws the error the dispatcher was closed with, after the queued events", async () => {
+    const d = new Dispatcher();
+    d.push(trade(1));
+    d.push(status(1));
+    const fatal = new Error("venue refused the login");
+    d.close(fatal);
+    const it = d[Symbol.asyncIterator]();
+    const got = [id((await it.next()).value), id((await it.next()).value)];
+    await expect(it.next()).rejects.toBe(fatal);
+    expect(await it.next()).toEqual({ value: undefined, done: true });
+    expect(got).toEqual(["t1", "s1"]);
+  });
+
   it("concurrent iterators receive distinct events", async () => {
     const d = new Dispatcher({ capacity: 16 });
     const a = d[Symbol.asyncIterator]();

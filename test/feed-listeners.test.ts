@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createFeed } from "../src/create-feed.ts";
+import { createFeed } from "../mod.ts";
 import { ManualClock } from "../src/clock.ts";
 import type { StatusEvent } from "../src/events.ts";
 import { silentLogger } from "../src/log.ts";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createFeed } from "../src/create-feed.ts";
+import { createFeed } from "../mod.ts";
 import { ManualClock } from "../src/clock.ts";
-import { isConfigError } from "../src/errors.ts";
+import { AuthError, isAuthError, isConfigError } from "../src/errors.ts";
 import type { FeedEvent, QuoteEvent, StatusEvent } from "../src/events.ts";
 import type { Logger } from "../src/log.ts";
 import { lastScripted, scriptedConnector } from "./_helpers/scripted-connector.ts";
@@ -310,6 +310,58 @@ describe("feed", () => {
     expect(info.reason).toBe("error");
     expect(info.error?.message).toBe("[scripted] login refused");
     expect(feed.health().lastError).toBe("[scripted] login refused");
+  });
+
+  it("hands a connector's fatal error to consumers: closed() rejects and for await throws it", async () => {
+    const feed = await createFeed({ source: scriptedConnector, logger: capture() });
+    const c = lastScripted();
+    c.quote("PTT", 1);
+    const fatal = new AuthError("[scripted] login refused", { status: 401 });
+    c.fail(fatal);
+    const seen: FeedEvent[] = [];
+    let thrown: unknown;
+    try {
+      for await (const ev of feed) seen.push(ev);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBe(fatal);
+    expect(isAuthError(thrown)).toBe(true);
+    // Every queued event was read before the error.
+    expect(seen.map((e) => e.type === "status" ? e.kind : e.type)).toEqual([
+      "connecting",
+      "connected",
+      "quote",
+      "error",
+      "disconnected",
+      "end",
+    ]);
+    await expect(feed.closed()).rejects.toBe(fatal);
+    await expect(feed.closed()).rejects.toBe(fatal);
+    // Closing afterwards stays quiet.
+    await feed.close();
+    await feed[Symbol.asyncDispose]();
+  });
+
+  it("keeps closed() resolving when the feed is closed before a fatal error", async () => {
+    const feed = await createFeed({ source: scriptedConnector, logger: capture() });
+    await feed.close();
+    lastScripted().fail(new Error("too late"));
+    expect(await feed.closed()).toEqual({ reason: "closed" });
+  });
+
+  it("shows the connector's delivery mode and how long it has been in it", async () => {
+    const clock = new ManualClock();
+    const feed = await createFeed({ source: scriptedConnector, logger: capture(), clock });
+    const c = lastScripted();
+    expect(feed.health().mode).toBeUndefined();
+    c.mode("stream", "down");
+    clock.advance(1_500);
+    expect(feed.health()).toMatchObject({ mode: "stream", modeAgeMs: 1_500 });
+    c.mode("poll", "stream");
+    clock.advance(250);
+    expect(feed.health()).toMatchObject({ mode: "poll", modeAgeMs: 250 });
+    await feed.close();
   });
 
   it("lists every bad option in one ConfigError", async () => {

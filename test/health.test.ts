@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../src/clock.ts";
-import type { QuoteEvent, StatusEvent } from "../src/events.ts";
+import type { QuoteEvent, StaleStatus, StatusEvent } from "../src/events.ts";
+import { validateEvent } from "../src/schemas.ts";
 import { HealthMonitor } from "../src/health.ts";
+import type { SessionQuiet, SessionSource } from "../src/session.ts";
 
 function quote(symbol: string, clock: ManualClock, seq: number): QuoteEvent {
   return {
@@ -138,5 +140,62 @@ describe("health monitor", () => {
     expect(() => new HealthMonitor("t", { symbolStaleAfterMs: { PTT: -1 } }, () => {})).toThrow(
       /symbolStaleAfterMs\.PTT/,
     );
+  });
+
+  it("reports silence while the market is shut with its reason, not as stale, and counts from the opening", () => {
+    let shut: SessionQuiet | undefined = undefined;
+    const session: SessionSource = { quietReason: () => shut };
+    const { clock, statuses, monitor } = setup({
+      staleAfterMs: 1_000,
+      feedStaleAfterMs: 1_500,
+      session,
+    });
+    monitor.track("PTT");
+    monitor.setConnected(true, 0);
+    monitor.start();
+    shut = "intermission";
+    clock.advance(5_000);
+    expect(statuses).toMatchObject([{
+      kind: "stale",
+      scope: "symbols",
+      symbols: ["PTT"],
+      quiet: "intermission",
+    }]);
+    expect(monitor.staleSymbols()).toEqual([]);
+    expect(monitor.snapshot().symbols[0]).toMatchObject({ stale: false, quiet: "intermission" });
+    expect(monitor.snapshot().feedStale).toBe(false);
+    shut = undefined;
+    clock.advance(900);
+    expect(statuses).toHaveLength(1);
+    expect(monitor.snapshot().symbols[0]!.quiet).toBeUndefined();
+    clock.advance(300);
+    expect(statuses.slice(1)).toMatchObject([{ kind: "stale", symbols: ["PTT"], quiet: "stale" }]);
+    expect(monitor.staleSymbols()).toEqual(["PTT"]);
+    clock.advance(500);
+    expect(statuses.slice(2)).toMatchObject([{ kind: "stale", scope: "feed", quiet: "stale" }]);
+    monitor.onEvent(quote("PTT", clock, 1));
+    expect(statuses.slice(3).map((s) => s.kind)).toEqual(["recovered", "recovered"]);
+    for (const s of statuses) expect(validateEvent(s)).toEqual([]);
+    // A stale status of a capture written before sessions (no `quiet`) still reads.
+    const { quiet: _, ...older } = statuses[1] as StaleStatus;
+    expect(validateEvent(older)).toEqual([]);
+    expect(validateEvent({ ...older, quiet: "asleep" })).not.toEqual([]);
+    monitor.stop();
+  });
+
+  it("lets the user's session (or none) win over the connector's", () => {
+    const connectorSession: SessionSource = { quietReason: () => "closed" };
+    const { clock, statuses, monitor } = setup({
+      staleAfterMs: 1_000,
+      feedStaleAfterMs: 60_000,
+      session: false,
+    });
+    monitor.useSession(connectorSession);
+    monitor.track("PTT");
+    monitor.setConnected(true, 0);
+    monitor.start();
+    clock.advance(1_200);
+    expect(statuses).toMatchObject([{ kind: "stale", quiet: "stale" }]);
+    monitor.stop();
   });
 });

@@ -9,6 +9,8 @@
 import * as v from "valibot";
 import { checkOptions } from "../../src/config-issues.ts";
 import { ConfigError, type ConfigIssue, isConfigError } from "../../src/errors.ts";
+import { checkSession } from "./_config-schema.ts";
+import type { SettradeSessionOptions } from "./session.ts";
 import {
   parseSettradeOptions,
   type SettradeOptions,
@@ -36,6 +38,8 @@ export interface SettradeBrokerOptionsInput {
   readonly reconnect?: Partial<SettradeReconnectOptions>;
   /** Longest wait for the broker to accept a connection, ms. @default 15_000 */
   readonly connectTimeoutMs?: number;
+  /** Session awareness, as in the Settrade mode; `false` for none. @default {} */
+  readonly session?: false | SettradeSessionOptions;
 }
 
 /** Validated direct-mode options. */
@@ -54,6 +58,8 @@ export interface SettradeBrokerOptions {
   readonly reconnect: SettradeReconnectOptions;
   /** Longest wait for the broker to accept a connection, ms. */
   readonly connectTimeoutMs: number;
+  /** Session options, or `false` for none. */
+  readonly session: false | SettradeSessionOptions;
 }
 
 /** Options of either mode, validated. */
@@ -97,6 +103,7 @@ const Schema = v.object({
     ),
     15_000,
   ),
+  session: v.optional(v.unknown()), // checked apart: false or an object
 });
 
 /** A valid key, used only to reach the shared reconnect schema and its defaults. */
@@ -144,6 +151,7 @@ export function parseBrokerOptions(input: Record<string, unknown>): SettradeBrok
   }
   const checked = checkOptions(Schema, input);
   issues.push(...checked.issues);
+  const session = checkSession(input.session, issues) ?? {};
   const { policy, issues: policyIssues } = reconnectPolicy(input.reconnect);
   issues.push(...policyIssues);
   const o = checked.output;
@@ -158,6 +166,7 @@ export function parseBrokerOptions(input: Record<string, unknown>): SettradeBrok
     insecureSkipTlsVerify: o.insecureSkipTlsVerify,
     reconnect: policy,
     connectTimeoutMs: o.connectTimeoutMs,
+    session,
   });
 }
 

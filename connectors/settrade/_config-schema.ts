@@ -10,7 +10,9 @@ import * as v from "valibot";
 import { checkOptions as checkSchema } from "../../src/config-issues.ts";
 import type { ConfigIssue } from "../../src/errors.ts";
 import { isSecret, Secret } from "../../src/secret.ts";
+import type { SettradeSessionOptions } from "./session.ts";
 import { decodeAppSecret } from "./auth/signer.ts";
+import { calendarProblems } from "./calendar.ts";
 
 /** Whether a broker id names the sandbox (`SANDBOX`, any case). */
 export const isSandbox = (brokerId: string): boolean => brokerId.trim().toUpperCase() === "SANDBOX";
@@ -79,6 +81,81 @@ const policy = (initialDelayMs: number, maxAttempts: number, min: number) => ({
   maxAttempts: v.optional(attempts(min), maxAttempts),
 });
 
+const SESSION_STATE = v.picklist(
+  ["open", "intermission", "closed", "halted"],
+  want('"open", "intermission", "closed" or "halted"'),
+);
+const hours = v.object({
+  open: v.array(v.string(want('a window like "09:30-12:30"'))),
+  intermission: v.optional(v.array(v.string(want('a window like "12:30-14:00"')))),
+}, want("an object with open (and intermission) windows"));
+
+const SessionObject = v.pipe(
+  v.object({
+    holidays: v.optional(v.array(v.string(want("a date like 2025-01-01")))),
+    set: v.optional(hours),
+    tfex: v.optional(hours),
+    markets: v.optional(
+      v.record(v.string(), v.picklist(["SET", "TFEX"], want('"SET" or "TFEX"'))),
+    ),
+    statusCodes: v.optional(
+      v.record(v.pipe(v.string(), v.regex(/^\d+$/, "keys must be code numbers")), SESSION_STATE),
+    ),
+  }),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const o = dataset.value;
+    const problems = [...calendarProblems(o.set, o.holidays), ...calendarProblems(o.tfex)];
+    if (problems.length > 0) addIssue({ message: problems.join("; ") });
+  }),
+);
+
+const ms = (what: string) => num(what, (n) => n > 0 && n <= 2 ** 31 - 1);
+const PollObject = v.object({
+  enabled: v.optional(v.boolean(want("true or false")), true),
+  intervalMs: v.optional(ms("a number of ms > 0"), 500),
+  graceMs: v.optional(nonNeg(), 2_000),
+  maxDurationMs: v.optional(
+    num("a number of ms > 0, or Infinity", (n) => n === Infinity || (n > 0 && n <= 2 ** 31 - 1)),
+    60_000,
+  ),
+});
+
+/** Checks an option that is `false`/`true` or an object, prefixing the object's issues. */
+function either<T>(
+  key: string,
+  value: unknown,
+  flags: readonly boolean[],
+  schema: v.GenericSchema<unknown, T>,
+  issues: ConfigIssue[],
+): T | boolean | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === "boolean" && flags.includes(value)) return value;
+  if (!isRecord(value)) {
+    const what = flags.length === 2 ? "true, false or an object" : "false or an object";
+    issues.push({ key, message: `expected ${what}, got ${quote(value)}` });
+    return undefined;
+  }
+  const r = checkSchema(schema, value);
+  for (const i of r.issues) {
+    issues.push({ key: i.key === "options" ? key : `${key}.${i.key}`, message: i.message });
+  }
+  return r.output;
+}
+
+/**
+ * Checks the `session` option (shared with the direct mode).
+ * @param value As given. @param issues Where problems go (keys `session...`).
+ * @returns The session options, `false`, or `undefined` when absent or invalid.
+ */
+export function checkSession(
+  value: unknown,
+  issues: ConfigIssue[],
+): SettradeSessionOptions | false | undefined {
+  const r = either("session", value, [false], SessionObject, issues);
+  return r === true ? undefined : r as SettradeSessionOptions | false | undefined;
+}
+
 const Schema = v.object({
   appId: v.pipe(v.string(want("a string")), v.trim(), v.minLength(1, "must not be empty")),
   appSecret: v.optional(v.unknown()), // checked apart, so no message can ever quote it
@@ -95,10 +172,20 @@ const Schema = v.object({
   refreshBeforeMs: v.optional(nonNeg(), 100_000),
   login: v.optional(v.object(policy(1_000, 5, 1), want("an object")), {}),
   requestTimeoutMs: v.optional(num("a number > 0", (n) => n > 0 && n <= 2 ** 31 - 1), 15_000),
+  connectTimeoutMs: v.optional(ms("a number of ms > 0"), 30_000),
+  poll: v.optional(v.unknown()), // checked apart: true, false or an object
+  backfill: v.optional(
+    num("an integer from 0 to 1000", (n) => Number.isInteger(n) && n >= 0 && n <= 1_000),
+    0,
+  ),
+  backfillWindowMs: v.optional(nonNeg(), 300_000),
+  session: v.optional(v.unknown()), // checked apart: false or an object
 }, want("an object")); // also the message of a missing key: "is required"
 
 const KEYS: Record<string, readonly string[]> = {
   "": Object.keys(Schema.entries),
+  poll: Object.keys(PollObject.entries),
+  session: ["holidays", "set", "tfex", "markets", "statusCodes"],
   reconnect: Object.keys(policy(0, 0, 0)),
   login: Object.keys(policy(0, 0, 0)),
 };
@@ -161,6 +248,18 @@ export interface CheckedInput {
   readonly refreshBeforeMs: number;
   readonly login: CheckedPolicy;
   readonly requestTimeoutMs: number;
+  readonly connectTimeoutMs: number;
+  readonly poll:
+    | boolean
+    | {
+      readonly enabled: boolean;
+      readonly intervalMs: number;
+      readonly graceMs: number;
+      readonly maxDurationMs: number;
+    };
+  readonly backfill: number;
+  readonly backfillWindowMs: number;
+  readonly session: false | SettradeSessionOptions;
 }
 
 /** Every problem found, and the values when there is none. */
@@ -187,11 +286,13 @@ export function checkOptions(input: unknown): CheckResult {
   const bad = secretIssue(input.appSecret);
   if (bad) issues.push(bad);
   const result = checkSchema(Schema, input);
+  const poll = either("poll", input.poll, [true, false], PollObject, issues) ?? true;
+  const session = checkSession(input.session, issues) ?? {};
   if (result.output === undefined) {
     issues.push(...result.issues);
     return { issues, output: undefined, secret: undefined };
   }
-  const o: CheckedInput = result.output;
+  const o: CheckedInput = { ...result.output, poll, session };
   if (isSandbox(o.brokerId) && o.env === "prod") {
     issues.push({ key: "env", message: 'is "prod" but brokerId "SANDBOX" means uat' });
   }

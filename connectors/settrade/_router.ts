@@ -14,7 +14,7 @@ import { isDecodeError } from "../../src/errors.ts";
 import type { MarketEvent } from "../../src/events.ts";
 import { type Logger, RateLimitedLog } from "../../src/log.ts";
 import { reasonOf as messageOf } from "../../src/kit/retry.ts";
-import type { SubscriptionTable } from "./_subscriptions.ts";
+import type { HeldTopic, SubscriptionTable } from "./_subscriptions.ts";
 import type { Stamp } from "../../src/kit/stamp.ts";
 import { SettradeDecoder } from "./decode/mod.ts";
 import { SUBSCRIBE_ERROR_TOPIC } from "./decode/topics.ts";
@@ -31,6 +31,8 @@ export interface RouterDeps {
   readonly stamp: Stamp;
   /** Receives payloads of the subscription-error topic. */
   readonly onSubscribeError: (payload: Uint8Array) => void;
+  /** Sees every `info` and `market` event (the session learns market states from them). */
+  readonly observe?: (ev: MarketEvent) => void;
 }
 
 /** Routes payloads of the current connection to events. One per connector. */
@@ -46,6 +48,11 @@ export class MessageRouter {
   readonly #decoder = new SettradeDecoder();
   readonly #failures: RateLimitedLog;
   readonly #emit: (ev: MarketEvent) => void;
+  readonly #emitOther: (ev: MarketEvent) => void;
+  /** The topic being routed (the emit callbacks record into it). */
+  #held: HeldTopic | undefined;
+  /** Events of the current payload not delivered now (their `seq` is left unused). */
+  #unused = 0;
 
   /** @param deps Table, sink, clock, logger, raw tap and the error-topic callback. */
   constructor(deps: RouterDeps) {
@@ -53,7 +60,20 @@ export class MessageRouter {
     this.meta = deps.stamp;
     this.#failures = new RateLimitedLog(deps.logger, { level: "error" });
     const sink = deps.sink;
-    this.#emit = (ev) => void sink.event(ev);
+    // Book topics (the hot path): the quote is remembered for the poll fallback's dedupe.
+    this.#emit = (ev) => {
+      if (ev.type === "quote") this.#held!.lastQuote = ev;
+      sink.event(ev);
+    };
+    // Other topics: the session sees market states; bars go through their gate.
+    const observe = deps.observe;
+    this.#emitOther = (ev) => {
+      observe?.(ev);
+      const bars = this.#held!.bars;
+      if (ev.type === "bar" && bars !== undefined) {
+        if (!bars.live(ev)) this.#unused++;
+      } else sink.event(ev);
+    };
   }
 
   /**
@@ -81,10 +101,25 @@ export class MessageRouter {
       if (topic === SUBSCRIBE_ERROR_TOPIC) d.onSubscribeError(payload);
       return;
     }
+    held.lastEpoch = meta.epoch;
+    this.#held = held;
     const seq = meta.seq;
     try {
-      meta.seq = seq +
-        this.#decoder.decodeParsed(held.parsed, topic, payload, meta, held.want, this.#emit);
+      if (held.parsed?.kind === "bidoffer") {
+        meta.seq = seq +
+          this.#decoder.decodeParsed(held.parsed, topic, payload, meta, held.want, this.#emit);
+      } else {
+        this.#unused = 0;
+        const n = this.#decoder.decodeParsed(
+          held.parsed,
+          topic,
+          payload,
+          meta,
+          held.want,
+          this.#emitOther,
+        );
+        meta.seq = seq + n - this.#unused;
+      }
     } catch (e) {
       if (isDecodeError(e)) {
         this.decodeErrors++;

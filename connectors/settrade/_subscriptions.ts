@@ -9,6 +9,7 @@
  */
 
 import { type Subscription, subscriptionKey } from "../../src/connector.ts";
+import type { BarEvent, QuoteEvent } from "../../src/events.ts";
 import { parseTopic, type SettradeTopic, subscriptionTopic } from "./decode/topics.ts";
 
 /** A held topic. `want` is updated in place as `quote` / `book` come and go. */
@@ -20,6 +21,23 @@ export interface HeldTopic {
   readonly want: { quote: boolean; book: boolean };
   /** Subscriptions served by this topic, by key. */
   readonly subs: Map<string, Subscription>;
+  /** Epoch of the connection that last streamed a message on it (-1: none yet). */
+  lastEpoch: number;
+  /** The last quote delivered from it (streamed or polled), for the poll's dedupe. */
+  lastQuote: QuoteEvent | undefined;
+  /** A bar topic's gate (order, dedupe, hold during a backfill); set by the connector. */
+  bars: BarSink | undefined;
+}
+
+/** Where a bar topic's live bars go instead of straight to the sink (see `_backfill.ts`). */
+export interface BarSink {
+  /**
+   * Takes one live bar.
+   * @param ev The bar, stamped with the next `seq`.
+   * @returns Whether it was delivered now (its `seq` used); a held or dropped bar
+   *   leaves its number to the next event.
+   */
+  live(ev: BarEvent): boolean;
 }
 
 /** What {@link SubscriptionTable.add} and {@link SubscriptionTable.remove} changed. */
@@ -76,6 +94,9 @@ export class SubscriptionTable {
         parsed: parseTopic(topic),
         want: { quote: false, book: false },
         subs: new Map(),
+        lastEpoch: -1,
+        lastQuote: undefined,
+        bars: undefined,
       };
       this.#topics.set(topic, held);
     }
@@ -123,6 +144,11 @@ export class SubscriptionTable {
   /** @returns Every held topic name. */
   topics(): string[] {
     return [...this.#topics.keys()];
+  }
+
+  /** @returns Every held topic. */
+  held(): HeldTopic[] {
+    return [...this.#topics.values()];
   }
 
   /** @returns Every held subscription. */

@@ -13,6 +13,14 @@ import type { EnvVarSpec } from "../../src/connector.ts";
 import { ConfigError } from "../../src/errors.ts";
 import type { Secret } from "../../src/secret.ts";
 import { checkOptions, isSandbox, trimSlash } from "./_config-schema.ts";
+import type { SettradeSessionOptions } from "./session.ts";
+
+const POLL_DEFAULTS: SettradePollOptions = Object.freeze({
+  enabled: true,
+  intervalMs: 500,
+  graceMs: 2_000,
+  maxDurationMs: 60_000,
+});
 
 /** A Settrade environment: production, or the uat sandbox. */
 export type SettradeEnv = "prod" | "uat";
@@ -55,6 +63,33 @@ export interface SettradeLoginOptions {
   readonly jitter: number;
 }
 
+/**
+ * Stream → poll fallback: while the stream is down, subscribed quotes are fetched
+ * from the market REST quote endpoint (events marked `via: "poll"`).
+ */
+export interface SettradePollOptions {
+  /**
+   * Serve quotes by polling while the stream is down. On by default: a trader
+   * usually wants data over silence, and the polling spell is bounded by
+   * `maxDurationMs`. @default true
+   */
+  readonly enabled: boolean;
+  /**
+   * How often each symbol is polled, ms. Requests go one at a time, spread across
+   * the symbols, and never faster than the server's rate-limit headers allow.
+   * @default 500
+   */
+  readonly intervalMs: number;
+  /** How long the stream may be down before polling starts, ms. @default 2_000 */
+  readonly graceMs: number;
+  /**
+   * Longest polling spell, ms: then polling stops and the mode is `"down"` until
+   * the stream returns, a clean outage signal. `Infinity` polls for as long as it takes.
+   * @default 60_000
+   */
+  readonly maxDurationMs: number;
+}
+
 /** Options as a user writes them (in code, or built from {@link SETTRADE_ENV_VARS}). */
 export interface SettradeOptionsInput {
   /** App id (the API key). */
@@ -83,6 +118,31 @@ export interface SettradeOptionsInput {
   readonly login?: Partial<SettradeLoginOptions>;
   /** Timeout of one REST request, ms. @default 15_000 */
   readonly requestTimeoutMs?: number;
+  /**
+   * Longest start-up, ms: `connect()` (and `createFeed`) rejects with a
+   * `ConnectionError` naming the host when no connection is up by then.
+   * @default 30_000
+   */
+  readonly connectTimeoutMs?: number;
+  /** Stream → poll fallback: `false` turns it off; an object tunes it. @default true */
+  readonly poll?: boolean | Partial<SettradePollOptions>;
+  /**
+   * Bars fetched per bar subscription at start-up, delivered (marked
+   * `via: "backfill"`) before the live ones. @default 0
+   */
+  readonly backfill?: number;
+  /**
+   * After a gap in a bar subscription (a reconnect), the bars missed within this
+   * window before the newest bar are fetched and delivered before the live ones;
+   * 0 turns gap backfill off. @default 300_000 (5 minutes)
+   */
+  readonly backfillWindowMs?: number;
+  /**
+   * When each symbol's market is open, so staleness counts only then: holidays,
+   * hours, symbol markets, status codes; `false` counts staleness around the clock.
+   * @default {} (the built-in SET/TFEX calendar, no holidays)
+   */
+  readonly session?: false | SettradeSessionOptions;
 }
 
 /** Validated options with every default filled in. */
@@ -113,6 +173,16 @@ export interface SettradeOptions {
   readonly login: SettradeLoginOptions;
   /** Timeout of one REST request, ms. */
   readonly requestTimeoutMs: number;
+  /** Longest start-up, ms. */
+  readonly connectTimeoutMs: number;
+  /** Stream → poll fallback, every field set. */
+  readonly poll: SettradePollOptions;
+  /** Bars fetched per bar subscription at start-up. */
+  readonly backfill: number;
+  /** Gap backfill window, ms (0: off). */
+  readonly backfillWindowMs: number;
+  /** Session options, or `false` for none. */
+  readonly session: false | SettradeSessionOptions;
 }
 
 /**
@@ -210,6 +280,20 @@ export const SETTRADE_ENV_VARS: readonly EnvVarSpec[] = Object.freeze([
     description: "Skip TLS certificate checks (insecure; local emulator only).",
     parse: parseBool,
   },
+  {
+    name: "SETTRADE_POLL",
+    option: "poll",
+    description: "Poll quotes over REST while the stream is down (default true).",
+    parse: parseBool,
+  },
+  {
+    name: "SETTRADE_HOLIDAYS",
+    option: "session",
+    description: "Exchange holidays, YYYY-MM-DD, comma-separated (Bangkok dates).",
+    parse: (raw: string): SettradeSessionOptions => ({
+      holidays: raw.split(",").map((d) => d.trim()).filter((d) => d !== ""),
+    }),
+  },
 ]);
 
 /**
@@ -248,5 +332,12 @@ export function parseSettradeOptions(input: unknown): SettradeOptions {
     refreshBeforeMs: o.refreshBeforeMs,
     login: Object.freeze({ ...o.login }),
     requestTimeoutMs: o.requestTimeoutMs,
+    connectTimeoutMs: o.connectTimeoutMs,
+    poll: typeof o.poll === "boolean"
+      ? Object.freeze({ ...POLL_DEFAULTS, enabled: o.poll })
+      : Object.freeze({ ...o.poll }),
+    backfill: o.backfill,
+    backfillWindowMs: o.backfillWindowMs,
+    session: o.session,
   });
 }

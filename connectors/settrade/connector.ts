@@ -7,10 +7,25 @@
  * `connect()` emits `connecting`, opens a link (`_link.ts`: access token,
  * fresh dispatcher token, MQTT with the token on the upgrade), subscribes every
  * held topic and waits for the broker's SUBACK, then emits `connected`
- * (epoch 0). A failed attempt is retried after `reconnecting` (attempt,
- * `delayMs`, and the failure as `reason`), following the `reconnect` options;
- * `connect()` rejects on a definitive login refusal (`AuthError`), when
- * `reconnect.maxAttempts` retries are spent, or when its signal aborts.
+ * (epoch 0) and `mode` (`stream`). A failed attempt is retried after
+ * `reconnecting` (attempt, `delayMs`, the failure as `reason` and the server's
+ * error `code`), following the `reconnect` options; a login retried by the
+ * auth client is reported the same way. `connect()` rejects on a definitive
+ * login refusal (`AuthError`), when `reconnect.maxAttempts` retries are
+ * spent, when `connectTimeoutMs` passes without a connection (a
+ * `ConnectionError` naming the host), or when its signal aborts.
+ *
+ * **What ends the feed.** Only a refused login (bad key, secret, app code or
+ * broker) or a configuration error (an unreadable CA file) is fatal: it ends
+ * the feed with `error` → `end` and reaches the consumer typed (`sink.fail`:
+ * `closed()` rejects with it, `for await` throws it). Any other failure is
+ * retried; a 401 on a token (expired or revoked, at the dispatcher or a
+ * refresh) makes the next attempt log in afresh.
+ *
+ * **Outages.** While the stream is down, quotes are polled (`_poll.ts`); when
+ * it is back, bar subscriptions are backfilled (`_backfill.ts`). The
+ * connector's {@link SettradeConnector.session} tells the feed when each
+ * symbol's market is open (`session.ts`).
  *
  * **Lost connection**: `disconnected` (reason) → `reconnecting` (attempt 1,
  * delay) → `connecting` → ... → `connected` (epoch + 1), each attempt with a
@@ -36,17 +51,16 @@
 
 import type { Clock } from "../../src/clock.ts";
 import type { ConnectorContext, ConnectorWrapper, Subscription } from "../../src/connector.ts";
-import { ConnectionError } from "../../src/errors.ts";
-import type { BarEvent, Channel, QuoteEvent } from "../../src/events.ts";
+import { ConnectionError, isAuthError } from "../../src/errors.ts";
+import type { BarEvent, Channel, FeedMode, QuoteEvent } from "../../src/events.ts";
 import type { Logger } from "../../src/log.ts";
 import { isBrokerOptions, type SettradeConnectorOptions } from "./_broker-options.ts";
 import { type LinkTarget, openSubscribedLink, type SubscribedLink } from "./_link.ts";
 import { type ConnectorHealth, Lifecycle } from "../../src/kit/lifecycle.ts";
-import {
-  connectWithRetry,
-  isFatalError as isFatal,
-  reasonOf as messageOf,
-} from "../../src/kit/retry.ts";
+import { connectWithRetry, reasonOf as messageOf } from "../../src/kit/retry.ts";
+import { BarBackfill } from "./_backfill.ts";
+import { errorCode, isFatal, loginRetryReporter, startupTimeout } from "./_failures.ts";
+import { PollFallback } from "./_poll.ts";
 import { RenewalTimer } from "./_renewal.ts";
 import { MessageRouter } from "./_router.ts";
 import { readSubscribeError } from "./_subscribe-errors.ts";
@@ -54,6 +68,7 @@ import { normalizeSub, SubscriptionTable } from "./_subscriptions.ts";
 import { SettradeAuth } from "./auth/client.ts";
 import { SUBSCRIBE_ERROR_TOPIC } from "./decode/topics.ts";
 import { SettradeMarketRest } from "./market-rest.ts";
+import { SettradeSession } from "./session.ts";
 import type { SettradeTransport } from "./transport/mqtt.ts";
 
 export { MIN_RENEWAL_DELAY_MS } from "./_renewal.ts";
@@ -93,11 +108,9 @@ export const RENEWAL_REASON = "access token renewal";
 type Link = SubscribedLink & { readonly gen: number };
 
 /** The Settrade connector's own view of its connection, from {@link SettradeConnector.health}. */
-export type SettradeHealth = ConnectorHealth;
-
-function errorCode(e: unknown): string | undefined {
-  const code = (e as { code?: unknown } | null)?.code;
-  return typeof code === "string" ? code : undefined;
+export interface SettradeHealth extends ConnectorHealth {
+  /** How events are delivered now: `"stream"`, `"poll"` or `"down"`. */
+  readonly mode: FeedMode;
 }
 
 /**
@@ -136,12 +149,16 @@ export class SettradeConnector implements ConnectorWrapper {
   readonly #transports = new Set<SettradeTransport>();
   #rest: SettradeMarketRest | undefined;
   readonly #st: Lifecycle;
+  readonly #poll: PollFallback;
+  readonly #backfill: BarBackfill;
+  readonly #session: SettradeSession | undefined;
   #transport: SettradeTransport | undefined;
   #activeGen = 0;
   #nextGen = 0;
   #connecting: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
   #userSignal: AbortSignal | undefined;
+  #runSignal: AbortSignal | undefined;
 
   /**
    * Builds the connector; no I/O until `connect()`.
@@ -155,8 +172,20 @@ export class SettradeConnector implements ConnectorWrapper {
     this.#target = isBrokerOptions(options) ? { kind: "broker", options } : {
       kind: "settrade",
       options,
-      auth: new SettradeAuth(options, { clock: ctx.clock, logger: ctx.logger }),
+      auth: new SettradeAuth(options, {
+        clock: ctx.clock,
+        logger: ctx.logger,
+        onLoginRetry: loginRetryReporter(this.#st),
+      }),
     };
+    if (isBrokerOptions(options) && options.insecureSkipTlsVerify) {
+      ctx.logger.warn(
+        "[settrade] INSECURE: insecureSkipTlsVerify is on: TLS certificates are not checked. " +
+          "Use it only with a local emulator.",
+      );
+    }
+    this.#session = options.session === false ? undefined : new SettradeSession(options.session);
+    const session = this.#session;
     this.#router = new MessageRouter({
       source: SOURCE,
       stamp: this.#st.stamp,
@@ -166,17 +195,48 @@ export class SettradeConnector implements ConnectorWrapper {
       logger: ctx.logger,
       ...(ctx.rawTap === undefined ? {} : { rawTap: ctx.rawTap }),
       onSubscribeError: (payload) => this.#onSubscribeError(payload),
+      ...(session === undefined ? {} : { observe: (ev) => session.observe(ev) }),
     });
     this.#renewal = new RenewalTimer(ctx.clock, options.reconnect, (s) => this.#renew(s));
+    const rest = this.#target.kind === "settrade" ? () => this.#marketRest : undefined;
+    const settrade = isBrokerOptions(options) ? undefined : options;
+    this.#poll = new PollFallback({
+      options: settrade?.poll,
+      clock: ctx.clock,
+      logger: ctx.logger,
+      life: this.#st,
+      subs: this.#subs,
+      rest,
+      sink: ctx.sink,
+    });
+    this.#backfill = new BarBackfill({
+      subs: this.#subs,
+      sink: ctx.sink,
+      life: this.#st,
+      logger: ctx.logger,
+      rest,
+      startBars: settrade?.backfill ?? 0,
+      windowMs: settrade?.backfillWindowMs ?? 0,
+      signal: this.#stop.signal,
+    });
+  }
+
+  /**
+   * When each symbol's market is open (the feed's health monitor asks it):
+   * market-status messages first, then the built-in SET/TFEX calendar.
+   * `undefined` with `session: false`.
+   */
+  get session(): SettradeSession | undefined {
+    return this.#session;
   }
 
   /** The auth client (Settrade mode), shared with market REST calls. */
-  get auth(): SettradeAuth | undefined {
+  get #auth(): SettradeAuth | undefined {
     return this.#target.kind === "settrade" ? this.#target.auth : undefined;
   }
 
   /** Market REST calls (Settrade mode only), stamped with this connector's `seq` and epoch. */
-  get rest(): SettradeMarketRest {
+  get #marketRest(): SettradeMarketRest {
     if (this.#target.kind !== "settrade") {
       throw new TypeError("[settrade] market REST needs Settrade credentials, not a brokerUrl");
     }
@@ -193,7 +253,7 @@ export class SettradeConnector implements ConnectorWrapper {
    * @returns A normalized quote event (not delivered to the sink).
    */
   fetchQuote(symbol: string, signal?: AbortSignal): Promise<QuoteEvent> {
-    return this.rest.fetchQuote(symbol, signal);
+    return this.#marketRest.fetchQuote(symbol, signal);
   }
 
   /**
@@ -207,7 +267,7 @@ export class SettradeConnector implements ConnectorWrapper {
     limit: number,
     signal?: AbortSignal,
   ): Promise<BarEvent[]> {
-    return this.rest.fetchCandlesticks(symbol, interval, limit, signal);
+    return this.#marketRest.fetchCandlesticks(symbol, interval, limit, signal);
   }
 
   /**
@@ -228,11 +288,21 @@ export class SettradeConnector implements ConnectorWrapper {
     this.#userSignal = signal;
     signal?.addEventListener("abort", this.#onAbort, { once: true });
     this.#st.phase = "connecting";
-    this.#connecting = this.#run(0, undefined).catch((e) => {
-      const err = signal?.aborted ? signal.reason : e;
-      this.#terminate(err);
-      throw err;
-    });
+    const t = this.#target;
+    const startup = t.kind === "settrade"
+      ? startupTimeout(
+        this.#clock,
+        t.options.connectTimeoutMs,
+        t.options.baseUrl,
+        () => this.#st.lastError,
+      )
+      : undefined;
+    this.#connecting = this.#run(0, undefined, startup?.signal).finally(() => startup?.cancel())
+      .catch((e) => {
+        const err = signal?.aborted ? signal.reason : e;
+        this.#terminate(err);
+        throw err;
+      });
     return this.#connecting;
   }
 
@@ -263,6 +333,7 @@ export class SettradeConnector implements ConnectorWrapper {
       this.#st.subscribeError(messageOf(e), s.symbol);
       return;
     }
+    if (change.changed) this.#backfill.onSubscribed(change.topic);
     const t = this.#transport;
     if (!change.wire || t === undefined || !t.connected) return;
     // A failure means the connection is gone: the reconnect replays every held topic.
@@ -300,6 +371,7 @@ export class SettradeConnector implements ConnectorWrapper {
       ...this.#st.facts(),
       subscriptions: this.#subs.list(),
       decodeErrors: this.#router.decodeErrors,
+      mode: this.#poll.mode,
     };
   }
 
@@ -321,10 +393,7 @@ export class SettradeConnector implements ConnectorWrapper {
   }
 
   /** Opens a link and subscribes every held topic (SUBACK awaited); not yet the current one. */
-  async #open(extra?: AbortSignal): Promise<Link> {
-    const signals = [this.#stop.signal];
-    if (this.#userSignal !== undefined) signals.push(this.#userSignal);
-    if (extra !== undefined) signals.push(extra);
+  async #open(signal: AbortSignal): Promise<Link> {
     const gen = ++this.#nextGen;
     const router = this.#router;
     const link = await openSubscribedLink(
@@ -348,18 +417,27 @@ export class SettradeConnector implements ConnectorWrapper {
         onTransport: (t) => this.#transports.add(t),
       },
       (t) => this.#close(t),
-      AbortSignal.any(signals),
-    );
+      signal,
+    ).catch((e) => {
+      // A token refused at the dispatcher or the broker: the next attempt logs in afresh.
+      if (isAuthError(e) && !isFatal(e)) this.#auth?.reset();
+      throw e;
+    });
     return { ...link, gen };
   }
 
-  /** Makes a subscribed link the current one and emits `connected`. */
-  #activate(link: Link): void {
+  /**
+   * Makes a subscribed link the current one and emits `connected`.
+   * @param gap What came before: the start, a loss, or a renewal (no gap).
+   */
+  #activate(link: Link, gap: "start" | "reconnect" | "renewal"): void {
     const { t, sent } = link;
     const old = this.#transport;
+    if (gap !== "renewal") this.#backfill.onConnected(gap);
     this.#activeGen = link.gen;
     this.#transport = t;
     const epoch = this.#st.connected();
+    this.#poll.onConnected();
     this.#logger.info("[settrade] connected", { epoch, url: t.url });
     if (old !== undefined && old !== t) void this.#close(old);
     this.#refused(link.refused);
@@ -370,29 +448,47 @@ export class SettradeConnector implements ConnectorWrapper {
     const gone = sent.filter((topic) => !held.has(topic));
     if (late.length > 0) t.subscribe(late).then((r) => this.#refused(r), () => {});
     if (gone.length > 0) t.unsubscribe(gone).catch(() => {});
-    this.#renewal.schedule(this.auth?.refreshAt);
+    this.#renewal.schedule(this.#auth?.refreshAt);
   }
 
-  /** The connect loop: first connection (`startAttempt` 0) or reconnect after a loss (1). */
-  async #run(startAttempt: 0 | 1, cause: unknown): Promise<void> {
-    const link = await connectWithRetry(this.#st, () => this.#open(), {
+  /**
+   * The connect loop: first connection (`startAttempt` 0) or reconnect after a loss (1).
+   * @param extra A further signal that ends the loop (the start-up bound).
+   */
+  async #run(startAttempt: 0 | 1, cause: unknown, extra?: AbortSignal): Promise<void> {
+    const link = await connectWithRetry(this.#st, (signal) => this.#open(signal), {
       policy: this.#target.options.reconnect,
       clock: this.#clock,
-      signal: this.#userSignal === undefined
-        ? this.#stop.signal
-        : AbortSignal.any([this.#stop.signal, this.#userSignal]),
+      signal: this.#signal(extra),
       startAttempt,
       cause,
+      isFatal,
     });
     if (this.#st.phase === "ended") return void (await this.#close(link.t));
-    this.#activate(link);
+    this.#activate(link, startAttempt === 0 ? "start" : "reconnect");
+  }
+
+  /**
+   * The connector's stop signal, with the user's and `extra` when there are. The
+   * first two are combined once (`AbortSignal.any` keeps a record on its sources).
+   */
+  #signal(extra?: AbortSignal): AbortSignal {
+    const user = this.#userSignal;
+    this.#runSignal ??= user === undefined
+      ? this.#stop.signal
+      : AbortSignal.any([this.#stop.signal, user]);
+    return extra === undefined ? this.#runSignal : AbortSignal.any([this.#runSignal, extra]);
   }
 
   #lost(reason: string): void {
+    const lost = this.#transport;
     this.#activeGen = 0;
     this.#transport = undefined;
+    // The lost transport closed itself; forget it, or every reconnect would keep one.
+    if (lost !== undefined) void this.#close(lost);
     this.#renewal.cancel();
     this.#st.lost(reason);
+    this.#poll.onLost();
     if (this.#userSignal?.aborted) return void this.disconnect("aborted");
     this.#run(1, new ConnectionError(`[settrade] ${reason}`)).catch((e) => this.#terminate(e));
   }
@@ -410,18 +506,18 @@ export class SettradeConnector implements ConnectorWrapper {
     if (this.#userSignal?.aborted) return void this.disconnect("aborted");
     const reason = messageOf(e);
     this.#logger.error("[settrade] the feed ends", { reason });
-    this.#st.error(reason, errorCode(e));
+    this.#st.fail(e instanceof Error ? e : new ConnectionError(reason), errorCode(e));
     void this.disconnect(reason);
   }
 
   /** Controlled reconnect: new token, new client (make-before-break), switch, close the old one. */
   async #renew(signal: AbortSignal): Promise<void> {
-    const auth = this.auth;
+    const auth = this.#auth;
     if (auth === undefined || this.#st.phase !== "connected" || this.#userSignal?.aborted) return;
     const gen = this.#activeGen;
     try {
       auth.invalidate();
-      const link = await this.#open(signal);
+      const link = await this.#open(this.#signal(signal));
       if (gen !== this.#activeGen || this.#st.phase !== "connected") {
         return void (await this.#close(link.t));
       }
@@ -429,7 +525,7 @@ export class SettradeConnector implements ConnectorWrapper {
       this.#st.lost(RENEWAL_REASON);
       this.#st.reconnecting(1, 0, RENEWAL_REASON);
       this.#st.connecting();
-      this.#activate(link);
+      this.#activate(link, "renewal");
     } catch (e) {
       if (signal.aborted || this.#st.phase !== "connected" || gen !== this.#activeGen) return;
       if (isFatal(e)) return this.#terminate(e);
@@ -452,6 +548,7 @@ export class SettradeConnector implements ConnectorWrapper {
     if (this.#st.phase === "ended") return;
     this.#activeGen = -1;
     this.#renewal.cancel();
+    this.#poll.stop();
     this.#stop.abort(new ConnectionError(`[settrade] disconnected: ${reason}`));
     this.#userSignal?.removeEventListener("abort", this.#onAbort);
     this.#transport = undefined;

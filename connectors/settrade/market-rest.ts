@@ -27,6 +27,7 @@ import * as v from "valibot";
 import type { Clock } from "../../src/clock.ts";
 import { ConnectionError, DecodeError } from "../../src/errors.ts";
 import type { BarEvent, BookFlag, QuoteEvent } from "../../src/events.ts";
+import type { EventBody } from "../../src/kit/stamp.ts";
 import type { SettradeAuth } from "./auth/client.ts";
 import type { SettradeEndpoints } from "./config.ts";
 
@@ -173,7 +174,7 @@ export class SettradeMarketRest {
   }
 
   /**
-   * The latest quote of a symbol.
+   * The latest quote of a symbol, stamped with the next `seq` (see `deps.meta`).
    * @param symbol Symbol, any case.
    * @param signal Cancels the request.
    * @returns A `quote` event (best bid and offer).
@@ -181,6 +182,18 @@ export class SettradeMarketRest {
    *   request fails; DecodeError (code `"rest-shape"`) when the answer is not understood.
    */
   async fetchQuote(symbol: string, signal?: AbortSignal): Promise<QuoteEvent> {
+    return this.#stamp(await this.quote(symbol, signal));
+  }
+
+  /**
+   * The latest quote of a symbol, not yet stamped (the poll fallback stamps it
+   * when it delivers it, so a quote it drops takes no sequence number).
+   * @param symbol Symbol, any case.
+   * @param signal Cancels the request.
+   * @returns The quote without `source`, `seq`, times and epoch.
+   * @throws As {@link SettradeMarketRest.fetchQuote}.
+   */
+  async quote(symbol: string, signal?: AbortSignal): Promise<EventBody<QuoteEvent>> {
     const sym = checkSymbol(symbol);
     const json = await this.#get(
       "quote",
@@ -193,16 +206,9 @@ export class SettradeMarketRest {
     const bid = pick(o, BID);
     const ask = pick(o, ASK);
     if (bid === undefined && ask === undefined) throw invalid("quote", "no bid or offer price");
-    const { seq, epoch } = this.#deps.meta();
-    const clock = this.#deps.clock;
     return {
       type: "quote",
-      source: "settrade",
       symbol: sym,
-      seq,
-      recvTs: clock.now(),
-      recvMono: clock.mono(),
-      epoch,
       bid: bid ?? 0,
       ask: ask ?? 0,
       bidSize: Math.max(0, pick(o, BID_SIZE) ?? 0),
@@ -213,7 +219,7 @@ export class SettradeMarketRest {
   }
 
   /**
-   * Recent candlesticks of a symbol.
+   * Recent candlesticks of a symbol, each stamped with the next `seq`.
    * @param symbol Symbol, any case.
    * @param interval Interval as Settrade names it (`"1m"`, `"5m"`, `"1d"`, ...).
    * @param limit Most bars wanted, 1 to 10,000.
@@ -228,6 +234,24 @@ export class SettradeMarketRest {
     limit: number,
     signal?: AbortSignal,
   ): Promise<BarEvent[]> {
+    const bodies = await this.candlesticks(symbol, interval, limit, signal);
+    return bodies.map((b) => this.#stamp(b));
+  }
+
+  /**
+   * Recent candlesticks of a symbol, not yet stamped (the backfill stamps the ones
+   * it delivers).
+   * @param symbol Symbol, any case. @param interval E.g. `"1m"`.
+   * @param limit Most bars wanted, 1 to 10,000. @param signal Cancels the request.
+   * @returns Bars without `source`, `seq`, times and epoch, oldest first.
+   * @throws As {@link SettradeMarketRest.fetchCandlesticks}.
+   */
+  async candlesticks(
+    symbol: string,
+    interval: string,
+    limit: number,
+    signal?: AbortSignal,
+  ): Promise<EventBody<BarEvent>[]> {
     const sym = checkSymbol(symbol);
     if (typeof interval !== "string" || !/^[A-Za-z0-9]{1,8}$/.test(interval)) {
       throw new RangeError(`[settrade] invalid interval ${JSON.stringify(String(interval))}`);
@@ -241,21 +265,13 @@ export class SettradeMarketRest {
       `${this.#base}/api/techchart/v3/${this.#broker}/candlesticks?${q}`,
       signal,
     );
-    const rows = this.#rows(json);
-    const clock = this.#deps.clock;
-    const out: BarEvent[] = [];
-    for (const row of rows) {
+    const out: EventBody<BarEvent>[] = [];
+    for (const row of this.#rows(json)) {
       const openTs = timeMs(row.time);
       if (!Number.isFinite(openTs)) throw invalid("candlesticks", "a bar has an invalid time");
-      const { seq, epoch } = this.#deps.meta();
       out.push({
         type: "bar",
-        source: "settrade",
         symbol: sym,
-        seq,
-        recvTs: clock.now(),
-        recvMono: clock.mono(),
-        epoch,
         interval,
         openTs,
         open: row.open,
@@ -268,6 +284,14 @@ export class SettradeMarketRest {
       });
     }
     return out;
+  }
+
+  #stamp<B extends EventBody<QuoteEvent> | EventBody<BarEvent>>(
+    body: B,
+  ): B & { source: string; seq: number; recvTs: number; recvMono: number; epoch: number } {
+    const { seq, epoch } = this.#deps.meta();
+    const clock = this.#deps.clock;
+    return { ...body, source: "settrade", seq, recvTs: clock.now(), recvMono: clock.mono(), epoch };
   }
 
   #rows(json: unknown): Row[] {

@@ -19,8 +19,25 @@
  *   and `book` of a symbol share one topic and one parse. `trade` is not served
  *   (Settrade has no trade topic). A refused subscription becomes a
  *   `subscribe-error` status naming the symbol.
+ * - **Outages.** While the stream is down for more than `poll.graceMs` (2 s),
+ *   quotes are polled from market REST (`via: "poll"`, on by default, at most
+ *   `poll.maxDurationMs`, 60 s, per spell) within the server's rate limits;
+ *   `mode` statuses and `feed.health().mode` say `stream`, `poll` or `down`.
+ *   After a reconnect, bar subscriptions are backfilled (`via: "backfill"`,
+ *   the last `backfillWindowMs`, 5 min), before the live bars and never twice;
+ *   `backfill: N` fetches N bars per bar subscription at start-up.
+ * - **Sessions.** A symbol is stale only while its market is open: market-status
+ *   messages when subscribed, else the SET/TFEX calendar (Bangkok hours,
+ *   weekends, the `session.holidays` you give); quiet symbols are reported as
+ *   `closed`, `intermission` or `halted`.
+ * - **Failures.** Only a refused login is fatal (typed: `closed()` rejects,
+ *   `for await` throws, `isAuthError`); a 401 on a token logs in afresh; login
+ *   retries show as `reconnecting` with the server's code; start-up is bounded
+ *   by `connectTimeoutMs` (30 s). `caFile` and `insecureSkipTlsVerify` apply to
+ *   every connection, the login included.
  * - **Bad payloads** are counted (`decodeErrors`), logged at a limited rate and
- *   skipped; the feed goes on.
+ *   skipped; the feed goes on. A payload whose symbol differs from its topic's
+ *   is a bad payload.
  * - **Direct mode.** `{ brokerUrl: "mqtt://127.0.0.1:1883" }` talks to a broker
  *   with no login and no dispatcher: for tests, benchmarks and proxies.
  *
@@ -51,6 +68,7 @@ import { SETTRADE_ENV_VARS } from "./config.ts";
 import { SETTRADE_CHANNELS, SettradeConnector } from "./connector.ts";
 
 export {
+  isBrokerOptions,
   parseSettradeConnectorOptions,
   type SettradeBrokerOptions,
   type SettradeBrokerOptionsInput,
@@ -58,34 +76,34 @@ export {
   type SettradeConnectorOptionsInput,
 } from "./_broker-options.ts";
 export {
-  parseSettradeOptions,
-  resolveEndpoints,
-  SETTRADE_BASES,
   SETTRADE_ENV_VARS,
-  type SettradeEndpoints,
   type SettradeEnv,
   type SettradeLoginOptions,
   type SettradeOptions,
   type SettradeOptionsInput,
+  type SettradePollOptions,
   type SettradeReconnectOptions,
 } from "./config.ts";
 export {
-  MIN_RENEWAL_DELAY_MS,
+  type CalendarState,
+  ExchangeCalendar,
+  SET_HOURS,
+  TFEX_HOURS,
+  type TradingHours,
+} from "./calendar.ts";
+export {
+  type SessionState,
+  type SettradeMarket,
+  SettradeSession,
+  type SettradeSessionOptions,
+  stateOfStatusName,
+} from "./session.ts";
+export {
   RENEWAL_REASON,
   SETTRADE_CHANNELS,
   SettradeConnector,
   type SettradeHealth,
 } from "./connector.ts";
-export { type DispatcherToken, SettradeAuth, type SettradeAuthDeps } from "./auth/client.ts";
-export {
-  type FetchLike,
-  RateLimiter,
-  type RateLimitSnapshot,
-  RestClient,
-  type RestClientOptions,
-  type RestResponse,
-} from "./auth/rate-limit.ts";
-export { decodeAppSecret, publicKeyFromSecret, signLogin } from "./auth/signer.ts";
 export { readSubscribeError, type SubscribeErrorInfo } from "./_subscribe-errors.ts";
 export {
   decodePayload,
@@ -101,13 +119,13 @@ export {
   subscriptionTopic,
   WANT_BOTH,
 } from "./decode/mod.ts";
-export { type RestStamp, SettradeMarketRest, type SettradeMarketRestDeps } from "./market-rest.ts";
 export {
-  createSettradeTransport,
-  KEEPALIVE_SECONDS,
-  type SettradeTransport,
-  type SettradeTransportOptions,
-} from "./transport/mqtt.ts";
+  checkSettrade,
+  type CheckStep,
+  type CheckStepName,
+  type SettradeCheckOptions,
+  type SettradeCheckReport,
+} from "./check.ts";
 
 /**
  * Creates a Settrade connector from options given in code: Settrade credentials,

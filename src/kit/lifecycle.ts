@@ -20,6 +20,7 @@
 import type { Clock } from "../clock.ts";
 import type { EventSink, Subscription } from "../connector.ts";
 import type { StatusBody, StatusEvent } from "../events.ts";
+import { reasonOf } from "./retry.ts";
 import { type EventBody, type Stamp, Stamper } from "./stamp.ts";
 
 /** A connection's facts, as a lifecycle (or a feed, from the statuses) keeps them. */
@@ -220,6 +221,18 @@ export class Lifecycle {
    */
   error(reason: string, code?: string): void {
     this.emit({ kind: "error", reason, ...(code === undefined ? {} : { code }) });
+  }
+
+  /**
+   * Reports the error that ends the connector: hands it to the sink (`sink.fail`,
+   * so the feed's consumers get it typed) and emits `error`. Call
+   * {@link Lifecycle.finish} after it.
+   * @param error The fatal error. @param code A machine-readable code (the server's).
+   */
+  fail(error: Error, code?: string): void {
+    if (this.phase === "ended") return;
+    this.#sink.fail?.(error);
+    this.error(reasonOf(error), code);
   }
 
   /**

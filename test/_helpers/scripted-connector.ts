@@ -23,6 +23,10 @@ export interface ScriptedConnector extends ConnectorWrapper {
   malformed(message: string): void;
   reconnect(): void;
   end(): void;
+  /** Ends with a fatal error: `sink.fail`, `error`, `end`. */
+  fail(error: Error): void;
+  /** Emits a `mode` status. */
+  mode(mode: "stream" | "poll" | "down", previous: "stream" | "poll" | "down"): void;
   readonly subs: ReadonlyMap<string, Subscription>;
 }
 
@@ -112,6 +116,16 @@ export function createScripted(options: ScriptedOptions, ctx: ConnectorContext):
     end(): void {
       connected = false;
       status("end");
+    },
+    fail(error: Error): void {
+      ctx.sink.fail?.(error);
+      status("error", { reason: error.message });
+      if (connected) status("disconnected", { reason: error.message });
+      connected = false;
+      status("end");
+    },
+    mode(mode, previous): void {
+      status("mode", { mode, previous });
     },
   };
   return connector;

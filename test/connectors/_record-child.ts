@@ -6,7 +6,7 @@
  * @module
  */
 
-import { createFeed } from "../../src/create-feed.ts";
+import { createFeed } from "../../mod.ts";
 import { syntheticConnector } from "../../connectors/synthetic/mod.ts";
 import { createRecorder } from "../../connectors/replay/mod.ts";
 

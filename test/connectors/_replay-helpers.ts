@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Clock, systemClock } from "../../src/clock.ts";
 import type { Subscription } from "../../src/connector.ts";
-import { createFeed } from "../../src/create-feed.ts";
+import { createFeed } from "../../mod.ts";
 import type { FeedEvent, MarketEvent } from "../../src/events.ts";
 import { silentLogger } from "../../src/log.ts";
 import { syntheticConnector } from "../../connectors/synthetic/mod.ts";

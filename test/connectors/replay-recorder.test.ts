@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock.ts";
 import type { ConnectorDefinition, RawTap } from "../../src/connector.ts";
-import { createFeed } from "../../src/create-feed.ts";
+import { createFeed } from "../../mod.ts";
 import type { MarketEvent } from "../../src/events.ts";
 import { silentLogger } from "../../src/log.ts";
 import { openCapture } from "../../connectors/replay/capture/reader.ts";

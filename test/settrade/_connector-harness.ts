@@ -37,8 +37,10 @@ export interface Harness {
   readonly connector: SettradeConnector;
   readonly rec: RecordingSink;
   readonly logs: LogLine[];
-  /** Status kinds in order (with epoch for `connected`). */
+  /** Status kinds in order (with epoch for `connected`), `mode` statuses left out. */
   kinds(): string[];
+  /** The modes of the `mode` statuses, in order. */
+  modes(): string[];
 }
 
 const started: SettradeConnector[] = [];
@@ -66,7 +68,10 @@ export function harness(
     rec,
     logs,
     kinds: () =>
-      rec.statuses.map((s) => (s.kind === "connected" ? `connected:${s.epoch}` : s.kind)),
+      rec.statuses.filter((s) => s.kind !== "mode").map((s) =>
+        s.kind === "connected" ? `connected:${s.epoch}` : s.kind
+      ),
+    modes: () => rec.statuses.flatMap((s) => (s.kind === "mode" ? [s.mode] : [])),
   };
 }
 

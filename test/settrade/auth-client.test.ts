@@ -1,12 +1,11 @@
 import { inspect } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
-import { SettradeAuth } from "../../connectors/settrade/auth/client.ts";
+import { isLoginRefusal, SettradeAuth } from "../../connectors/settrade/auth/client.ts";
 import type { SettradeOptionsInput } from "../../connectors/settrade/config.ts";
 import { parseSettradeOptions } from "../../connectors/settrade/config.ts";
 import type { Clock } from "../../src/clock.ts";
 import { ManualClock, systemClock } from "../../src/clock.ts";
-import { isAuthError, isConnectionError } from "../../src/errors.ts";
-import type { AuthError } from "../../src/errors.ts";
+import { AuthError, isAuthError, isConnectionError } from "../../src/errors.ts";
 import type { LogFields, Logger } from "../../src/log.ts";
 import type { Handler, Recorded, Reply, TestServer } from "./_auth-server.ts";
 import { nodeVerify, startServer, until, VECTOR_PUBLIC, VECTOR_SECRET } from "./_auth-server.ts";
@@ -244,6 +243,62 @@ describe("SettradeAuth dispatcher", () => {
     const d = await auth.getDispatcherToken();
     expect(d.token).toBe("dt-2");
     expect(paths()).toEqual([LOGIN, DISPATCHER, REFRESH, DISPATCHER]);
+  });
+
+  it("logs in afresh when the refreshed token is refused too, and only then gives up", async () => {
+    const base = emulator();
+    const auth = await setup((req) =>
+      req.path === DISPATCHER && req.headers.authorization !== "Bearer at-3"
+        ? { status: 401, body: { code: "E401", message: "token revoked" } }
+        : base(req)
+    );
+    const d = await auth.getDispatcherToken();
+    expect(d.token).toMatch(/^dt-/);
+    expect(paths()).toEqual([LOGIN, DISPATCHER, REFRESH, DISPATCHER, LOGIN, DISPATCHER]);
+  });
+
+  it("tells a refused login (final) from other failures", async () => {
+    const auth = await setup(
+      emulator({ [LOGIN]: () => ({ status: 401, body: { code: "E401", message: "bad key" } }) }),
+    );
+    const refused = await rejection(auth.login());
+    expect(isLoginRefusal(refused)).toBe(true);
+    expect(
+      isLoginRefusal(new AuthError("[settrade] dispatcher token request refused", { status: 401 })),
+    )
+      .toBe(false);
+    const busy = await setup(
+      emulator({ [LOGIN]: () => ({ status: 503, body: { code: "E503", message: "busy" } }) }),
+    );
+    expect(isLoginRefusal(await rejection(busy.login()))).toBe(false);
+  });
+
+  it("reports each login retry to its hooks with the server's error", async () => {
+    const seen: string[] = [];
+    server = await startServer(
+      emulator({
+        [LOGIN]: () => ({ status: 503, body: { code: "E503", message: "Maintenance" } }),
+      }),
+    );
+    const auth = new SettradeAuth(
+      parseSettradeOptions({
+        appId: "app-1",
+        appSecret: VECTOR_SECRET,
+        appCode: "ALGO",
+        brokerId: "023",
+        baseUrl: server.url,
+        login: { maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 2, jitter: 0 },
+      }),
+      {
+        onLoginRetry: {
+          onRetry: (attempt, delayMs, error) =>
+            seen.push(`retry ${attempt} ${delayMs} ${(error as AuthError).code}`),
+          beforeAttempt: () => seen.push("attempt"),
+        },
+      },
+    );
+    await rejection(auth.loginWithRetry());
+    expect(seen).toEqual(["retry 1 1 E503", "attempt", "retry 2 2 E503", "attempt"]);
   });
 
   it("reports an answer without hosts as a ConnectionError", async () => {

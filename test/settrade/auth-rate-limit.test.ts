@@ -44,6 +44,20 @@ describe("RateLimiter", () => {
     expect(limiter.snapshot().remainingMinute).toBe(42);
   });
 
+  it("starts each new window with the announced limit, so concurrent requests cannot overrun it", async () => {
+    const clock = new ManualClock(START + 100);
+    const limiter = new RateLimiter(clock);
+    limiter.update(200, new Headers(budget(0).headers));
+    clock.advance(1_000); // a new second: nothing heard from the server in it yet
+    let through = 0;
+    const all = [1, 2, 3].map(() => limiter.acquire().then(() => through++));
+    await settle();
+    expect(through).toBe(2); // the limit of 2 per second, not unlimited
+    clock.advance(1_000);
+    await Promise.all(all);
+    expect(through).toBe(3);
+  });
+
   it("holds a request back until the next second when the second's budget is spent", async () => {
     const clock = new ManualClock(START + 250);
     const limiter = new RateLimiter(clock);

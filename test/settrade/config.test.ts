@@ -173,6 +173,71 @@ describe("resolveEndpoints", () => {
   });
 });
 
+describe("parseSettradeOptions: outages and sessions", () => {
+  it("polls on by default within a 60 s cap, no start-up backfill, 5 minute gap window, 30 s start-up", () => {
+    const o = parseSettradeOptions(valid);
+    expect(o.poll).toEqual({
+      enabled: true,
+      intervalMs: 500,
+      graceMs: 2_000,
+      maxDurationMs: 60_000,
+    });
+    expect(o.backfill).toBe(0);
+    expect(o.backfillWindowMs).toBe(300_000);
+    expect(o.connectTimeoutMs).toBe(30_000);
+    expect(o.session).toEqual({});
+  });
+
+  it("takes poll as a boolean or as an object, filling the rest", () => {
+    expect(parseSettradeOptions({ ...valid, poll: false }).poll.enabled).toBe(false);
+    expect(
+      parseSettradeOptions({ ...valid, poll: { intervalMs: 100, maxDurationMs: Infinity } }).poll,
+    )
+      .toEqual({ enabled: true, intervalMs: 100, graceMs: 2_000, maxDurationMs: Infinity });
+  });
+
+  it("names every bad outage or session option", () => {
+    const keys = configError({
+      ...valid,
+      poll: { intervalMs: 0, colour: "red" },
+      backfill: 1.5,
+      backfillWindowMs: -1,
+      connectTimeoutMs: 0,
+      session: {
+        holidays: ["2025-02-30"],
+        set: { open: ["10:00-25:00"] },
+        markets: { PTT: "NYSE" },
+      },
+    }).issues.map((i) => i.key);
+    expect(keys).toEqual(expect.arrayContaining([
+      "poll.intervalMs",
+      "poll.colour",
+      "backfill",
+      "backfillWindowMs",
+      "connectTimeoutMs",
+      "session.markets.PTT",
+    ]));
+    const calendar = configError({
+      ...valid,
+      session: { holidays: ["2025-02-30"], set: { open: ["10:00-25:00"] } },
+    }).issues;
+    expect(calendar.map((i) => i.key)).toEqual(["session"]);
+    expect(calendar[0]!.message).toMatch(/"10:00-25:00".*"2025-02-30"/);
+    expect(configError({ ...valid, poll: "often" }).issues).toEqual([
+      { key: "poll", message: 'expected true, false or an object, got "often"' },
+    ]);
+  });
+
+  it("reads holidays and the poll switch from the environment", () => {
+    const holidays = SETTRADE_ENV_VARS.find((e) => e.name === "SETTRADE_HOLIDAYS")!;
+    expect(holidays.parse!(" 2025-01-01, 2025-04-14 ,")).toEqual({
+      holidays: ["2025-01-01", "2025-04-14"],
+    });
+    const o = parseSettradeOptions({ ...valid, session: holidays.parse!("2025-01-01") });
+    expect(o.session).toEqual({ holidays: ["2025-01-01"] });
+  });
+});
+
 describe("SETTRADE_ENV_VARS", () => {
   it("names every variable and marks only the app secret as secret", () => {
     expect(SETTRADE_ENV_VARS.map((e) => e.name)).toEqual([
@@ -185,6 +250,8 @@ describe("SETTRADE_ENV_VARS", () => {
       "SETTRADE_MARKET_URL",
       "SETTRADE_CA_FILE",
       "SETTRADE_INSECURE_SKIP_TLS_VERIFY",
+      "SETTRADE_POLL",
+      "SETTRADE_HOLIDAYS",
     ]);
     expect(SETTRADE_ENV_VARS.filter((e) => e.secret).map((e) => e.option)).toEqual(["appSecret"]);
   });

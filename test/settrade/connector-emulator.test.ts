@@ -28,7 +28,6 @@ import {
   harness,
   lifecycleProblems,
   type LogLine,
-  pause,
   rejection,
   seqProblems,
   until,
@@ -272,9 +271,9 @@ describe("the Settrade connector and its tokens", () => {
     expect(h.rec.afterEnd).toEqual([]);
   });
 
-  it("bounds retries of logins that fail with a server error", async () => {
+  it("bounds retries of logins that fail with a server error, reporting each with the server's code", async () => {
     const failing = await emulator();
-    failing.refuseLogins(true, { status: 503, message: "maintenance" });
+    failing.refuseLogins(true, { status: 503, code: "E503", message: "maintenance" });
     const h = connectorFor(failing, {
       login: { maxAttempts: 2, initialDelayMs: 10, maxDelayMs: 20 },
       reconnect: { ...FAST_RECONNECT, maxAttempts: 1 },
@@ -283,33 +282,63 @@ describe("the Settrade connector and its tokens", () => {
     expect(isAuthError(err)).toBe(true);
     expect((err as Error).message).toMatch(/login failed after 2 attempts/);
     expect(failing.stats().loginAttempts).toBe(4);
-    expect(h.kinds()).toEqual(["connecting", "reconnecting", "connecting", "error", "end"]);
-  });
-
-  it("ends the feed when the server refuses every new token during a reconnect", async () => {
-    const later = await emulator();
-    const h = connectorFor(later);
-    await h.connector.subscribe({ channel: "quote", symbol: "PTT" });
-    await h.connector.connect();
-    // Every token expires now and every new one is born expired: the live
-    // connection is closed at its token's expiry, and the dispatcher refuses even a
-    // freshly refreshed token.
-    later.expireTokensAfter(0);
-    await until(() => h.rec.statuses.some((s) => s.kind === "end"), "the end");
+    // A login retry, the reconnect, another login retry, then the end.
     expect(h.kinds()).toEqual([
       "connecting",
-      "connected:0",
-      "disconnected",
+      "reconnecting",
+      "connecting",
+      "reconnecting",
+      "connecting",
       "reconnecting",
       "connecting",
       "error",
       "end",
     ]);
-    expect(h.rec.statuses.at(-2)?.reason).toMatch(/refused.*HTTP 401/);
-    expect(later.refreshes).toBeGreaterThanOrEqual(1);
-    expect(h.connector.isConnected()).toBe(false);
-    await pause(50);
-    expect(h.rec.afterEnd).toEqual([]);
+    const retries = h.rec.statuses.filter((s) => s.kind === "reconnecting");
+    expect(retries.map((s) => s.code)).toEqual(["E503", "E503", "E503"]);
+    // (No asymmetric matcher here: Bun's runner writes it into the object it checks.)
+    expect(retries[0]).toMatchObject({ attempt: 1 });
+    expect(retries[0]!.reason).toMatch(/login retry/);
+    expect(retries[0]!.delayMs).toBeGreaterThanOrEqual(8);
+  });
+
+  it("logs in afresh when the server refuses its tokens during a reconnect, and recovers", async () => {
+    const later = await emulator();
+    const h = connectorFor(later);
+    await h.connector.subscribe({ channel: "quote", symbol: "PTT" });
+    await h.connector.connect();
+    const loginsBefore = later.logins;
+    // Every token expires now and every new one is born expired: the live
+    // connection is closed at its token's expiry, and the dispatcher refuses even a
+    // freshly refreshed token. Not fatal: the connector logs in afresh and retries.
+    later.expireTokensAfter(0);
+    await until(
+      () => h.rec.statuses.filter((s) => s.kind === "reconnecting").length >= 2,
+      "two refused reconnects",
+    );
+    const refused = h.rec.statuses.filter((s) => s.kind === "reconnecting");
+    expect(refused.slice(1).every((s) => s.code === "E401")).toBe(true);
+    expect(later.logins).toBeGreaterThan(loginsBefore);
+    later.expireTokensAfter(3_600);
+    await until(() => h.connector.isConnected() && h.connector.health().epoch >= 1, "reconnected");
+    expect(h.rec.statuses.some((s) => s.kind === "end" || s.kind === "error")).toBe(false);
+    const from = h.rec.events.length;
+    await until(() => h.rec.events.length > from, "quotes after the fresh login");
+    expect(lifecycleProblems(h.rec.all)).toEqual([]);
+    expect(seqProblems(h.rec.events)).toEqual([]);
+  });
+
+  it("recovers with a fresh login when the server revokes its whole session", async () => {
+    const revoking = await emulator();
+    const h = connectorFor(revoking);
+    await h.connector.subscribe({ channel: "quote", symbol: "PTT" });
+    await h.connector.connect();
+    const loginsBefore = revoking.logins;
+    revoking.revokeSessions();
+    revoking.dropConnections();
+    await until(() => h.connector.isConnected() && h.connector.health().epoch >= 1, "reconnected");
+    expect(revoking.logins).toBe(loginsBefore + 1);
+    expect(h.rec.statuses.some((s) => s.kind === "end" || s.kind === "error")).toBe(false);
   });
 });
 

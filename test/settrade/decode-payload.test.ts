@@ -59,6 +59,30 @@ describe("decodePayload", () => {
     }
   });
 
+  it("takes the topic as the truth: a payload about another symbol, interval or market is a DecodeError", () => {
+    const cases: [string, Uint8Array, RegExp][] = [
+      ["proto/topic/bidofferv3/AOT", bidOfferBytes(realisticBook("PTT", 34.25)), /symbol "PTT"/],
+      ["proto/topic/infov3/AOT", infoBytes({ symbol: "PTT", last: "34.25" }), /symbol "PTT"/],
+      [
+        "proto/topic/cdlv3/PTT/5m",
+        candlestickBytes({ symbol: "PTT", interval: "1m", timeMs: 1_700_000_040_000 }),
+        /interval "1m" differs from its topic's "5m"/,
+      ],
+      ["proto/topic/exchinfoeqv3/SET", equityMarketBytes({ name: "mai" }), /market "mai"/],
+    ];
+    for (const [topic, bytes, message] of cases) {
+      let caught: unknown;
+      try {
+        decodePayload(topic, bytes, META);
+      } catch (e) {
+        caught = e;
+      }
+      expect(isDecodeError(caught)).toBe(true);
+      expect(caught).toMatchObject({ code: "topic-mismatch", topic });
+      expect((caught as Error).message).toMatch(message);
+    }
+  });
+
   it("throws a DecodeError carrying the topic for a malformed payload", () => {
     let caught: unknown;
     try {

@@ -4,23 +4,32 @@
  *
  * Retry policy of {@link SettradeAuth.loginWithRetry}: network failures, timeouts,
  * HTTP 408, 429 and 5xx are retried with exponential backoff and jitter, up to
- * `login.maxAttempts` attempts. Any other 4xx (bad key, signature, app code or
- * broker) is a definitive refusal and is thrown at once: repeating it cannot
+ * `login.maxAttempts` attempts, each retry reported to `onLoginRetry` (the
+ * connector turns it into a `reconnecting` status carrying the server's code).
+ * Any other 4xx (bad key, signature, app code or broker) is a definitive
+ * refusal ({@link isLoginRefusal}) and is thrown at once: repeating it cannot
  * succeed and could get the app locked out.
+ *
+ * A 401 on an authenticated request (an expired or revoked token) first
+ * refreshes the token, then logs in afresh; only a refused login is final.
+ *
+ * Every request honours `caFile` and `insecureSkipTlsVerify` (the login
+ * included), like the realtime connection; with `insecureSkipTlsVerify` the
+ * client logs one warning naming it.
  *
  * @module
  */
 
 import type { Clock } from "../../../src/clock.ts";
 import { systemClock } from "../../../src/clock.ts";
-import { AuthError, isConnectionError } from "../../../src/errors.ts";
+import { AuthError, isAuthError, isConnectionError } from "../../../src/errors.ts";
 import type { Logger } from "../../../src/log.ts";
 import { silentLogger } from "../../../src/log.ts";
 import type { SettradeOptions } from "../config.ts";
 import type { DispatcherAnswer, TokenAnswer } from "./_responses.ts";
 import { parseDispatcher, parseToken, refusal } from "./_responses.ts";
-import { abortReason, sleep } from "../../../src/kit/retry.ts";
-import { backoffDelay } from "../../../src/kit/backoff.ts";
+import { abortReason, reasonOf, retryWithBackoff } from "../../../src/kit/retry.ts";
+import { restFetch } from "../transport/_https-fetch.ts";
 import type { FetchLike, RestResponse } from "./rate-limit.ts";
 import { RestClient } from "./rate-limit.ts";
 import { signLogin } from "./signer.ts";
@@ -37,7 +46,42 @@ export interface SettradeAuthDeps {
   readonly random?: () => number;
   /** Where retries are reported (never with a secret or token). @default silentLogger */
   readonly logger?: Logger;
+  /** Told about each login retry (the connector reports it as a status). */
+  readonly onLoginRetry?: LoginRetryHooks;
 }
+
+/** Callbacks around the retries of {@link SettradeAuth.loginWithRetry}. */
+export interface LoginRetryHooks {
+  /**
+   * A login attempt failed and another follows after `delayMs`.
+   * @param attempt Retry number, from 1. @param delayMs Wait before it.
+   * @param error The failure (an `AuthError` with the server's `code`, or a `ConnectionError`).
+   */
+  onRetry(attempt: number, delayMs: number, error: unknown): void;
+  /** The next login attempt begins (after a retry's wait). */
+  beforeAttempt(): void;
+}
+
+/** Logins the server refused for good (the errors thrown for them). */
+const REFUSALS = new WeakSet<object>();
+
+/**
+ * Whether an error is a refused login: the server answered the login itself with a
+ * 4xx other than 408 and 429 (bad key, secret, app code or broker). Retrying
+ * cannot help; every other failure (a network error, a 5xx, a 401 on a token) can.
+ * @param e Anything thrown by {@link SettradeAuth}.
+ * @returns `true` for a refused login.
+ * @example
+ * ```ts
+ * import { isLoginRefusal } from "@tickwire/tickwire/connectors/settrade";
+ * console.log(isLoginRefusal(new Error("socket hang up"))); // false
+ * ```
+ */
+export function isLoginRefusal(e: unknown): boolean {
+  return typeof e === "object" && e !== null && REFUSALS.has(e);
+}
+
+const NEVER = new AbortController().signal;
 
 /** The realtime dispatcher's answer: broker hosts and the token for their upgrade. */
 export type DispatcherToken = DispatcherAnswer;
@@ -81,6 +125,7 @@ export class SettradeAuth {
   readonly #clock: Clock;
   readonly #random: () => number;
   readonly #log: Logger;
+  readonly #hooks: LoginRetryHooks | undefined;
   #token: TokenState | undefined;
   #pending: Promise<TokenState> | undefined;
 
@@ -94,12 +139,20 @@ export class SettradeAuth {
     this.#clock = deps.clock ?? systemClock;
     this.#random = deps.random ?? Math.random;
     this.#log = deps.logger ?? silentLogger;
+    this.#hooks = deps.onLoginRetry;
     this.rest = deps.rest ??
       new RestClient({
-        fetch: deps.fetch,
+        fetch: deps.fetch ?? restFetch(options),
         clock: this.#clock,
         timeoutMs: options.requestTimeoutMs,
       });
+    if (options.insecureSkipTlsVerify) {
+      this.#log.warn(
+        "[settrade] INSECURE: insecureSkipTlsVerify (SETTRADE_INSECURE_SKIP_TLS_VERIFY) is on: " +
+          "TLS certificates are not checked on any connection, the login included. " +
+          "Use it only with a local emulator.",
+      );
+    }
   }
 
   /** Wall time (epoch ms) when the current access token expires; `undefined` before login. */
@@ -148,51 +201,71 @@ export class SettradeAuth {
    * One login attempt: `POST .../login` with a signature over `apiKey..timestamp`.
    * @param signal Cancels the request.
    * @returns Resolves once a token is held.
-   * @throws AuthError when refused (server code, message, HTTP status) or answered
-   *   without a token; ConnectionError on a network failure or timeout.
+   * @throws AuthError when refused (server code, message, HTTP status; a 4xx
+   *   other than 408/429 is a refusal for good, see {@link isLoginRefusal}) or
+   *   answered without a token; ConnectionError on a network failure or timeout.
    */
   async login(signal?: AbortSignal): Promise<void> {
     const timestamp = String(Math.floor(this.#clock.now()));
     const signature = await signLogin(this.#o.appSecret, this.#o.appId, "", timestamp);
     const body = { apiKey: this.#o.appId, params: "", signature, timestamp };
-    await this.#post("login", this.#oam("login"), body, signal);
+    try {
+      await this.#post("login", this.#oam("login"), body, signal);
+    } catch (e) {
+      if (isAuthError(e) && !isRetryable(e)) REFUSALS.add(e);
+      throw e;
+    }
   }
 
   /**
    * Logs in, retrying failures that may pass (network, timeout, 408, 429, 5xx) with
    * backoff and jitter up to `login.maxAttempts`; a definitive refusal is thrown at once.
+   * Each retry is logged and reported to `onLoginRetry`.
    * @param signal Stops waiting and retrying (rejects with the abort reason).
    * @returns Resolves once a token is held.
    * @throws AuthError: the refusal, or `login failed after N attempts` with the last cause.
    */
   async loginWithRetry(signal?: AbortSignal): Promise<void> {
     const policy = this.#o.login;
-    let last: unknown;
-    let attempt = 0;
-    while (attempt < policy.maxAttempts) {
-      attempt++;
-      try {
-        await this.login(signal);
-        return;
-      } catch (e) {
-        if (signal?.aborted) throw abortReason(signal);
-        if (!isRetryable(e)) throw e;
-        last = e;
-      }
-      if (attempt >= policy.maxAttempts) break;
-      const delayMs = Math.round(backoffDelay(attempt, policy, this.#random));
-      this.#log.warn("[settrade] login failed; retrying", {
-        attempt,
-        delayMs,
-        error: (last as Error).message,
+    let attempts = 0;
+    try {
+      await retryWithBackoff({
+        attempt: (s) => {
+          attempts++;
+          return this.login(s);
+        },
+        beforeAttempt: () => {
+          if (attempts > 0) this.#hooks?.beforeAttempt();
+        },
+        onRetry: (attempt, delayMs, error) => {
+          this.#log.warn("[settrade] login failed; retrying", {
+            attempt,
+            delayMs,
+            error: reasonOf(error),
+          });
+          this.#hooks?.onRetry(attempt, delayMs, error);
+        },
+      }, {
+        clock: this.#clock,
+        signal: signal ?? NEVER,
+        policy: { ...policy, maxAttempts: policy.maxAttempts - 1 },
+        isFatal: (e) => !isRetryable(e),
+        random: this.#random,
+        label: "[settrade]",
       });
-      await sleep(this.#clock, delayMs, signal);
+    } catch (e) {
+      if (signal?.aborted) throw abortReason(signal);
+      if (!isRetryable(e)) throw e;
+      const last = (isAuthError(e) ? e : (e as { cause?: unknown }).cause ?? e) as {
+        message?: string;
+        code?: string;
+        status?: number;
+      };
+      throw new AuthError(
+        `[settrade] login failed after ${attempts} attempts: ${last.message ?? String(last)}`,
+        { code: last.code, status: last.status, cause: last },
+      );
     }
-    const cause = last as { message?: string; code?: string; status?: number };
-    throw new AuthError(
-      `[settrade] login failed after ${attempt} attempts: ${cause.message ?? String(last)}`,
-      { code: cause.code, status: cause.status, cause: last },
-    );
   }
 
   /**
@@ -211,6 +284,11 @@ export class SettradeAuth {
   /** Marks the held token as due, so the next use refreshes (or logs in). */
   invalidate(): void {
     if (this.#token) this.#token.refreshAt = -Infinity;
+  }
+
+  /** Forgets the session (tokens included), so the next use logs in afresh. */
+  reset(): void {
+    this.#token = undefined;
   }
 
   async #renew(signal?: AbortSignal): Promise<TokenState> {
@@ -269,8 +347,8 @@ export class SettradeAuth {
   }
 
   /**
-   * An authenticated, rate-limited request. On HTTP 401 the token is renewed and
-   * the request sent once more.
+   * An authenticated, rate-limited request. On HTTP 401 the token is refreshed and
+   * the request sent again; on a second 401, after a fresh login, once more.
    * @param url Absolute URL.
    * @param init Method, headers, body.
    * @param signal Cancels waiting and the request.
@@ -282,8 +360,10 @@ export class SettradeAuth {
       headers.set("Authorization", await this.authorization(signal));
       if (!headers.has("Accept")) headers.set("Accept", "application/json");
       const res = await this.rest.request(url, { ...init, headers }, signal);
-      if (res.status !== 401 || attempt >= 2) return res;
-      this.invalidate();
+      if (res.status !== 401 || attempt >= 3) return res;
+      // An expired or revoked token: refresh it first, then log in afresh.
+      if (attempt === 1) this.invalidate();
+      else this.reset();
     }
   }
 

@@ -50,7 +50,8 @@ function header(headers: Headers, name: string): number | undefined {
 /**
  * Tracks the server's rate-limit budget and makes requests wait for the next window
  * when it is spent. Counts requests it lets through, so concurrent requests share
- * the budget before the server's answer arrives.
+ * the budget before the server's answer arrives; a new window starts with the
+ * limit last announced, so never more requests go out than the headers allow.
  *
  * @example Waiting for budget before each request
  * ```ts
@@ -116,7 +117,14 @@ export class RateLimiter {
       const wait = this.#waitMs(now);
       if (wait <= 0) {
         for (const [w, size] of [[this.#second, 1_000], [this.#minute, 60_000]] as const) {
-          if (w.id === Math.floor(now / size) && w.remaining !== undefined) w.remaining--;
+          const id = Math.floor(now / size);
+          if (w.id !== id && w.limit !== undefined) {
+            // A new window: its budget is the announced limit, counted here until the
+            // server's next answer reports it, so concurrent requests cannot overrun it.
+            w.id = id;
+            w.remaining = w.limit;
+          }
+          if (w.id === id && w.remaining !== undefined) w.remaining--;
         }
         return;
       }
@@ -257,11 +265,16 @@ export class RestClient {
 
   async #once(url: string, init: RequestInit, signal?: AbortSignal): Promise<RestResponse> {
     const what = `${(init.method ?? "GET").toUpperCase()} ${pathOf(url)}`;
+    // One controller for the timeout and the caller's signal, linked by a listener
+    // removed afterwards: `AbortSignal.any` on a long-lived signal keeps a record
+    // per request on some runtimes (Node 20), a leak over a long session.
     const timeout = new AbortController();
     const timer = this.#clock.setTimeout(() => timeout.abort(), this.#timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal;
+    const onAbort = (): void => timeout.abort(signal!.reason);
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener("abort", onAbort, { once: true });
     try {
-      const res = await this.#fetch(url, { ...init, signal: combined });
+      const res = await this.#fetch(url, { ...init, signal: timeout.signal });
       const text = await res.text();
       let json: unknown;
       try {
@@ -280,6 +293,7 @@ export class RestClient {
       throw new ConnectionError(`[settrade] request failed: ${what}`, { cause: e });
     } finally {
       this.#clock.clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
     }
   }
 }

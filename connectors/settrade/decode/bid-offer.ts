@@ -99,6 +99,11 @@ export class BidOfferDecoder {
   /** What the last parse left: 0 nothing usable, 1 the quote only, 2 the whole book. */
   #parsed = 0;
 
+  /** Symbol of the last parsed payload (valid after `parse` or `parseQuote`). */
+  get symbol(): string {
+    return this.#symbol;
+  }
+
   /**
    * Parses one payload into the decoder's scratch state.
    * @param bytes A `BidOfferV3` message, or a buffer that holds one at `[start, end)`.

@@ -13,7 +13,10 @@
  *   events in an array.
  *
  * A book topic yields a `quote`, a `book`, or both, from one parse, as `want`
- * asks; other topics yield exactly one event. Events take the sequence numbers
+ * asks; other topics yield exactly one event. The topic is the source of truth
+ * for what a payload is about: one whose symbol (a bar's interval, a market's
+ * name) differs from its topic's is a `DecodeError` (code `"topic-mismatch"`),
+ * never an event under the wrong name. Events take the sequence numbers
  * `meta.seq`, `meta.seq + 1`, ... in the order emitted (`quote` before `book`).
  * Every failure is a `DecodeError` carrying the topic; nothing else is thrown
  * (except what the callback itself throws).
@@ -79,16 +82,36 @@ function withTopic(e: unknown, topic: string): unknown {
   });
 }
 
-function decodeOne(t: SingleTopic, payload: Uint8Array, meta: Stamp): MarketEvent {
+function mismatch(what: string, got: string, want: string, topic: string): DecodeError {
+  return new DecodeError(
+    `[settrade] payload ${what} ${JSON.stringify(got.slice(0, 40))} differs from its topic's ${
+      JSON.stringify(want)
+    } on topic ${JSON.stringify(topic)}`,
+    { code: "topic-mismatch", topic },
+  );
+}
+
+function decodeOne(t: SingleTopic, payload: Uint8Array, meta: Stamp, topic: string): MarketEvent {
   switch (t.kind) {
-    case "info":
-      return decodeInfo(payload, meta);
-    case "candlestick":
-      return decodeBar(payload, meta);
+    case "info": {
+      const ev = decodeInfo(payload, meta);
+      if (ev.symbol !== t.symbol) throw mismatch("symbol", ev.symbol, t.symbol, topic);
+      return ev;
+    }
+    case "candlestick": {
+      const ev = decodeBar(payload, meta);
+      if (ev.symbol !== t.symbol) throw mismatch("symbol", ev.symbol, t.symbol, topic);
+      if (ev.interval !== t.interval) throw mismatch("interval", ev.interval, t.interval, topic);
+      return ev;
+    }
     case "exchange-equity":
-      return decodeEquityMarket(payload, meta);
-    case "exchange-deriv":
-      return decodeDerivMarket(payload, meta);
+    case "exchange-deriv": {
+      const ev = t.kind === "exchange-equity"
+        ? decodeEquityMarket(payload, meta)
+        : decodeDerivMarket(payload, meta);
+      if (ev.market !== t.market) throw mismatch("market", ev.market, t.market, topic);
+      return ev;
+    }
   }
 }
 
@@ -195,6 +218,7 @@ export class SettradeDecoder {
       } catch (e) {
         throw withTopic(e, topic);
       }
+      if (bidOffer.symbol !== t.symbol) throw mismatch("symbol", bidOffer.symbol, t.symbol, topic);
       const seq = meta.seq;
       let n = 0;
       if (want.quote) emit(bidOffer.toQuote(meta, seq + n++));
@@ -204,7 +228,7 @@ export class SettradeDecoder {
     let ev: MarketEvent;
     try {
       const whole = start === 0 && end === payload.length;
-      ev = decodeOne(t, whole ? payload : payload.subarray(start, end), meta);
+      ev = decodeOne(t, whole ? payload : payload.subarray(start, end), meta, topic);
     } catch (e) {
       throw withTopic(e, topic);
     }

@@ -11,13 +11,13 @@
  * @module
  */
 
-import type { Faults } from "./_faults.ts";
+import type { Faults, RefusableEndpoint } from "./_faults.ts";
 import { type ApiAnswer, type ApiRequest, fail } from "./_http.ts";
 import { type LoginKey, verifyLogin } from "./_keys.ts";
 import { type MarketRest, MAX_CANDLES } from "./_market-rest.ts";
 import type { ResolvedOptions } from "./_options.ts";
 import type { RateLimits } from "./_rate-limit.ts";
-import type { Counters } from "./_stats.ts";
+import type { Counters, RequestLog } from "./_stats.ts";
 import type { TokenStore } from "./_tokens.ts";
 import { INTERVAL_MINUTES } from "./_topics.ts";
 
@@ -30,6 +30,8 @@ export interface ApiDeps {
   readonly counters: Counters;
   readonly market: MarketRest;
   readonly limits: RateLimits;
+  /** Requests per second, as received. */
+  readonly log: RequestLog;
   /** The `hosts` entry of the dispatcher answer (`127.0.0.1:PORT`). */
   readonly dispatcherHost: () => string;
 }
@@ -64,9 +66,19 @@ export class SettradeApi {
    */
   async handle(req: ApiRequest): Promise<ApiAnswer> {
     this.#d.counters.restRequests++;
+    this.#d.log.add(this.#d.options.clock.now());
     const limit = this.#d.limits.take();
+    if (!limit.ok) this.#d.counters.rateLimited++;
     const answer = limit.ok ? await this.#route(req) : fail(429, "rate limit exceeded");
     return { ...answer, headers: { ...answer.headers, ...limit.headers } };
+  }
+
+  /** An endpoint made to fail by `refuse`, as its answer. */
+  #refused(endpoint: RefusableEndpoint): ApiAnswer | undefined {
+    const r = this.#d.faults.refusalOf(endpoint);
+    return r === undefined
+      ? undefined
+      : { status: r.status, body: { code: r.code, message: r.message } };
   }
 
   #route(req: ApiRequest): ApiAnswer | Promise<ApiAnswer> {
@@ -74,18 +86,24 @@ export class SettradeApi {
     const want = (m: string, run: () => ApiAnswer | Promise<ApiAnswer>) =>
       method === m ? run() : fail(405, `method ${method} is not allowed here`, { Allow: m });
     if (path === `${this.#oam}login`) return want("POST", () => this.#login(req));
-    if (path === `${this.#oam}refresh-token`) return want("POST", () => this.#refresh(req));
+    if (path === `${this.#oam}refresh-token`) {
+      return this.#refused("refresh") ?? want("POST", () => this.#refresh(req));
+    }
     if (path === this.#dispatcher) {
-      return want("GET", () => this.#authed(req, () => this.#token(req)));
+      return this.#refused("dispatcher") ??
+        want("GET", () => this.#authed(req, () => this.#token(req)));
     }
     if (path.startsWith(this.#quote) && path.length > this.#quote.length) {
-      return want(
+      this.#d.counters.quoteRequests++;
+      return this.#refused("quote") ?? want(
         "GET",
         () => this.#authed(req, () => this.#quoteOf(path.slice(this.#quote.length))),
       );
     }
     if (path === this.#candles) {
-      return want("GET", () => this.#authed(req, () => this.#candlesOf(req)));
+      this.#d.counters.candlestickRequests++;
+      return this.#refused("candlesticks") ??
+        want("GET", () => this.#authed(req, () => this.#candlesOf(req)));
     }
     return fail(404, "not found");
   }
@@ -155,7 +173,16 @@ export class SettradeApi {
     return this.#d.options.symbols.includes(symbol);
   }
 
+  /** Waits out the market REST latency fault, if any. */
+  async #latency(): Promise<void> {
+    const ms = this.#d.faults.marketLatencyMs;
+    if (ms <= 0) return;
+    const clock = this.#d.options.clock;
+    await new Promise<void>((resolve) => clock.setTimeout(resolve, ms));
+  }
+
   async #quoteOf(segment: string): Promise<ApiAnswer> {
+    await this.#latency();
     let symbol: string;
     try {
       symbol = decodeURIComponent(segment);
@@ -169,6 +196,7 @@ export class SettradeApi {
   }
 
   async #candlesOf(req: ApiRequest): Promise<ApiAnswer> {
+    await this.#latency();
     const symbol = req.query.get("symbol") ?? "";
     const interval = req.query.get("interval") ?? "";
     const rawLimit = req.query.get("limit");

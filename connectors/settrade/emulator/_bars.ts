@@ -79,14 +79,6 @@ export class BarAggregator {
       value: t.value,
     };
   }
-
-  /**
-   * Forgets the open bars of a symbol and interval (after the last subscriber left).
-   * @param symbol Symbol. @param interval Interval.
-   */
-  forget(symbol: string, interval: string): void {
-    this.#open.delete(`${symbol}/${interval}`);
-  }
 }
 
 function merge(done: Totals | undefined, bar: BarEvent): Totals {

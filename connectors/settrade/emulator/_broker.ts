@@ -29,6 +29,7 @@ import { SUBSCRIBE_ERROR_TOPIC } from "../decode/topics.ts";
 import { drainingReads } from "./_deno-stream.ts";
 import type { Publisher } from "./_publisher.ts";
 import type { Counters } from "./_stats.ts";
+import type { Faults } from "./_faults.ts";
 import type { TokenStore } from "./_tokens.ts";
 import { routeTopic, type Universe } from "./_topics.ts";
 
@@ -45,6 +46,8 @@ export interface BrokerDeps {
   readonly publisher: Publisher;
   readonly counters: Counters;
   readonly logger: Logger;
+  /** Refused upgrades (an outage, or `refuse("upgrade")`). */
+  readonly faults: Faults;
 }
 
 interface Connection {
@@ -56,8 +59,14 @@ interface Connection {
 const noop = (): void => {};
 
 /** Rejects an upgrade with an HTTP status and a JSON `{code, message}` body. */
-function refuse(socket: Duplex, status: number, reason: string, message: string): void {
-  const body = JSON.stringify({ code: `E${status}`, message });
+function refuse(
+  socket: Duplex,
+  status: number,
+  reason: string,
+  message: string,
+  code = `E${status}`,
+): void {
+  const body = JSON.stringify({ code, message });
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
@@ -116,6 +125,11 @@ export class MqttBroker {
     if (this.#closed || path !== this.#d.mqttPath) {
       c.upgradesRefused++;
       return refuse(socket, 404, "Not Found", "not found");
+    }
+    const refusal = this.#d.faults.refusalOf("upgrade");
+    if (refusal !== undefined) {
+      c.upgradesRefused++;
+      return refuse(socket, refusal.status, "Refused", refusal.message, refusal.code);
     }
     const token = bearer(req.headers.authorization);
     if (token === undefined) {

@@ -9,12 +9,16 @@
  * | `POST /_emulator/malformed?count=N` or `?rate=F` | send malformed payloads |
  * | `POST /_emulator/refuse-logins?on=true&status=503&code=X` | refuse (or accept) logins |
  * | `POST /_emulator/revoke-dispatcher-tokens` | invalidate dispatcher tokens |
+ * | `POST /_emulator/revoke-sessions` | invalidate every token (log in again) |
+ * | `POST /_emulator/outage?ms=N` | drop MQTT connections, refuse upgrades for N ms |
+ * | `POST /_emulator/refuse?endpoint=E&on=true&status=503` | make an endpoint fail |
+ * | `POST /_emulator/slow-market?ms=N` | delay quote and candlestick answers by N ms |
  * | `GET /_emulator/stats` | counters and subscribed topics |
  *
  * @module
  */
 
-import type { LoginRefusal, MalformedSpec } from "./_faults.ts";
+import type { LoginRefusal, MalformedSpec, RefusableEndpoint } from "./_faults.ts";
 import { type ApiAnswer, type ApiRequest, fail } from "./_http.ts";
 import type { SettradeEmulatorStats } from "./_stats.ts";
 
@@ -29,6 +33,10 @@ export interface ControlTarget {
   sendMalformed(spec: MalformedSpec): void;
   refuseLogins(on: boolean, how?: LoginRefusal): void;
   revokeDispatcherTokens(): void;
+  revokeSessions(): void;
+  outage(ms: number): number;
+  refuse(endpoint: RefusableEndpoint, on: boolean, how?: LoginRefusal): void;
+  slowMarket(ms: number): void;
   stats(): SettradeEmulatorStats;
   subscriptions(): readonly string[];
 }
@@ -38,6 +46,14 @@ function number(req: ApiRequest, name: string): number {
   const n = raw === null || raw.trim() === "" ? NaN : Number(raw);
   if (!Number.isFinite(n)) throw new RangeError(`query parameter ${name} must be a number`);
   return n;
+}
+
+function refusal(req: ApiRequest): { on: boolean; how: LoginRefusal } {
+  const on = !["0", "false", "off", "no"].includes((req.query.get("on") ?? "true").toLowerCase());
+  const code = req.query.get("code") ?? undefined;
+  const message = req.query.get("message") ?? undefined;
+  const status = req.query.has("status") ? number(req, "status") : undefined;
+  return { on, how: { status, code, message } };
 }
 
 function act(req: ApiRequest, target: ControlTarget, name: string): unknown {
@@ -56,18 +72,26 @@ function act(req: ApiRequest, target: ControlTarget, name: string): unknown {
       );
       return {};
     case "refuse-logins": {
-      const on = !["0", "false", "off", "no"].includes(
-        (req.query.get("on") ?? "true").toLowerCase(),
-      );
-      const code = req.query.get("code") ?? undefined;
-      const message = req.query.get("message") ?? undefined;
-      const status = req.query.has("status") ? number(req, "status") : undefined;
-      target.refuseLogins(on, { status, code, message });
+      const { on, how } = refusal(req);
+      target.refuseLogins(on, how);
+      return {};
+    }
+    case "refuse": {
+      const { on, how } = refusal(req);
+      target.refuse((req.query.get("endpoint") ?? "") as RefusableEndpoint, on, how);
       return {};
     }
     case "revoke-dispatcher-tokens":
       target.revokeDispatcherTokens();
       return {};
+    case "revoke-sessions":
+      target.revokeSessions();
+      return {};
+    case "slow-market":
+      target.slowMarket(number(req, "ms"));
+      return {};
+    case "outage":
+      return { dropped: target.outage(number(req, "ms")) };
     default:
       return undefined;
   }

@@ -8,14 +8,19 @@
 import { SettradeApi } from "./_api.ts";
 import { MqttBroker } from "./_broker.ts";
 import { control, CONTROL_PREFIX } from "./_control.ts";
-import { Faults, type LoginRefusal, type MalformedSpec } from "./_faults.ts";
+import {
+  Faults,
+  type LoginRefusal,
+  type MalformedSpec,
+  type RefusableEndpoint,
+} from "./_faults.ts";
 import { type ApiRequest, type HttpServer, startHttp } from "./_http.ts";
 import { type LoginKey, publicKeyBase64, resolveLoginKey } from "./_keys.ts";
 import { MarketRest } from "./_market-rest.ts";
 import { type ResolvedOptions, resolveOptions, type SettradeEmulatorOptions } from "./_options.ts";
 import { Publisher } from "./_publisher.ts";
 import { RateLimits } from "./_rate-limit.ts";
-import { Counters, type SettradeEmulatorStats } from "./_stats.ts";
+import { Counters, RequestLog, type SecondCount, type SettradeEmulatorStats } from "./_stats.ts";
 import { TokenStore } from "./_tokens.ts";
 import type { SettradeEmulator } from "./_types.ts";
 
@@ -35,6 +40,7 @@ export class Emulator implements SettradeEmulator {
   readonly #tokens: TokenStore;
   readonly #faults: Faults;
   readonly #counters: Counters;
+  readonly #log: RequestLog;
   readonly #publisher: Publisher;
   readonly #broker: MqttBroker;
   readonly #http: HttpServer;
@@ -47,6 +53,7 @@ export class Emulator implements SettradeEmulator {
       tokens: TokenStore;
       faults: Faults;
       counters: Counters;
+      log: RequestLog;
       publisher: Publisher;
       broker: MqttBroker;
       http: HttpServer;
@@ -67,6 +74,7 @@ export class Emulator implements SettradeEmulator {
     this.#tokens = parts.tokens;
     this.#faults = parts.faults;
     this.#counters = parts.counters;
+    this.#log = parts.log;
     this.#publisher = parts.publisher;
     this.#broker = parts.broker;
     this.#http = parts.http;
@@ -83,6 +91,7 @@ export class Emulator implements SettradeEmulator {
     const tokens = new TokenStore(o.clock, o.accessTokenTtlSec);
     const faults = new Faults(o.clock, o.seed);
     const counters = new Counters();
+    const log = new RequestLog();
     // Built before the broker and the server, which refer back to them.
     const late: { broker?: MqttBroker; emulator?: Emulator; hostPort: string } = { hostPort: "" };
     const publisher = new Publisher(
@@ -99,6 +108,7 @@ export class Emulator implements SettradeEmulator {
       publisher,
       counters,
       logger: o.logger,
+      faults,
     });
     const api = new SettradeApi({
       options: o,
@@ -107,7 +117,8 @@ export class Emulator implements SettradeEmulator {
       faults,
       counters,
       market: new MarketRest(o, publisher),
-      limits: new RateLimits(o.clock, o.perSecond, o.perMinute),
+      limits: new RateLimits(o.clock, o.perSecond, o.perMinute, o.announceLimits),
+      log,
       dispatcherHost: () => late.hostPort,
     });
     const handle = (req: ApiRequest) =>
@@ -135,6 +146,7 @@ export class Emulator implements SettradeEmulator {
       tokens,
       faults,
       counters,
+      log,
       publisher,
       broker,
       http,
@@ -195,6 +207,27 @@ export class Emulator implements SettradeEmulator {
 
   revokeDispatcherTokens(): void {
     this.#tokens.revokeDispatcher();
+  }
+
+  revokeSessions(): void {
+    this.#tokens.revokeAll();
+  }
+
+  outage(ms: number): number {
+    this.#faults.outage(ms);
+    return this.#broker.dropConnections();
+  }
+
+  refuse(endpoint: RefusableEndpoint, on: boolean, how?: LoginRefusal): void {
+    this.#faults.refuse(endpoint, on, how);
+  }
+
+  slowMarket(ms: number): void {
+    this.#faults.slowMarket(ms);
+  }
+
+  requestsPerSecond(): SecondCount[] {
+    return this.#log.list();
   }
 
   get logins(): number {

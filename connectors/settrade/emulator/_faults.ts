@@ -22,6 +22,29 @@ export interface LoginRefusal {
 /** What to send malformed: the next `n` payloads, or a fraction of all of them. */
 export type MalformedSpec = number | { readonly rate: number };
 
+/**
+ * Endpoints that {@link Faults.refuse} can make fail: the REST paths other than
+ * login (see `refuseLogins`), and the WebSocket upgrade of the realtime connection.
+ */
+export type RefusableEndpoint = "refresh" | "dispatcher" | "quote" | "candlesticks" | "upgrade";
+
+/** The endpoints {@link Faults.refuse} takes. */
+export const REFUSABLE: readonly RefusableEndpoint[] = [
+  "refresh",
+  "dispatcher",
+  "quote",
+  "candlesticks",
+  "upgrade",
+];
+
+function answer(how: LoginRefusal, status0: number, message: string): Required<LoginRefusal> {
+  const status = how.status ?? status0;
+  if (!Number.isInteger(status) || status < 400 || status > 599) {
+    throw new RangeError(`${P} refusal status must be an integer from 400 to 599, got ${status}`);
+  }
+  return { status, code: how.code ?? `E${status}`, message: how.message ?? message };
+}
+
 /** Current faults. */
 export class Faults {
   readonly #clock: Clock;
@@ -31,6 +54,10 @@ export class Faults {
   #rng: number;
   /** The refusal in force, or `undefined` while logins are accepted. */
   refusal: Required<LoginRefusal> | undefined;
+  readonly #refused = new Map<RefusableEndpoint, Required<LoginRefusal>>();
+  #outageUntil = -Infinity;
+  /** Delay of every market REST answer (quote, candlesticks), ms. */
+  marketLatencyMs = 0;
 
   /**
    * @param clock Time source of the stall.
@@ -48,19 +75,59 @@ export class Faults {
    * @throws RangeError for a status outside 400..599.
    */
   refuseLogins(on: boolean, how: LoginRefusal = {}): void {
-    if (!on) {
-      this.refusal = undefined;
-      return;
+    this.refusal = on ? answer(how, 401, "Login refused") : undefined;
+  }
+
+  /**
+   * Makes an endpoint fail (or work again): its requests are answered with the
+   * given status and JSON error body; a refused upgrade closes the socket with it.
+   * @param endpoint Which one. @param on Whether to refuse.
+   * @param how Status (default 503), code (`E` + status) and message.
+   * @throws RangeError for an unknown endpoint or a status outside 400..599.
+   */
+  refuse(endpoint: RefusableEndpoint, on: boolean, how: LoginRefusal = {}): void {
+    if (!REFUSABLE.includes(endpoint)) {
+      throw new RangeError(
+        `${P} unknown endpoint ${JSON.stringify(endpoint)}: expected ${REFUSABLE.join(", ")}`,
+      );
     }
-    const status = how.status ?? 401;
-    if (!Number.isInteger(status) || status < 400 || status > 599) {
-      throw new RangeError(`${P} refusal status must be an integer from 400 to 599, got ${status}`);
+    if (on) this.#refused.set(endpoint, answer(how, 503, "Service unavailable"));
+    else this.#refused.delete(endpoint);
+  }
+
+  /**
+   * @param endpoint An endpoint.
+   * @returns How it is refused now, or `undefined` when it works (an outage refuses upgrades).
+   */
+  refusalOf(endpoint: RefusableEndpoint): Required<LoginRefusal> | undefined {
+    const set = this.#refused.get(endpoint);
+    if (set !== undefined) return set;
+    if (endpoint === "upgrade" && this.#clock.now() < this.#outageUntil) {
+      return { status: 503, code: "E503", message: "realtime service unavailable" };
     }
-    this.refusal = {
-      status,
-      code: how.code ?? `E${status}`,
-      message: how.message ?? "Login refused",
-    };
+    return undefined;
+  }
+
+  /**
+   * Delays every market REST answer (quote, candlesticks) by `ms` (0 ends it).
+   * @param ms Milliseconds, finite and >= 0.
+   */
+  slowMarket(ms: number): void {
+    if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0) {
+      throw new RangeError(`${P} slowMarket needs a finite number of ms >= 0, got ${String(ms)}`);
+    }
+    this.marketLatencyMs = ms;
+  }
+
+  /**
+   * Starts a realtime outage: upgrades are refused (503) for `ms` from now (0 ends it).
+   * @param ms Milliseconds, finite and >= 0.
+   */
+  outage(ms: number): void {
+    if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0) {
+      throw new RangeError(`${P} outage needs a finite number of ms >= 0, got ${String(ms)}`);
+    }
+    this.#outageUntil = this.#clock.now() + ms;
   }
 
   /**

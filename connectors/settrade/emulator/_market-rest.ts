@@ -5,11 +5,18 @@
  * live stream; any other known symbol from a short seeded run of the synthetic
  * source (the same answer every time).
  *
+ * Candlesticks are the bars the stream produced (recorded by the publisher,
+ * the same bars at the same times), preceded, when more are asked for than
+ * were recorded, by a seeded history that ends where the recording starts (or,
+ * for an interval never streamed, at the instrument's current time).
+ *
  * @module
  */
 
 import type { BookEvent, InfoEvent } from "../../../src/events.ts";
 import { createSyntheticConnector } from "../../synthetic/mod.ts";
+import type { BarEvent } from "../../../src/events.ts";
+import { bucketStart } from "./_bars.ts";
 import { type CandleColumns, candleHistory } from "./_history.ts";
 import type { ResolvedOptions } from "./_options.ts";
 import type { Publisher } from "./_publisher.ts";
@@ -159,8 +166,44 @@ export class MarketRest {
     if (!Object.hasOwn(INTERVAL_MINUTES, interval)) {
       throw new RangeError(`unknown interval ${interval}`);
     }
+    const recorded = this.#publisher.bars(symbol, interval).slice(-limit);
+    const older = limit - recorded.length;
+    if (older === 0) return columns(symbol, interval, recorded);
     const q = await this.quote(symbol);
-    const last = q.last > 0 ? q.last : q.bid > 0 ? q.bid : 1;
-    return candleHistory(this.#o.seed, symbol, interval, limit, last, this.#o.clock.now());
+    const first = recorded[0];
+    const last = first?.open ?? (q.last > 0 ? q.last : q.bid > 0 ? q.bid : 1);
+    // The history ends where the recording starts, or now on the market's own clock.
+    const size = (INTERVAL_MINUTES[interval] ?? 1) * 60_000;
+    const live = this.#publisher.latest(symbol).book?.exchTs ?? this.#o.clock.now();
+    const end = first === undefined ? bucketStart(live, interval) : first.openTs - size;
+    const walk = candleHistory(this.#o.seed, symbol, interval, older, last, end);
+    if (first === undefined) return walk;
+    const rec = columns(symbol, interval, recorded);
+    return {
+      ...rec,
+      time: [...walk.time, ...rec.time],
+      open: [...walk.open, ...rec.open],
+      high: [...walk.high, ...rec.high],
+      low: [...walk.low, ...rec.low],
+      close: [...walk.close, ...rec.close],
+      volume: [...walk.volume, ...rec.volume],
+      value: [...walk.value, ...rec.value],
+    };
   }
+}
+
+/** Recorded bars in the answer's columns (times in epoch seconds). */
+function columns(symbol: string, interval: string, bars: readonly BarEvent[]): CandleColumns {
+  return {
+    symbol,
+    interval,
+    lastSequence: bars.at(-1)?.sequence ?? 0,
+    time: bars.map((b) => Math.floor(b.openTs / 1_000)),
+    open: bars.map((b) => b.open),
+    high: bars.map((b) => b.high),
+    low: bars.map((b) => b.low),
+    close: bars.map((b) => b.close),
+    volume: bars.map((b) => b.volume),
+    value: bars.map((b) => b.value ?? 0),
+  };
 }

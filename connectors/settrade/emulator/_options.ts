@@ -25,6 +25,8 @@ export interface EmulatorRateLimit {
   readonly perSecond?: number;
   /** Requests per wall-clock minute. @default 3_000 */
   readonly perMinute?: number;
+  /** Send the `X-RateLimit-*` headers (the limits are enforced either way). @default true */
+  readonly announce?: boolean;
 }
 
 /**
@@ -107,6 +109,7 @@ export interface ResolvedOptions {
   readonly phases: readonly SyntheticPhase[];
   readonly perSecond: number;
   readonly perMinute: number;
+  readonly announceLimits: boolean;
   readonly control: boolean;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -212,6 +215,7 @@ export function resolveOptions(o: SettradeEmulatorOptions = {}): ResolvedOptions
     phases: o.phases ?? [],
     perSecond: num("rateLimit.perSecond", o.rateLimit?.perSecond, 100, positiveInt),
     perMinute: num("rateLimit.perMinute", o.rateLimit?.perMinute, 3_000, positiveInt),
+    announceLimits: o.rateLimit?.announce ?? true,
     control: o.control ?? true,
     clock: o.clock ?? systemClock,
     logger: o.logger ?? silentLogger,

@@ -5,12 +5,17 @@
  * published on every topic it serves, unless publishing is stalled. Injected
  * malformed payloads replace the real ones.
  *
+ * The market goes on when nobody listens (as an exchange's would): a synthetic
+ * subscription, once made, is kept until the emulator stops, so the latest book
+ * stays live for REST quotes and every bar is recorded (the last
+ * {@link MAX_RECORDED_BARS} per symbol and interval) for the candlestick endpoint.
+ *
  * @module
  */
 
 import type { ConnectorWrapper, Subscription } from "../../../src/connector.ts";
 import { subscriptionKey } from "../../../src/connector.ts";
-import type { BookEvent, InfoEvent, MarketEvent } from "../../../src/events.ts";
+import type { BarEvent, BookEvent, InfoEvent, MarketEvent } from "../../../src/events.ts";
 import { createSyntheticConnector } from "../../synthetic/mod.ts";
 import { bidOfferTopic, candlestickTopic, infoTopic, marketTopic } from "../decode/topics.ts";
 import { BarAggregator } from "./_bars.ts";
@@ -31,6 +36,9 @@ interface Held {
   readonly route: Served;
   count: number;
 }
+
+/** Bars recorded per symbol and interval. */
+export const MAX_RECORDED_BARS = 1_000;
 
 /** Counters of the publisher. */
 export interface PublisherCounts {
@@ -61,8 +69,11 @@ export class Publisher {
   readonly #faults: Faults;
   readonly #send: (topic: string, payload: Uint8Array) => void;
   readonly #topics = new Map<string, Held>();
-  readonly #subs = new Map<string, number>();
+  /** Synthetic subscriptions made (kept: the market goes on). */
+  readonly #subs = new Set<string>();
   readonly #intervals = new Map<string, Set<string>>();
+  /** Recorded bars by `symbol/interval`, then opening time (latest version). */
+  readonly #history = new Map<string, Map<number, BarEvent>>();
   readonly #bars = new BarAggregator();
   readonly #books = new Map<string, BookEvent>();
   readonly #infos = new Map<string, InfoEvent>();
@@ -133,6 +144,15 @@ export class Publisher {
   }
 
   /**
+   * The bars recorded for a symbol and interval, oldest first.
+   * @param symbol Symbol. @param interval Interval.
+   * @returns The latest version of each bar (empty when never subscribed).
+   */
+  bars(symbol: string, interval: string): BarEvent[] {
+    return [...(this.#history.get(`${symbol}/${interval}`)?.values() ?? [])];
+  }
+
+  /**
    * One more subscriber of a topic.
    * @param topic The topic. @param route What it serves.
    */
@@ -150,9 +170,9 @@ export class Publisher {
     }
     const sub = syntheticSub(route);
     const key = subscriptionKey(sub);
-    const n = this.#subs.get(key) ?? 0;
-    this.#subs.set(key, n + 1);
-    if (n === 0) void this.#synthetic.subscribe(sub);
+    if (this.#subs.has(key)) return;
+    this.#subs.add(key);
+    void this.#synthetic.subscribe(sub);
   }
 
   /**
@@ -162,23 +182,8 @@ export class Publisher {
   remove(topic: string): void {
     const held = this.#topics.get(topic);
     if (held === undefined || --held.count > 0) return;
+    // Publishing on it stops; the market behind it goes on.
     this.#topics.delete(topic);
-    const route = held.route;
-    if (route.kind === "bar") {
-      this.#intervals.get(route.symbol)?.delete(route.interval);
-      this.#bars.forget(route.symbol, route.interval);
-    }
-    const sub = syntheticSub(route);
-    const key = subscriptionKey(sub);
-    const n = (this.#subs.get(key) ?? 1) - 1;
-    if (n > 0) {
-      this.#subs.set(key, n);
-      return;
-    }
-    this.#subs.delete(key);
-    void this.#synthetic.unsubscribe(sub);
-    if (route.kind === "book") this.#books.delete(route.symbol);
-    if (route.kind === "info") this.#infos.delete(route.symbol);
   }
 
   #onEvent(ev: MarketEvent): boolean {
@@ -194,6 +199,7 @@ export class Publisher {
       case "bar":
         for (const interval of this.#intervals.get(ev.symbol) ?? []) {
           const bar = this.#bars.update(ev, interval);
+          this.#record(bar);
           this.#publish(candlestickTopic(ev.symbol, interval), () => encodeCandlestick(bar));
         }
         break;
@@ -210,6 +216,14 @@ export class Publisher {
         break;
     }
     return true;
+  }
+
+  #record(bar: BarEvent): void {
+    const key = `${bar.symbol}/${bar.interval}`;
+    let bars = this.#history.get(key);
+    if (bars === undefined) this.#history.set(key, bars = new Map());
+    bars.set(bar.openTs, bar);
+    if (bars.size > MAX_RECORDED_BARS) bars.delete(bars.keys().next().value!);
   }
 
   #publish(topic: string, encode: () => Uint8Array): void {

@@ -30,11 +30,17 @@ export class RateLimits {
   readonly #second: Window = { id: -1, used: 0 };
   readonly #minute: Window = { id: -1, used: 0 };
 
-  /** @param clock Wall clock. @param perSecond Limit per second. @param perMinute Limit per minute. */
-  constructor(clock: Clock, perSecond: number, perMinute: number) {
+  readonly #announce: boolean;
+
+  /**
+   * @param clock Wall clock. @param perSecond Limit per second. @param perMinute Limit per minute.
+   * @param announce Whether answers carry the `X-RateLimit-*` headers.
+   */
+  constructor(clock: Clock, perSecond: number, perMinute: number, announce = true) {
     this.#clock = clock;
     this.#perSecond = perSecond;
     this.#perMinute = perMinute;
+    this.#announce = announce;
   }
 
   /** @returns Whether one more request fits, and the headers to send. */
@@ -52,12 +58,14 @@ export class RateLimits {
       this.#second.used++;
       this.#minute.used++;
     }
-    const headers: Record<string, string> = {
-      "X-RateLimit-Limit-second": String(this.#perSecond),
-      "X-RateLimit-Limit-minute": String(this.#perMinute),
-      "X-RateLimit-Remaining-second": String(Math.max(0, this.#perSecond - this.#second.used)),
-      "X-RateLimit-Remaining-minute": String(Math.max(0, this.#perMinute - this.#minute.used)),
-    };
+    const headers: Record<string, string> = this.#announce
+      ? {
+        "X-RateLimit-Limit-second": String(this.#perSecond),
+        "X-RateLimit-Limit-minute": String(this.#perMinute),
+        "X-RateLimit-Remaining-second": String(Math.max(0, this.#perSecond - this.#second.used)),
+        "X-RateLimit-Remaining-minute": String(Math.max(0, this.#perMinute - this.#minute.used)),
+      }
+      : {};
     if (!ok) {
       const size = this.#minute.used >= this.#perMinute ? 60_000 : 1_000;
       const waitMs = (Math.floor(now / size) + 1) * size - now;

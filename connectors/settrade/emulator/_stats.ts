@@ -30,6 +30,42 @@ export interface SettradeEmulatorStats {
   readonly subscriptionErrors: number;
   /** Settrade REST requests answered (control endpoints excluded). */
   readonly restRequests: number;
+  /** Of those, answered 429 because the rate limit was spent. */
+  readonly rateLimited: number;
+  /** Market REST quote requests (any outcome). */
+  readonly quoteRequests: number;
+  /** Market REST candlestick requests (any outcome). */
+  readonly candlestickRequests: number;
+}
+
+/** REST requests received in one wall-clock second. */
+export interface SecondCount {
+  /** The second, epoch seconds. */
+  readonly second: number;
+  /** Settrade REST requests received in it (refused ones included). */
+  readonly requests: number;
+}
+
+/** Seconds kept by {@link RequestLog}. */
+const KEPT_SECONDS = 3_600;
+
+/** Counts REST requests per wall-clock second (the last hour). */
+export class RequestLog {
+  readonly #counts = new Map<number, number>();
+
+  /** @param now Wall time of a request, epoch ms. */
+  add(now: number): void {
+    const second = Math.floor(now / 1_000);
+    this.#counts.set(second, (this.#counts.get(second) ?? 0) + 1);
+    if (this.#counts.size > KEPT_SECONDS) {
+      this.#counts.delete(this.#counts.keys().next().value!);
+    }
+  }
+
+  /** @returns Every second with requests, oldest first. */
+  list(): SecondCount[] {
+    return [...this.#counts].map(([second, requests]) => ({ second, requests }));
+  }
 }
 
 /** The counters the REST server and the broker increment. */
@@ -42,4 +78,7 @@ export class Counters {
   upgradesRefused = 0;
   subscriptionErrors = 0;
   restRequests = 0;
+  rateLimited = 0;
+  quoteRequests = 0;
+  candlestickRequests = 0;
 }

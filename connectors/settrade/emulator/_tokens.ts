@@ -105,6 +105,7 @@ export class TokenStore {
    * @returns The dispatcher token.
    */
   issueDispatcher(accessToken: string): string {
+    this.#prune();
     const expiresAt = this.accessExpiry(accessToken) ?? this.#clock.now();
     const token = randomToken("dt_");
     this.#dispatcher.set(token, { expiresAt });
@@ -143,6 +144,13 @@ export class TokenStore {
 
   /** Invalidates every dispatcher token issued so far. */
   revokeDispatcher(): void {
+    this.#dispatcher.clear();
+  }
+
+  /** Invalidates every token issued so far: access, refresh and dispatcher (a revoked session). */
+  revokeAll(): void {
+    this.#access.clear();
+    this.#refresh.clear();
     this.#dispatcher.clear();
   }
 }

@@ -4,8 +4,8 @@
  * @module
  */
 
-import type { LoginRefusal, MalformedSpec } from "./_faults.ts";
-import type { SettradeEmulatorStats } from "./_stats.ts";
+import type { LoginRefusal, MalformedSpec, RefusableEndpoint } from "./_faults.ts";
+import type { SecondCount, SettradeEmulatorStats } from "./_stats.ts";
 
 /**
  * A running emulator, from `startSettradeEmulator`: where it listens, the
@@ -58,6 +58,34 @@ export interface SettradeEmulator extends AsyncDisposable {
   refuseLogins(on: boolean, how?: LoginRefusal): void;
   /** Invalidates every dispatcher token issued so far (live connections stay up). */
   revokeDispatcherTokens(): void;
+  /**
+   * Invalidates every token issued so far, access and refresh tokens included (a
+   * revoked session: the client must log in again). Live connections stay up.
+   */
+  revokeSessions(): void;
+  /**
+   * A realtime outage: drops every MQTT connection and refuses upgrades (HTTP 503)
+   * for `ms` from now; REST keeps answering. 0 ends it.
+   * @param ms ≥ 0. @returns How many connections were dropped.
+   */
+  outage(ms: number): number;
+  /**
+   * Makes an endpoint fail until called again with `on: false`.
+   * @param endpoint `refresh`, `dispatcher`, `quote`, `candlesticks` or `upgrade`.
+   * @param on Refuse? @param how Status (503), code (`E` + status), message.
+   */
+  refuse(endpoint: RefusableEndpoint, on: boolean, how?: LoginRefusal): void;
+  /**
+   * Delays every market REST answer (quote, candlesticks) by `ms`; 0 ends it.
+   * @param ms ≥ 0.
+   */
+  slowMarket(ms: number): void;
+  /**
+   * Counts the Settrade REST requests received per wall-clock second (the last hour),
+   * refused ones included: what a client's rate limiting is checked against.
+   * @returns Every second with requests, oldest first.
+   */
+  requestsPerSecond(): SecondCount[];
   /** Successful logins. */
   readonly logins: number;
   /** Successful refreshes. */

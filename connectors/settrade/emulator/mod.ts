@@ -32,8 +32,18 @@
  * Fault controls ({@link SettradeEmulator.dropConnections},
  * {@link SettradeEmulator.expireTokensAfter}, {@link SettradeEmulator.stall},
  * {@link SettradeEmulator.sendMalformed}, {@link SettradeEmulator.refuseLogins},
- * {@link SettradeEmulator.revokeDispatcherTokens}) are methods, and also HTTP
- * endpoints under `/_emulator/` (see `tickwire emulate --help`).
+ * {@link SettradeEmulator.revokeDispatcherTokens}, {@link SettradeEmulator.revokeSessions},
+ * {@link SettradeEmulator.outage}, {@link SettradeEmulator.refuse},
+ * {@link SettradeEmulator.slowMarket}) are methods, and
+ * also HTTP endpoints under `/_emulator/` (see `tickwire emulate --help`);
+ * {@link SettradeEmulator.requestsPerSecond} counts the REST requests received.
+ *
+ * - **The market goes on.** Once a symbol, market or bar interval has been
+ *   subscribed, the synthetic market keeps producing it whether or not a client
+ *   is connected (as an exchange would): quotes answered over REST stay live
+ *   during a stream outage, and the candlestick endpoint answers the bars the
+ *   stream published or would have published (with a seeded history before
+ *   them), so a client's backfill can be checked bar for bar.
  *
  * Runs on Node, Bun and Deno (on Deno, the broker's streams get a read fix).
  *
@@ -53,9 +63,10 @@ import type { SettradeEmulator } from "./_types.ts";
 import type { SettradeEmulatorOptions } from "./_options.ts";
 
 export type { SettradeEmulator } from "./_types.ts";
-export type { LoginRefusal, MalformedSpec } from "./_faults.ts";
+export type { SessionPhase, SyntheticPhase } from "../../synthetic/mod.ts";
+export type { LoginRefusal, MalformedSpec, RefusableEndpoint } from "./_faults.ts";
 export type { EmulatorRateLimit, EmulatorTls, SettradeEmulatorOptions } from "./_options.ts";
-export type { SettradeEmulatorStats } from "./_stats.ts";
+export type { SecondCount, SettradeEmulatorStats } from "./_stats.ts";
 
 /**
  * Starts a Settrade emulator on a loopback address.
