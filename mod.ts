@@ -15,14 +15,27 @@
  * import { createFeed } from "@tickwire/tickwire";
  *
  * const feed = await createFeed({ source: "synthetic", symbols: ["AOT", "PTT"], seed: 1 });
- * feed.on("quote", (q) => console.log(q.symbol, q.bid, q.ask));
  * try {
+ *   feed.on("quote", (q) => console.log(q.symbol, q.bid, q.ask));
  *   for await (const ev of feed) {
  *     if (ev.type === "status") console.log("status", ev.kind);
- *     if (feed.health().queue.polled >= 100) break;
+ *     if (feed.health().queue.polled >= 20) break; // about a second at 10 quotes/s/symbol
  *   }
  * } finally {
  *   await feed.close();
+ * }
+ * ```
+ *
+ * @example The same with `await using` (Node 24+, Bun, Deno): the feed closes itself
+ * ```ts
+ * import { createFeed } from "@tickwire/tickwire";
+ *
+ * await using feed = await createFeed({ source: "synthetic", symbols: ["PTT"], rate: "max" });
+ * for await (const ev of feed) {
+ *   if (ev.type === "quote") {
+ *     console.log(ev.symbol, ev.bid, ev.ask);
+ *     break;
+ *   }
  * }
  * ```
  *
@@ -30,8 +43,8 @@
  * ```ts
  * import { createFeedFromEnv } from "@tickwire/tickwire";
  * // DATA_SOURCE=synthetic (default) | settrade | replay
- * const feed = await createFeedFromEnv({ DATA_SOURCE: "synthetic" });
- * await feed.close();
+ * await using feed = await createFeedFromEnv();
+ * console.log(feed.source);
  * ```
  *
  * @module

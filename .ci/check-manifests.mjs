@@ -129,6 +129,37 @@ function compareManifests(deno, pkg) {
     }
   }
 
+  // deno.json's imports map resolves what package.json installs, so that mod.ts
+  // can be imported from outside the repository (a Deno `links` or workspace
+  // entry, JSR): one "name" and one "name/" entry per dependency and peer.
+  const imports = deno.imports ?? {};
+  const needed = { ...(pkg.dependencies ?? {}), ...(pkg.peerDependencies ?? {}) };
+  for (const [name, range] of Object.entries(needed)) {
+    const simple = /^[\^~]?\d[\w.+-]*$/.test(range);
+    for (const [key, prefix, suffix] of [[name, "npm:", ""], [`${name}/`, "npm:/", "/"]]) {
+      const value = imports[key];
+      const ok = typeof value === "string" && value.startsWith(`${prefix}${name}@`) &&
+        value.endsWith(suffix) && (!simple || value === `${prefix}${name}@${range}${suffix}`);
+      if (!ok) {
+        problems.push(
+          `deno.json imports "${key}" is ${JSON.stringify(value)}, expected "${prefix}${name}@${
+            simple ? range : "<range>"
+          }${suffix}" (package.json: ${range})`,
+        );
+      }
+    }
+  }
+  for (const key of Object.keys(imports)) {
+    if (!Object.hasOwn(needed, key.replace(/\/$/, ""))) {
+      problems.push(`deno.json imports "${key}", which package.json does not depend on`);
+    }
+  }
+
+  if (typeof pkg.repository !== "object") problems.push("package.json has no repository");
+  if (typeof pkg.homepage !== "string") problems.push("package.json has no homepage");
+  if (typeof pkg.bugs !== "object") problems.push("package.json has no bugs");
+  if (typeof pkg.engines?.node !== "string") problems.push("package.json engines.node is not set");
+
   if (pkg.type !== "module") {
     problems.push(`package.json "type" is "${pkg.type}", expected "module"`);
   }

@@ -1,17 +1,25 @@
 #!/usr/bin/env bash
-# Tarball smoke test: packs the npm package, installs the tarball into a scratch project
-# and uses it the way a consumer would: an ESM import on Node, Bun and Deno that streams
-# 200 market events from the synthetic feed, records them and replays the capture, and the
-# `tickwire` CLI writing 50 NDJSON lines.
+# Tarball smoke test: packs the npm package, checks what it holds, installs the tarball
+# into a scratch project and uses it the way a consumer would:
+# - an ESM import on each Node given, Bun and Deno that streams 200 market events from the
+#   synthetic feed, records them and replays the capture;
+# - the `tickwire` CLI writing 50 NDJSON lines, on each Node;
+# - every code block of README.md (.ci/readme-blocks.mjs): the TypeScript ones type-checked
+#   against the installed declarations and run on each Node (those with `await using` on
+#   Node 24 and later), Bun and Deno; the shell ones run once, with the newest Node first
+#   on PATH.
 #
-# Usage: bash .ci/smoke-tarball.sh (or `npm run smoke`). Cleans up its scratch directory
-# and every process it started.
+# Usage: bash .ci/smoke-tarball.sh (or `npm run smoke`).
+# Environment:
+#   SMOKE_NODES="path/to/node ..."  Node binaries to test (default: the `node` on PATH)
+# Cleans up its scratch directory and every process it started.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
 bun=$root/node_modules/.bin/bun
 deno=$root/node_modules/.bin/deno
+read -r -a nodes <<<"${SMOKE_NODES:-$(command -v node)}"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/tickwire-smoke.XXXXXX")
 pids=()
@@ -56,6 +64,31 @@ if [[ ! -f $tarball ]]; then
 fi
 echo "packed $(basename "$tarball") ($(du -k "$tarball" | cut -f1) KiB)"
 
+echo "--- what the package holds"
+listing=$work/listing.txt
+tar -tzf "$tarball" >"$listing"
+pack_problems=()
+for want in package/README.md package/BENCHMARKS.md package/connectors/replay/FORMAT.md \
+  package/dist/mod.d.ts package/dist/cli/bin.js; do
+  grep -qx "$want" "$listing" || pack_problems+=("missing $want")
+done
+if grep -q '\.tsbuildinfo$' "$listing"; then pack_problems+=("ships the build's .tsbuildinfo"); fi
+unpacked=$work/unpacked
+mkdir "$unpacked"
+tar -xzf "$tarball" -C "$unpacked"
+# The npm declarations show examples that import the npm name, not the JSR one.
+if grep -rl '"@tickwire/tickwire' "$unpacked/package/dist" >"$work/jsr-names.txt"; then
+  pack_problems+=("examples import \"@tickwire/tickwire\" in $(wc -l <"$work/jsr-names.txt") files of dist/")
+fi
+if ! grep -q 'from "tickwire"' "$unpacked/package/dist/src/create-feed.d.ts"; then
+  pack_problems+=("dist/src/create-feed.d.ts has no example importing \"tickwire\"")
+fi
+if ((${#pack_problems[@]} > 0)); then
+  printf 'smoke: the package is wrong: %s\n' "${pack_problems[@]}" >&2
+  exit 1
+fi
+echo "ok: README, BENCHMARKS.md, FORMAT.md, dist; examples in the declarations import \"tickwire\""
+
 app=$work/app
 mkdir "$app"
 cd "$app"
@@ -66,6 +99,8 @@ EOF
 echo "--- npm install the tarball into a scratch project"
 run_bounded 600 npm install --ignore-scripts=false --no-audit --no-fund --prefer-offline \
   "$tarball"
+echo "installed: $(npm ls --all --parseable 2>/dev/null | tail -n +2 | wc -l) packages," \
+  "node_modules $(du -sk node_modules | cut -f1) KiB"
 
 cat >smoke.mjs <<'EOF'
 // Imports the installed package by its name and streams market events from the synthetic feed.
@@ -198,11 +233,102 @@ cli_ndjson() {
     node check-ndjson.mjs cli.ndjson 50
 }
 
-check "Node: import the package and stream events" run_bounded 120 node smoke.mjs
+# with_node NODE COMMAND...: runs COMMAND with NODE's directory first on PATH.
+with_node() {
+  local dir
+  dir=$(dirname "$1")
+  shift
+  PATH="$dir:$PATH" "$@"
+}
+
+# node_at_least NODE MAJOR MINOR: whether NODE's version is at least MAJOR.MINOR.
+node_at_least() {
+  "$1" -e 'const [a, b] = process.versions.node.split(".").map(Number);
+    process.exit(a > Number(process.argv[1]) || (a === Number(process.argv[1]) && b >= Number(process.argv[2])) ? 0 : 1)' "$2" "$3"
+}
+
+echo "--- README.md code blocks"
+readme=$app/readme
+node "$root/.ci/readme-blocks.mjs" "$root/README.md" "$readme"
+cat >"$readme/tsconfig.json" <<'JSON'
+{
+  "compilerOptions": {
+    "target": "ES2022",
+    "module": "NodeNext",
+    "moduleResolution": "NodeNext",
+    "lib": ["ES2023", "DOM", "DOM.Iterable", "ESNext.Disposable", "ESNext.AsyncIterable"],
+    "types": [],
+    "strict": true,
+    "noEmit": true,
+    "skipLibCheck": true,
+    "allowImportingTsExtensions": true
+  },
+  "include": ["*.ts"]
+}
+JSON
+mapfile -t ts_blocks < <(node -e 'for (const b of require(process.argv[1])) if (b.lang === "ts") console.log(`${b.file} ${b.awaitUsing} ${b.line}`)' "$readme/blocks.json")
+mapfile -t sh_blocks < <(node -e 'for (const b of require(process.argv[1])) if (b.lang === "sh") console.log(`${b.file} ${b.line}`)' "$readme/blocks.json")
+
+if ((${#ts_blocks[@]} > 0)); then
+  check "README: type-check the TypeScript blocks against the installed package" \
+    run_bounded 300 node "$root/node_modules/typescript/bin/tsc" -p "$readme/tsconfig.json"
+fi
+
+# run_ts_block RUNTIME FILE: one README TypeScript block, from the scratch project.
+run_ts_block() {
+  local runtime=$1 file=$2
+  case $runtime in
+    bun) run_bounded 60 "$bun" "$readme/$file" >/dev/null ;;
+    deno) run_bounded 60 "$deno" run -A --node-modules-dir=manual "$readme/$file" >/dev/null ;;
+    *) run_bounded 60 "$runtime" "$readme/$file" >/dev/null ;;
+  esac
+}
+
+for node_bin in "${nodes[@]}"; do
+  v=$("$node_bin" --version)
+  check "Node $v: import the package and stream events" run_bounded 120 "$node_bin" smoke.mjs
+  check "Node $v: npx tickwire stream --format ndjson --limit 50" with_node "$node_bin" cli_ndjson
+  if ! node_at_least "$node_bin" 22 18; then
+    echo "--- Node $v: README TypeScript blocks skipped (Node strips types from 22.18 on)"
+    continue
+  fi
+  for entry in "${ts_blocks[@]}"; do
+    read -r file await_using line <<<"$entry"
+    if [[ $await_using == true ]] && ! node_at_least "$node_bin" 24 0; then
+      echo "--- Node $v: README.md:$line skipped (await using needs Node 24)"
+      continue
+    fi
+    check "Node $v: README.md:$line" run_ts_block "$node_bin" "$file"
+  done
+done
+
 check "Bun: import the package and stream events" run_bounded 120 "$bun" smoke.mjs
 check "Deno: import the package and stream events" \
   run_bounded 120 "$deno" run -A --node-modules-dir=manual smoke.mjs
-check "CLI: npx tickwire stream --format ndjson --limit 50" cli_ndjson
+for entry in "${ts_blocks[@]}"; do
+  read -r file _ line <<<"$entry"
+  check "Bun: README.md:$line" run_ts_block bun "$file"
+  check "Deno: README.md:$line" run_ts_block deno "$file"
+done
+
+# run_sh_block FILE: one README shell block in the scratch project, with `npm install
+# tickwire` standing for the tarball installed above, and an emulator it started in the
+# background stopped at the end whatever happened.
+run_sh_block() {
+  local file=$1 script=$readme/run-$1
+  {
+    echo 'set -euo pipefail'
+    echo 'trap '"'"'if [[ -n ${TICKWIRE_EMULATOR_PID:-} ]]; then kill "$TICKWIRE_EMULATOR_PID" 2>/dev/null || true; fi'"'"' EXIT'
+    sed -E 's/^npm install tickwire( .*)?$/echo "(npm install tickwire: the packed tarball is installed)"/' "$readme/$file"
+  } >"$script"
+  npm_config_prefer_offline=true run_bounded 180 bash "$script"
+}
+
+newest=${nodes[${#nodes[@]} - 1]}
+for entry in "${sh_blocks[@]}"; do
+  read -r file line <<<"$entry"
+  check "shell: README.md:$line" with_node "$newest" run_sh_block "$file"
+done
 
 if ((${#failures[@]} > 0)); then
   printf 'smoke test failed: %s\n' "${failures[@]}" >&2

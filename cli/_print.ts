@@ -6,7 +6,7 @@
  */
 
 import type { Feed, FeedCloseInfo } from "../mod.ts";
-import { UsageError } from "./args.ts";
+import { type FlagDef, UsageError } from "./args.ts";
 import { onInterrupt, type Out } from "./_runtime.ts";
 import { TopOfBookTable } from "./table.ts";
 
@@ -18,6 +18,13 @@ export interface PrintOptions {
   /** Include status events in NDJSON. */
   readonly withStatus: boolean;
 }
+
+/** The `--format` flag of the commands that print a feed. */
+export const FORMAT_FLAG: FlagDef = {
+  type: "string",
+  value: "F",
+  help: "table or ndjson (default: table on a terminal, else ndjson)",
+};
 
 /**
  * Reads `--format`: `table` or `ndjson`, by default a table on a terminal.
@@ -85,16 +92,28 @@ export async function printFeed(feed: Feed, out: Out, options: PrintOptions): Pr
     return count;
   }
   const table = new TopOfBookTable();
-  let lastRender = 0;
-  for await (const ev of feed) {
-    table.update(ev);
-    if (ev.type !== "status" && ++count === limit) break;
-    const now = performance.now();
-    if (now - lastRender >= REDRAW_MS) {
-      lastRender = now;
-      await out.write(table.render(feed.health(), now));
+  const draw = (): Promise<void> =>
+    out.write(table.render(feed.health(), performance.now(), out.columns));
+  // A resize redraws at once, from a cleared screen (old lines may have wrapped).
+  const stopResize = out.onResize(() => {
+    table.invalidate();
+    void draw();
+  });
+  try {
+    let lastRender = 0;
+    for await (const ev of feed) {
+      if (out.closed) break;
+      table.update(ev);
+      if (ev.type !== "status" && ++count === limit) break;
+      const now = performance.now();
+      if (now - lastRender >= REDRAW_MS) {
+        lastRender = now;
+        await draw();
+      }
     }
+    await draw();
+  } finally {
+    stopResize();
   }
-  await out.write(table.render(feed.health(), performance.now()));
   return count;
 }

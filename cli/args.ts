@@ -1,12 +1,24 @@
 /**
- * A strict command-line parser: `--name value`, `--name=value`, boolean flags and
- * positionals; an unknown flag or a missing value is a usage error (exit code 2).
+ * A strict command-line parser: `--name value`, `--name=value`, boolean flags,
+ * `-h` for `--help`, and positionals; an unknown flag or a missing value is a
+ * usage error (exit code 2). Each flag can carry its help line, from which the
+ * command's `--help` text is written (see `command.ts`).
  *
  * @module
  */
 
-/** Declared flags: `"string"` takes a value, `"boolean"` does not. */
-export type FlagSpec = Readonly<Record<string, "string" | "boolean">>;
+/** A flag: whether it takes a value, the value's placeholder and one line of help. */
+export interface FlagDef {
+  /** `"string"` takes a value, `"boolean"` does not. */
+  readonly type: "string" | "boolean";
+  /** Placeholder of the value in the help (`N`, `FILE`, `A,B`). @default "VALUE" */
+  readonly value?: string;
+  /** One line of help: what it does and its default. */
+  readonly help?: string;
+}
+
+/** Declared flags by name (without `--`): a {@link FlagDef}, or just its type. */
+export type FlagSpec = Readonly<Record<string, "string" | "boolean" | FlagDef>>;
 
 /** Parsed command line. */
 export interface ParsedArgs {
@@ -20,7 +32,19 @@ export class UsageError extends Error {
 }
 
 /**
- * Parses arguments against a flag spec.
+ * The type of a declared flag.
+ * @param spec Declared flags. @param name Flag name.
+ * @returns Its type, or `undefined` when it is not declared.
+ */
+export function flagType(spec: FlagSpec, name: string): "string" | "boolean" | undefined {
+  if (!Object.hasOwn(spec, name)) return undefined;
+  const def = spec[name]!;
+  return typeof def === "string" ? def : def.type;
+}
+
+/**
+ * Parses arguments against a flag spec. `-h` stands for `--help` when the spec
+ * declares `help`.
  * @param argv Arguments after the command name.
  * @param spec Allowed flags.
  * @returns Flags and positionals.
@@ -30,18 +54,22 @@ export function parseArgs(argv: readonly string[], spec: FlagSpec): ParsedArgs {
   const flags: Record<string, string | boolean> = {};
   const positionals: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
+    let arg = argv[i]!;
     if (arg === "--") {
       positionals.push(...argv.slice(i + 1));
       break;
     }
-    if (!arg.startsWith("--") || arg === "--") {
+    if (arg === "-h" && flagType(spec, "help") === "boolean") arg = "--help";
+    if (!arg.startsWith("--")) {
+      if (/^-[A-Za-z]/.test(arg)) {
+        throw new UsageError(`unknown option ${arg}; run with --help to see the options`);
+      }
       positionals.push(arg);
       continue;
     }
     const eq = arg.indexOf("=");
     const name = arg.slice(2, eq < 0 ? undefined : eq);
-    const kind = Object.hasOwn(spec, name) ? spec[name] : undefined;
+    const kind = flagType(spec, name);
     if (kind === undefined) {
       throw new UsageError(
         `unknown option --${name}; options: ${Object.keys(spec).map((k) => `--${k}`).join(", ")}`,
@@ -71,8 +99,8 @@ export function intFlag(flags: ParsedArgs["flags"], name: string): number | unde
   const raw = flags[name];
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (typeof raw !== "string" || !Number.isInteger(n) || n <= 0) {
-    throw new UsageError(`--${name} must be a positive integer, got ${JSON.stringify(raw)}`);
+  if (typeof raw !== "string" || raw.trim() === "" || !Number.isInteger(n) || n <= 0) {
+    throw new UsageError(`--${name} must be a whole number above 0, got ${JSON.stringify(raw)}`);
   }
   return n;
 }
@@ -87,30 +115,71 @@ export function numberFlag(flags: ParsedArgs["flags"], name: string): number | u
   const raw = flags[name];
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (typeof raw !== "string" || !Number.isFinite(n) || n <= 0) {
-    throw new UsageError(`--${name} must be a positive number, got ${JSON.stringify(raw)}`);
+  if (typeof raw !== "string" || raw.trim() === "" || !Number.isFinite(n) || n <= 0) {
+    throw new UsageError(`--${name} must be a number above 0, got ${JSON.stringify(raw)}`);
   }
   return n;
 }
 
 /**
- * Splits a comma list flag.
+ * Splits a comma list flag. A list with no item (`--symbols ,`, `--symbols " "`)
+ * is a usage error: it would subscribe to nothing and wait forever.
  * @param flags Parsed flags. @param name Flag name.
+ * @param example What a valid list looks like, for the message. @default "A,B"
  * @returns The items, or `undefined` when absent.
+ * @throws UsageError when the list is empty.
  */
-export function listFlag(flags: ParsedArgs["flags"], name: string): string[] | undefined {
+export function listFlag(
+  flags: ParsedArgs["flags"],
+  name: string,
+  example = "A,B",
+): string[] | undefined {
   const raw = flags[name];
   if (typeof raw !== "string") return undefined;
-  return raw.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+  const items = raw.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+  if (items.length === 0) {
+    throw new UsageError(
+      `--${name} needs at least one name, comma-separated (e.g. --${name} ${example}), got ${
+        JSON.stringify(raw)
+      }`,
+    );
+  }
+  return items;
 }
 
 /** Flags every source-reading command shares: `--source`, `--symbols`, `--channels`, `--seed`, `--rate`. */
 export const SOURCE_FLAGS: FlagSpec = {
-  source: "string",
-  symbols: "string",
-  channels: "string",
-  seed: "string",
-  rate: "string",
+  source: {
+    type: "string",
+    value: "NAME",
+    help: "connector: synthetic, settrade, replay (default: DATA_SOURCE, else synthetic)",
+  },
+  symbols: {
+    type: "string",
+    value: "A,B",
+    help: "symbols (default: TICKWIRE_SYMBOLS, else the source's own)",
+  },
+  channels: {
+    type: "string",
+    value: "C,D",
+    help: "quote, book, trade, bar, info, market (default: quote)",
+  },
+  seed: { type: "string", value: "N", help: "synthetic: seed of the market (default 1)" },
+  rate: {
+    type: "string",
+    value: "R",
+    help: 'synthetic: up to R events per second per symbol (default 10), or "max"',
+  },
+};
+
+/** Which flag set each feed option, so a configuration error names the flag. */
+export const SOURCE_FLAG_OF: Readonly<Record<string, string>> = {
+  source: "--source",
+  DATA_SOURCE: "--source",
+  symbols: "--symbols",
+  channels: "--channels",
+  seed: "--seed",
+  rate: "--rate",
 };
 
 /**
@@ -119,13 +188,14 @@ export const SOURCE_FLAGS: FlagSpec = {
  * as written, so the connector's own error quotes the value.
  * @param flags Parsed flags.
  * @returns The options the flags set.
+ * @throws UsageError for an empty `--symbols` or `--channels` list.
  */
 export function sourceOverrides(flags: ParsedArgs["flags"]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (typeof flags.source === "string") out.source = flags.source;
-  const symbols = listFlag(flags, "symbols");
+  const symbols = listFlag(flags, "symbols", "PTT,AOT");
   if (symbols !== undefined) out.symbols = symbols;
-  const channels = listFlag(flags, "channels");
+  const channels = listFlag(flags, "channels", "quote,book");
   if (channels !== undefined) out.channels = channels;
   for (const name of ["seed", "rate"] as const) {
     const raw = flags[name];

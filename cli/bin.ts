@@ -6,8 +6,11 @@
  * @module
  */
 
-import { host } from "./_runtime.ts";
+import { defaultIo, host } from "./_runtime.ts";
 import { main } from "./main.ts";
 
-const code = await main(host().argv.slice(2));
+const io = defaultIo();
+const code = await main(host().argv.slice(2), io);
+// An exit drops what the streams still buffer: a slow reader gets every line.
+await Promise.all([io.out.flush(), io.err.flush()]);
 host().exit(code);

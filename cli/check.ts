@@ -12,47 +12,12 @@ import {
   type FeedOptions,
   resolveEnvConfig,
 } from "../mod.ts";
-import { listFlag, numberFlag, parseArgs, UsageError } from "./args.ts";
-import { type CliIo, defaultIo } from "./_runtime.ts";
+import { listFlag, numberFlag, type ParsedArgs, UsageError } from "./args.ts";
+import type { CommandSpec } from "./command.ts";
+import type { CliIo } from "./_runtime.ts";
 
-/** Help text of the command. */
-export const CHECK_HELP: string = `tickwire check [options]
-
-Checks that a Settrade setup is ready to trade: logs in, fetches a dispatcher
-token, reads the announced rate limits, connects the realtime stream, subscribes
-the symbols and waits for each one's first event. Prints PASS or FAIL per step
-with the login and first-event times, and exits 0 only when every step passed
-(1 when one failed, 2 for bad options or settings). Never prints a secret.
-
-Options:
-  --symbols A,B        symbols to subscribe (default: TICKWIRE_SYMBOLS)
-  --channels C,D       quote, book, bar, info, market (default: quote)
-  --timeout S          longest wait for the first events, seconds (default 10)
-  --json               print the report as JSON
-  --help               this text
-
-Settings come from the SETTRADE_* environment variables (see README: Settrade).`;
-
-const FLAGS = {
-  symbols: "string",
-  channels: "string",
-  timeout: "string",
-  json: "boolean",
-  help: "boolean",
-} as const;
-
-/**
- * Runs the command.
- * @param argv Arguments after `check`.
- * @param io Streams and environment. @default the host process
- * @returns 0 when every step passed, 1 when one failed, 2 for bad options.
- */
-export async function check(argv: readonly string[], io: CliIo = defaultIo()): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, FLAGS);
-  if (flags.help === true) {
-    await io.out.write(`${CHECK_HELP}\n`);
-    return 0;
-  }
+/** Runs the command: 0 when every step passed, 1 when one failed. */
+async function run({ flags, positionals }: ParsedArgs, io: CliIo): Promise<number> {
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
   const timeout = numberFlag(flags, "timeout");
   const overrides: Record<string, unknown> = { source: "settrade" };
@@ -100,3 +65,33 @@ export async function check(argv: readonly string[], io: CliIo = defaultIo()): P
   await io.out.write(`${lines.join("\n")}\n`);
   return report.ok ? 0 : 1;
 }
+
+/** `tickwire check`. */
+export const CHECK_COMMAND: CommandSpec = {
+  usage: "check [options]",
+  description: `Checks that a Settrade setup is ready to trade: logs in, fetches a dispatcher
+token, reads the announced rate limits, connects the realtime stream, subscribes
+the symbols and waits for each one's first event. Prints PASS or FAIL per step
+with the login and first-event times, and exits 0 only when every step passed
+(1 when one failed, 2 for bad options or settings). Never prints a secret.`,
+  flags: {
+    symbols: {
+      type: "string",
+      value: "A,B",
+      help: "symbols to subscribe (default: TICKWIRE_SYMBOLS)",
+    },
+    channels: {
+      type: "string",
+      value: "C,D",
+      help: "quote, book, bar, info, market (default: quote)",
+    },
+    timeout: {
+      type: "string",
+      value: "S",
+      help: "longest wait for the first events, seconds (default 10)",
+    },
+    json: { type: "boolean", help: "print the report as JSON" },
+  },
+  notes: "Settings come from the SETTRADE_* environment variables (see README: Settrade).",
+  run,
+};

@@ -12,30 +12,16 @@ import {
   SUBSCRIBE_ERROR_TOPIC,
   WANT_BOTH,
 } from "../connectors/settrade/mod.ts";
-import { parseArgs, UsageError } from "./args.ts";
-import { type CliIo, defaultIo, host } from "./_runtime.ts";
+import { type ParsedArgs, UsageError } from "./args.ts";
+import type { CommandSpec } from "./command.ts";
+import { type CliIo, host } from "./_runtime.ts";
 
-/** Help text of the command. */
-export const DECODE_HELP: string = `tickwire decode --topic TOPIC [--hex PAYLOAD]
-
-Decodes Settrade payloads (protobuf, as hex) captured from the topic TOPIC and
-prints one JSON line per payload: an array of the normalized events it yields
-(a book topic yields a quote and a book), or {"error": {"code", "message"}}.
-Prices are JSON numbers. Without --hex, reads one hex payload per line from
-stdin (blank lines are skipped). Exits with 1 when any payload failed.
-
-Payloads of ${SUBSCRIBE_ERROR_TOPIC} print as
-{"subscribeError": {"symbol", "topic", "reason", "text", "json"}}.
-
-Options:
-  --topic TOPIC    topic the payloads came from, e.g. proto/topic/bidofferv3/PTT
-  --hex PAYLOAD    one payload as hex (spaces, colons and a 0x prefix allowed)
-  --help           this text
-
-Example:
-  tickwire decode --topic proto/topic/bidofferv3/PTT --hex 0a03505454`;
-
-const FLAGS = { topic: "string", hex: "string", help: "boolean" } as const;
+/**
+ * A real BidOfferV3 payload, as hex: a PTT book with bid 34.75 x 1,000 and ask
+ * 35 x 2,500 (the help's and the README's example; a test decodes it).
+ */
+export const EXAMPLE_HEX: string =
+  "0a03505454120810221880afd0e5023a02102360e8078801c413b00101b80101";
 
 function errorLine(code: string, message: string): string {
   return JSON.stringify({ error: { code, message } });
@@ -107,9 +93,10 @@ class PayloadPrinter {
  * @returns The output lines, without newlines.
  * @example Decoding a captured book payload and a broken one
  * ```ts
- * import { decodeLines } from "./decode.ts";
- * console.log(decodeLines("proto/topic/bidofferv3/PTT", ["0a03505454", "zz"]));
- * // ['[{"type":"quote",...},{"type":"book",...}]', '{"error":{"code":"hex",...}}']
+ * import { decodeLines, EXAMPLE_HEX } from "./decode.ts";
+ * const [book, broken] = decodeLines("proto/topic/bidofferv3/PTT", [EXAMPLE_HEX, "zz"]);
+ * console.log(JSON.parse(book!)[0].bid); // 34.75
+ * console.log(broken); // {"error":{"code":"hex","message":"payload is not valid hex: ..."}}
  * ```
  */
 export function decodeLines(
@@ -143,22 +130,17 @@ function hostStdin(): AsyncIterable<Uint8Array | string> {
 
 /**
  * Runs the command.
- * @param argv Arguments after `decode`.
- * @param io Where to write. @default the host process
+ * @param args Parsed arguments.
+ * @param io Where to write.
  * @param stdin Where hex lines come from without `--hex`. @default the host's stdin
  * @returns The exit code: 0 when every payload decoded, 1 otherwise.
  * @throws UsageError for missing or unknown options.
  */
-export async function decode(
-  argv: readonly string[],
-  io: CliIo = defaultIo(),
+export async function runDecode(
+  { flags, positionals }: ParsedArgs,
+  io: CliIo,
   stdin: () => AsyncIterable<Uint8Array | string> = hostStdin,
 ): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, FLAGS);
-  if (flags.help === true) {
-    await io.out.write(`${DECODE_HELP}\n`);
-    return 0;
-  }
   if (positionals.length > 0) {
     throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
   }
@@ -178,3 +160,32 @@ export async function decode(
   }
   return printer.failed === 0 ? 0 : 1;
 }
+
+/** `tickwire decode`. */
+export const DECODE_COMMAND: CommandSpec = {
+  usage: "decode --topic TOPIC [--hex PAYLOAD]",
+  description: `Decodes Settrade payloads (protobuf, as hex) captured from the topic TOPIC and
+prints one JSON line per payload: an array of the normalized events it yields
+(a book topic yields a quote and a book), or {"error": {"code", "message"}}.
+Prices are JSON numbers. Without --hex, reads one hex payload per line from
+stdin (blank lines are skipped). Exits with 1 when any payload failed.
+
+Payloads of ${SUBSCRIBE_ERROR_TOPIC} print as
+{"subscribeError": {"symbol", "topic", "reason", "text", "json"}}.`,
+  flags: {
+    topic: {
+      type: "string",
+      value: "TOPIC",
+      help: "topic the payloads came from, e.g. proto/topic/bidofferv3/PTT",
+    },
+    hex: {
+      type: "string",
+      value: "PAYLOAD",
+      help: "one payload as hex (spaces, colons and a 0x prefix allowed)",
+    },
+  },
+  notes: `Example (a PTT book: bid 34.75 x 1,000, ask 35 x 2,500):
+  tickwire decode --topic proto/topic/bidofferv3/PTT \\
+    --hex ${EXAMPLE_HEX}`,
+  run: (args, io) => runDecode(args, io),
+};

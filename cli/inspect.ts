@@ -6,22 +6,9 @@
  */
 
 import { type CaptureSummary, inspectCapture } from "../connectors/replay/mod.ts";
-import { parseArgs, UsageError } from "./args.ts";
-import { type CliIo, defaultIo } from "./_runtime.ts";
-
-/** Help text of the command. */
-export const INSPECT_HELP: string = `tickwire inspect FILE [--json]
-
-Reads a whole capture (raw .twr or NDJSON, optionally .gz) and prints its header,
-record counts, time span, symbols, whether it was closed cleanly, and every
-truncated or damaged place found (byte offset and record or line number).
-Exits with 1 when the capture has problems.
-
-Options:
-  --json     print the summary as one JSON object
-  --help     this text`;
-
-const FLAGS = { json: "boolean", help: "boolean" } as const;
+import { type ParsedArgs, UsageError } from "./args.ts";
+import type { CommandSpec } from "./command.ts";
+import type { CliIo } from "./_runtime.ts";
 
 const iso = (ts: number): string => {
   const d = new Date(ts);
@@ -79,16 +66,11 @@ export function renderSummary(s: CaptureSummary): string {
 
 /**
  * Runs the command.
- * @param argv Arguments after `inspect`.
- * @param io Streams and environment. @default the host process
+ * @param args Parsed arguments.
+ * @param io Streams and environment.
  * @returns The exit code.
  */
-export async function inspect(argv: readonly string[], io: CliIo = defaultIo()): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, FLAGS);
-  if (flags.help === true) {
-    await io.out.write(`${INSPECT_HELP}\n`);
-    return 0;
-  }
+async function run({ flags, positionals }: ParsedArgs, io: CliIo): Promise<number> {
   if (positionals.length !== 1) throw new UsageError("name one capture: tickwire inspect FILE");
   const summary = await inspectCapture(positionals[0]!);
   await io.out.write(flags.json === true ? `${JSON.stringify(summary)}\n` : renderSummary(summary));
@@ -99,3 +81,14 @@ export async function inspect(argv: readonly string[], io: CliIo = defaultIo()):
   }
   return summary.issues.length === 0 ? 0 : 1;
 }
+
+/** `tickwire inspect`. */
+export const INSPECT_COMMAND: CommandSpec = {
+  usage: "inspect FILE [--json]",
+  description: `Reads a whole capture (raw .twr or NDJSON, optionally .gz) and prints its
+header, record counts, time span, symbols, whether it was closed cleanly, and
+every truncated or damaged place found (byte offset and record or line number).
+Exits with 1 when the capture has problems.`,
+  flags: { json: { type: "boolean", help: "print the summary as one JSON object" } },
+  run,
+};

@@ -6,45 +6,24 @@
  * @module
  */
 
-import { type FeedOptions, resolveEnvConfig, startFeed } from "../mod.ts";
-import { createRecorder } from "../connectors/replay/mod.ts";
-import { numberFlag, parseArgs, SOURCE_FLAGS, sourceOverrides, UsageError } from "./args.ts";
-import { type CliIo, defaultIo, onInterrupt } from "./_runtime.ts";
-
-/** Help text of the command. */
-export const RECORD_HELP: string = `tickwire record --out FILE [options]
-
-Records a source: its raw wire payloads and lifecycle (or, for a source without a
-wire format, its normalized events) to a raw capture, and optionally every
-normalized event to NDJSON. Stops after --duration, when the source ends, or on
-Ctrl-C / SIGTERM, closing the files cleanly. Replay with "tickwire replay FILE".
-
-Options:
-  --out FILE           raw capture to write (.twr; .twr.gz compresses)
-  --events FILE        also write normalized events as NDJSON (.ndjson[.gz])
-  --source NAME        connector (default: DATA_SOURCE, else synthetic)
-  --symbols A,B        symbols (default: the source's defaults / TICKWIRE_SYMBOLS)
-  --channels C,D       quote, book, trade, bar, info, market (default: quote)
-  --duration S         stop after S seconds
-  --force              overwrite existing files
-  --rotate-mb N        start a new file part every N MB (uncompressed)
-  --rotate-daily       start a new file part every day (UTC)
-  --seed N             synthetic: seed
-  --rate R             synthetic: events per second per symbol, or "max"
-  --help               this text
-
-Connector settings come from the environment (see README: DATA_SOURCE table).`;
-
-const FLAGS = {
-  out: "string",
-  events: "string",
-  ...SOURCE_FLAGS,
-  duration: "string",
-  force: "boolean",
-  "rotate-mb": "string",
-  "rotate-daily": "boolean",
-  help: "boolean",
-} as const;
+import {
+  consoleLogger,
+  type FeedOptions,
+  type Logger,
+  resolveEnvConfig,
+  startFeed,
+} from "../mod.ts";
+import { createRecorder, type Recorder } from "../connectors/replay/mod.ts";
+import {
+  numberFlag,
+  type ParsedArgs,
+  SOURCE_FLAG_OF,
+  SOURCE_FLAGS,
+  sourceOverrides,
+  UsageError,
+} from "./args.ts";
+import { type CommandSpec, nameFlags } from "./command.ts";
+import { type CliIo, onInterrupt } from "./_runtime.ts";
 
 /**
  * Formats a byte count.
@@ -63,18 +42,41 @@ function clockTime(ms: number): string {
   return s >= 3600 ? `${Math.floor(s / 3600)}:${mm}:${ss}` : `${mm}:${ss}`;
 }
 
+/** Whether an error says that a file exists already (Node, Bun and Deno word it differently). */
+function isExistsError(e: unknown): boolean {
+  const err = e as { code?: unknown; name?: unknown; message?: unknown };
+  return err?.code === "EEXIST" || err?.name === "AlreadyExists" ||
+    /\bEEXIST\b|already exists/i.test(String(err?.message ?? ""));
+}
+
+/**
+ * Opens the recorder; a file that exists already is one usage error naming the
+ * flag that overwrites it (the recorder's own log line about it is not written:
+ * the CLI reports write failures itself, once).
+ */
+async function openRecorder(
+  options: Parameters<typeof createRecorder>[0] & { out: string },
+  logger: Logger,
+): Promise<Recorder> {
+  try {
+    return await createRecorder({ ...options, logger: { ...logger, error: () => {} } });
+  } catch (e) {
+    if (!isExistsError(e)) throw e;
+    const which =
+      options.events !== undefined && !String((e as Error).message).includes(options.out)
+        ? options.events
+        : options.out;
+    throw new UsageError(`${JSON.stringify(which)} exists already; add --force to overwrite it`);
+  }
+}
+
 /**
  * Runs the command.
- * @param argv Arguments after `record`.
- * @param io Streams and environment. @default the host process
+ * @param args Parsed arguments.
+ * @param io Streams and environment.
  * @returns The exit code.
  */
-export async function record(argv: readonly string[], io: CliIo = defaultIo()): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, FLAGS);
-  if (flags.help === true) {
-    await io.out.write(`${RECORD_HELP}\n`);
-    return 0;
-  }
+async function run({ flags, positionals }: ParsedArgs, io: CliIo): Promise<number> {
   if (positionals.length > 0) {
     throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}; use --out FILE`);
   }
@@ -88,8 +90,15 @@ export async function record(argv: readonly string[], io: CliIo = defaultIo()): 
   const rotateMb = numberFlag(flags, "rotate-mb");
   const overrides: Record<string, unknown> = { buffer: false, ...sourceOverrides(flags) };
 
-  const config = await resolveEnvConfig(io.env, overrides as Partial<FeedOptions>);
-  const recorder = await createRecorder({
+  const config = await resolveEnvConfig(io.env, overrides as Partial<FeedOptions>).catch((e) => {
+    throw nameFlags(e, SOURCE_FLAG_OF);
+  });
+  const logger = config.core.logger ??
+    consoleLogger({
+      level: config.core.logLevel ?? "warn",
+      format: config.core.logFormat ?? "text",
+    });
+  const recorder = await openRecorder({
     out,
     ...(events === undefined ? {} : { events }),
     overwrite: flags.force === true,
@@ -100,7 +109,7 @@ export async function record(argv: readonly string[], io: CliIo = defaultIo()): 
       ...(config.core.symbols === undefined ? {} : { symbols: config.core.symbols }),
       channels: config.core.channels ?? ["quote"],
     },
-  });
+  }, logger);
   const started = performance.now();
   const progress = (final: boolean): string => {
     const s = recorder.stats();
@@ -145,3 +154,35 @@ export async function record(argv: readonly string[], io: CliIo = defaultIo()): 
   }
   return info.error === undefined ? 0 : 1;
 }
+
+/** `tickwire record`. */
+export const RECORD_COMMAND: CommandSpec = {
+  usage: "record --out FILE [options]",
+  description: `Records a source: its raw wire payloads and lifecycle (or, for a source without
+a wire format, its normalized events) to a raw capture, and optionally every
+normalized event to NDJSON. Stops after --duration, when the source ends, or
+on Ctrl-C / SIGTERM, closing the files cleanly. Replay with
+"tickwire replay FILE".`,
+  flags: {
+    out: { type: "string", value: "FILE", help: "raw capture to write (.twr; .twr.gz compresses)" },
+    events: {
+      type: "string",
+      value: "FILE",
+      help: "also write normalized events as NDJSON (.ndjson[.gz])",
+    },
+    ...SOURCE_FLAGS,
+    duration: { type: "string", value: "S", help: "stop after S seconds" },
+    force: { type: "boolean", help: "overwrite files that exist" },
+    "rotate-mb": {
+      type: "string",
+      value: "N",
+      help: "start a new file part every N MB (uncompressed)",
+    },
+    "rotate-daily": { type: "boolean", help: "start a new file part every day (UTC)" },
+  },
+  notes: `Connector settings come from the environment (see the README).
+
+Example:
+  tickwire record --source synthetic --duration 5 --out s.twr --events s.ndjson`,
+  run,
+};

@@ -7,45 +7,11 @@
  */
 
 import { type Channel, type FeedOptions, resolveEnvConfig, startFeed } from "../mod.ts";
-import { intFlag, listFlag, parseArgs, type ParsedArgs, UsageError } from "./args.ts";
 import { type CaptureIssue, parseOnCorrupt, parseSpeed } from "../connectors/replay/mod.ts";
-import { type CliIo, defaultIo } from "./_runtime.ts";
-import { formatFlag, printUntilDone } from "./_print.ts";
-
-/** Help text of the command. */
-export const REPLAY_HELP: string = `tickwire replay FILE [options]
-
-Replays a capture (raw .twr or NDJSON, optionally .gz) as normalized events:
-a live top-of-book table on a terminal, NDJSON (one event per line) otherwise.
-Raw payloads are decoded again with the live decoder. Replayed events have
-source "replay" and their recorded source in "origin".
-
-Options:
-  --speed S            1 = recorded pace (default), N = N times faster, max = as fast as possible
-  --format F           table | ndjson (default: table on a terminal, else ndjson)
-  --from T             skip records received before T (epoch ms or ISO time)
-  --to T               stop at the first record received after T
-  --symbols A,B        replay only these symbols (every channel unless --channels)
-  --channels C,D       replay only these channels
-  --loop               start again at the end of the file
-  --on-corrupt P       stop (default) or skip, after a damaged record
-  --status             include lifecycle status events in NDJSON output
-  --limit N            stop after N market events
-  --help               this text`;
-
-const FLAGS = {
-  speed: "string",
-  format: "string",
-  from: "string",
-  to: "string",
-  symbols: "string",
-  channels: "string",
-  loop: "boolean",
-  "on-corrupt": "string",
-  status: "boolean",
-  limit: "string",
-  help: "boolean",
-} as const;
+import { intFlag, listFlag, type ParsedArgs, UsageError } from "./args.ts";
+import { type CommandSpec, nameFlags } from "./command.ts";
+import type { CliIo } from "./_runtime.ts";
+import { FORMAT_FLAG, formatFlag, printUntilDone } from "./_print.ts";
 
 /** A flag read with the replay connector's own parser (`REPLAY_*` reads the same). */
 function replayFlag<T>(
@@ -59,29 +25,34 @@ function replayFlag<T>(
     if (typeof raw !== "string") throw new TypeError("expected a value");
     return parse(raw);
   } catch (e) {
-    throw new UsageError(`--${name}: ${(e as Error).message}, got ${JSON.stringify(raw)}`);
+    throw new UsageError(`--${name} ${(e as Error).message}, got ${JSON.stringify(raw)}`);
   }
 }
 
+/** Which flag set each replay option, so a configuration error names the flag. */
+const FLAG_OF: Readonly<Record<string, string>> = {
+  from: "--from",
+  to: "--to",
+  symbols: "--symbols",
+  channels: "--channels",
+  speed: "--speed",
+  onCorrupt: "--on-corrupt",
+};
+
 /**
  * Runs the command.
- * @param argv Arguments after `replay`.
- * @param io Streams and environment. @default the host process
+ * @param args Parsed arguments.
+ * @param io Streams and environment.
  * @returns The exit code.
  */
-export async function replay(argv: readonly string[], io: CliIo = defaultIo()): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, FLAGS);
+async function run({ flags, positionals }: ParsedArgs, io: CliIo): Promise<number> {
   const out = io.out;
-  if (flags.help === true) {
-    await out.write(`${REPLAY_HELP}\n`);
-    return 0;
-  }
   if (positionals.length > 1) {
     throw new UsageError(`expected one capture file, got ${positionals.length}`);
   }
   const file = positionals[0] ?? io.env.REPLAY_FILE;
   if (file === undefined || file === "") {
-    throw new UsageError("name the capture to replay: tickwire replay FILE");
+    throw new UsageError("name the capture to replay: tickwire replay FILE (or set REPLAY_FILE)");
   }
   const format = formatFlag(flags.format, out);
   const onCorrupt = replayFlag(flags, "on-corrupt", parseOnCorrupt);
@@ -101,15 +72,17 @@ export async function replay(argv: readonly string[], io: CliIo = defaultIo()): 
   if (typeof flags.to === "string") overrides.to = flags.to;
   if (flags.loop === true) overrides.loop = true;
   if (onCorrupt !== undefined) overrides.onCorrupt = onCorrupt;
-  const symbols = listFlag(flags, "symbols");
-  const channels = listFlag(flags, "channels");
+  const symbols = listFlag(flags, "symbols", "PTT,AOT");
+  const channels = listFlag(flags, "channels", "quote,book");
   if (symbols !== undefined) overrides.symbols = symbols;
   else if (channels !== undefined) {
     throw new UsageError("--channels needs --symbols (the pairs to replay)");
   }
   if (channels !== undefined) overrides.channels = channels as Channel[];
 
-  const config = await resolveEnvConfig(io.env, overrides as Partial<FeedOptions>);
+  const config = await resolveEnvConfig(io.env, overrides as Partial<FeedOptions>).catch((e) => {
+    throw nameFlags(e, FLAG_OF);
+  });
   const info = await printUntilDone(await startFeed(config), out, {
     format,
     withStatus: flags.status === true,
@@ -117,3 +90,46 @@ export async function replay(argv: readonly string[], io: CliIo = defaultIo()): 
   });
   return info.error === undefined && issues.length === 0 ? 0 : 1;
 }
+
+/** `tickwire replay`. */
+export const REPLAY_COMMAND: CommandSpec = {
+  usage: "replay FILE [options]",
+  description: `Replays a capture (raw .twr or NDJSON, optionally .gz) as normalized events:
+a live top-of-book table on a terminal, NDJSON (one event per line) otherwise.
+Raw payloads are decoded again with the live decoder. Replayed events have
+source "replay" and their recorded source in "origin". Problems found in the
+capture go to stderr, and the exit code is then 1.`,
+  flags: {
+    speed: {
+      type: "string",
+      value: "S",
+      help: "1 = recorded pace (default), N = N times faster, max = as fast as read",
+    },
+    format: FORMAT_FLAG,
+    from: {
+      type: "string",
+      value: "T",
+      help: "skip records received before T (epoch ms or ISO time)",
+    },
+    to: { type: "string", value: "T", help: "stop at the first record received after T" },
+    symbols: {
+      type: "string",
+      value: "A,B",
+      help: "replay only these symbols (every channel unless --channels)",
+    },
+    channels: { type: "string", value: "C,D", help: "replay only these channels (with --symbols)" },
+    loop: { type: "boolean", help: "start again at the end of the file" },
+    "on-corrupt": {
+      type: "string",
+      value: "P",
+      help: "after a damaged record: stop (default) or skip",
+    },
+    status: { type: "boolean", help: "include lifecycle status events in NDJSON output" },
+    limit: { type: "string", value: "N", help: "stop after N market events" },
+  },
+  notes: `Without FILE, REPLAY_FILE names the capture; REPLAY_* set the other options.
+
+Example:
+  tickwire replay session.twr --speed max --format ndjson | head`,
+  run,
+};

@@ -7,11 +7,8 @@
 
 import {
   type Channel,
+  consoleLogger,
   type FeedOptions,
-  isLogLevel,
-  type LogFields,
-  type Logger,
-  type LogLevel,
   resolveEnvConfig,
   startFeed,
 } from "../mod.ts";
@@ -19,74 +16,19 @@ import {
   intFlag,
   listFlag,
   numberFlag,
-  parseArgs,
+  type ParsedArgs,
+  SOURCE_FLAG_OF,
   SOURCE_FLAGS,
   sourceOverrides,
   UsageError,
 } from "./args.ts";
-import { type CliIo, defaultIo, onInterrupt, type Out } from "./_runtime.ts";
-
-/** Help text of the command. */
-export const SERVE_HELP: string = `tickwire serve [options]
-
-Serves a source over HTTP and WebSocket until SIGTERM or SIGINT:
-  GET /            live page (table, 10-level book, health line)
-  GET /health      feed health as JSON (200 serving, 503 not)
-  GET /livez       200 while the process runs
-  GET /metrics     Prometheus text format
-  GET /latest/SYM  last quote, book, trade and info of a symbol (/latest?symbols=A,B)
-  GET /ws          WebSocket: {"op":"subscribe","symbols":["PTT"],"channels":["quote"]}
-
-Options:
-  --source NAME          connector (default: DATA_SOURCE, else synthetic)
-  --symbols A,B          symbols (default: the source's defaults / TICKWIRE_SYMBOLS)
-  --channels C,D         channels the feed subscribes (default: quote,book,trade,info
-                         where the source serves them)
-  --seed N               synthetic: seed
-  --rate R               synthetic: events per second per symbol, or "max"
-  --host H               address to bind (default 127.0.0.1; any other needs a token)
-  --port P               port (default 8080; 0 picks a free one)
-  --allow-origin O,O     origins allowed to open a WebSocket ("*" for any)
-  --client-rate N        updates per second per channel and symbol a client gets (default 10)
-  --max-client-rate N    most a client may ask for (default 100)
-  --max-clients N        most WebSocket clients (default 1000)
-  --no-conflation        send every event in order (bounded queue per client)
-  --help                 this text
-
-Environment: TICKWIRE_SERVE_TOKEN (bearer token; required with a non-loopback --host),
-TICKWIRE_LOG_LEVEL (logs go to stderr), and the source's own variables.`;
-
-const FLAGS = {
-  ...SOURCE_FLAGS,
-  host: "string",
-  port: "string",
-  "allow-origin": "string",
-  "client-rate": "string",
-  "max-client-rate": "string",
-  "max-clients": "string",
-  "no-conflation": "boolean",
-  help: "boolean",
-} as const;
+import { type CommandSpec, nameFlags } from "./command.ts";
+import { type CliIo, onInterrupt } from "./_runtime.ts";
 
 /** Channels the page shows, subscribed by default where the source serves them. */
 const DEFAULT_CHANNELS: readonly Channel[] = ["quote", "book", "trade", "info"];
 /** The process must be gone this long after a signal. */
 const EXIT_WITHIN_MS = 5_000;
-
-const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
-
-/** A logger writing one line per entry to stderr. */
-function stderrLogger(level: LogLevel, err: Out): Logger {
-  const write =
-    (lvl: Exclude<LogLevel, "silent">) => (message: string, fields?: LogFields): void => {
-      if (RANK[lvl] < RANK[level]) return;
-      const extra = fields === undefined || Object.keys(fields).length === 0
-        ? ""
-        : ` ${JSON.stringify(fields)}`;
-      void err.write(`[tickwire] ${lvl} ${message}${extra}\n`);
-    };
-  return { debug: write("debug"), info: write("info"), warn: write("warn"), error: write("error") };
-}
 
 function portFlag(raw: string | boolean | undefined): number | undefined {
   if (raw === undefined) return undefined;
@@ -97,20 +39,8 @@ function portFlag(raw: string | boolean | undefined): number | undefined {
   return n;
 }
 
-/**
- * Runs the command.
- * @param argv Arguments after `serve`.
- * @param io Streams and environment. @default the host process
- * @returns The exit code: 0 after a clean shutdown.
- */
-export async function serve(argv: readonly string[], io: CliIo = defaultIo()): Promise<number> {
-  const { flags } = parseArgs(argv, FLAGS);
-  if (flags.help === true) {
-    await io.out.write(`${SERVE_HELP}\n`);
-    return 0;
-  }
-  const rawLevel = io.env.TICKWIRE_LOG_LEVEL;
-  const logger = stderrLogger(isLogLevel(rawLevel) ? rawLevel : "warn", io.err);
+async function run({ flags, positionals }: ParsedArgs, io: CliIo): Promise<number> {
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
   const port = portFlag(flags.port);
   const clientRate = numberFlag(flags, "client-rate");
   const maxClientRate = numberFlag(flags, "max-client-rate");
@@ -118,8 +48,16 @@ export async function serve(argv: readonly string[], io: CliIo = defaultIo()): P
   const origins = listFlag(flags, "allow-origin");
   const token = io.env.TICKWIRE_SERVE_TOKEN;
 
-  const overrides: Record<string, unknown> = { ...sourceOverrides(flags), logger, buffer: false };
-  let config = await resolveEnvConfig(io.env, overrides as Partial<FeedOptions>);
+  const overrides: Record<string, unknown> = { ...sourceOverrides(flags), buffer: false };
+  let config = await resolveEnvConfig(io.env, overrides as Partial<FeedOptions>).catch((e) => {
+    throw nameFlags(e, SOURCE_FLAG_OF);
+  });
+  const logger = config.core.logger ??
+    consoleLogger({
+      level: config.core.logLevel ?? "warn",
+      format: config.core.logFormat ?? "text",
+    });
+  config = { ...config, core: { ...config.core, logger } };
   if (config.core.channels === undefined) {
     const served = config.definition.capabilities;
     const channels = DEFAULT_CHANNELS.filter((c) => served.includes(c));
@@ -174,3 +112,59 @@ export async function serve(argv: readonly string[], io: CliIo = defaultIo()): P
   await io.out.write(`tickwire serve: stopped (${signal})\n`);
   return 0;
 }
+
+/** `tickwire serve`. */
+export const SERVE_COMMAND: CommandSpec = {
+  usage: "serve [options]",
+  description: `Serves a source over HTTP and WebSocket until SIGTERM or SIGINT:
+  GET /            live page (table, 10-level book, health line)
+  GET /health      feed health as JSON (200 serving, 503 not)
+  GET /livez       200 while the process runs
+  GET /metrics     Prometheus text format
+  GET /latest/SYM  last quote, book, trade and info of a symbol
+  GET /latest?symbols=A,B  the same for several symbols
+  GET /ws          WebSocket ({"op":"subscribe","symbols":["PTT"]}, see README)`,
+  flags: {
+    ...SOURCE_FLAGS,
+    channels: {
+      type: "string",
+      value: "C,D",
+      help: "channels the feed subscribes (default: quote,book,trade,info where served)",
+    },
+    host: {
+      type: "string",
+      value: "H",
+      help: "address to bind (default 127.0.0.1; any other needs TICKWIRE_SERVE_TOKEN)",
+    },
+    port: { type: "string", value: "P", help: "port (default 8080; 0 picks a free one)" },
+    "allow-origin": {
+      type: "string",
+      value: "O,O",
+      help: 'origins allowed to open a WebSocket ("*" for any)',
+    },
+    "client-rate": {
+      type: "string",
+      value: "N",
+      help: "updates per second per channel and symbol a client gets (default 10)",
+    },
+    "max-client-rate": {
+      type: "string",
+      value: "N",
+      help: "most a client may ask for (default 100)",
+    },
+    "max-clients": { type: "string", value: "N", help: "most WebSocket clients (default 1000)" },
+    "no-conflation": {
+      type: "boolean",
+      help: "send every event in order (bounded queue per client)",
+    },
+  },
+  notes: `Environment: TICKWIRE_SERVE_TOKEN (bearer token; required with a non-loopback
+--host), TICKWIRE_LOG_LEVEL and TICKWIRE_LOG_FORMAT (logs go to stderr), and the
+source's own variables.
+
+Examples:
+  tickwire serve --port 8080 --symbols PTT,AOT
+  TICKWIRE_SERVE_TOKEN=s3cret tickwire serve --host 0.0.0.0 \\
+    --allow-origin https://desk.example`,
+  run,
+};

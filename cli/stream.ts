@@ -5,58 +5,33 @@
  */
 
 import { type FeedOptions, resolveEnvConfig, startFeed } from "../mod.ts";
-import { intFlag, numberFlag, parseArgs, SOURCE_FLAGS, sourceOverrides } from "./args.ts";
-import { type CliIo, defaultIo } from "./_runtime.ts";
-import { formatFlag, printUntilDone } from "./_print.ts";
-
-/** Help text of the command. */
-export const STREAM_HELP: string = `tickwire stream [options]
-
-Streams normalized events from a source: a live top-of-book table on a terminal,
-NDJSON (one event per line) otherwise.
-
-Options:
-  --source NAME        connector (default: DATA_SOURCE, else synthetic)
-  --symbols A,B        symbols (default: the source's defaults / TICKWIRE_SYMBOLS)
-  --channels C,D       quote, book, trade, bar, info, market (default: quote)
-  --format F           table | ndjson (default: table on a terminal, else ndjson)
-  --limit N            stop after N market events
-  --duration S         stop after S seconds
-  --status             include lifecycle status events in NDJSON output
-  --seed N             synthetic: seed
-  --rate R             synthetic: events per second per symbol, or "max"
-  --help               this text
-
-Connector settings come from the environment (see README: DATA_SOURCE table).`;
-
-const FLAGS = {
-  ...SOURCE_FLAGS,
-  format: "string",
-  limit: "string",
-  duration: "string",
-  status: "boolean",
-  help: "boolean",
-} as const;
+import {
+  intFlag,
+  numberFlag,
+  type ParsedArgs,
+  SOURCE_FLAG_OF,
+  SOURCE_FLAGS,
+  sourceOverrides,
+} from "./args.ts";
+import { type CommandSpec, nameFlags } from "./command.ts";
+import type { CliIo } from "./_runtime.ts";
+import { FORMAT_FLAG, formatFlag, printUntilDone } from "./_print.ts";
 
 /**
  * Runs the command.
- * @param argv Arguments after `stream`.
- * @param io Streams and environment. @default the host process
+ * @param args Parsed arguments.
+ * @param io Streams and environment.
  * @returns The exit code.
  */
-export async function stream(argv: readonly string[], io: CliIo = defaultIo()): Promise<number> {
-  const { flags } = parseArgs(argv, FLAGS);
+async function run({ flags }: ParsedArgs, io: CliIo): Promise<number> {
   const out = io.out;
-  if (flags.help === true) {
-    await out.write(`${STREAM_HELP}\n`);
-    return 0;
-  }
   const format = formatFlag(flags.format, out);
   const limit = intFlag(flags, "limit");
   const duration = numberFlag(flags, "duration");
-  const overrides: Record<string, unknown> = { ...sourceOverrides(flags) };
-
-  const config = await resolveEnvConfig(io.env, overrides as Partial<FeedOptions>);
+  const overrides = sourceOverrides(flags);
+  const config = await resolveEnvConfig(io.env, overrides as Partial<FeedOptions>).catch((e) => {
+    throw nameFlags(e, SOURCE_FLAG_OF);
+  });
   const info = await printUntilDone(
     await startFeed(config),
     out,
@@ -65,3 +40,25 @@ export async function stream(argv: readonly string[], io: CliIo = defaultIo()): 
   );
   return info.error === undefined ? 0 : 1;
 }
+
+/** `tickwire stream`. */
+export const STREAM_COMMAND: CommandSpec = {
+  usage: "stream [options]",
+  description: `Streams normalized events from a source: a live top-of-book table on a
+terminal, NDJSON (one event per line) otherwise. Runs until Ctrl-C, --limit,
+--duration, the end of a finite source, or a closed pipe (| head).`,
+  flags: {
+    ...SOURCE_FLAGS,
+    format: FORMAT_FLAG,
+    limit: { type: "string", value: "N", help: "stop after N market events" },
+    duration: { type: "string", value: "S", help: "stop after S seconds" },
+    status: { type: "boolean", help: "include lifecycle status events in NDJSON output" },
+  },
+  notes: `Connector settings come from the environment: DATA_SOURCE, TICKWIRE_*,
+SYNTHETIC_*, SETTRADE_*, REPLAY_* (see the README).
+
+Examples:
+  tickwire stream --limit 5 --format ndjson
+  tickwire stream --symbols PTT,AOT --channels quote,book`,
+  run,
+};

@@ -85,7 +85,7 @@ export interface CheckResult<T> {
  * import * as v from "valibot";
  * import { checkOptions } from "@tickwire/tickwire";
  * const { issues } = checkOptions(v.object({ port: v.number() }), { port: "80" }, { quoteInput: true });
- * console.log(issues[0].key, issues[0].message); // port Invalid type: Expected number but received "80", got "80"
+ * console.log(issues[0].key, issues[0].message); // port expected a number, got "80"
  * ```
  */
 export function checkOptions<S extends ValibotSchema>(
@@ -104,9 +104,71 @@ export function checkOptions<S extends ValibotSchema>(
     const got = options.quoteInput === true && issue.input !== undefined
       ? `, got ${JSON.stringify(issue.input)}`
       : "";
-    issues.push({ key, message: `${issue.message}${got}` });
+    issues.push({ key, message: `${issueSentence(issue)}${got}` });
   }
   return { output: undefined, issues };
+}
+
+const TYPE_NAMES: Readonly<Record<string, string>> = {
+  number: "a number",
+  string: "text",
+  boolean: "true or false",
+  array: "a list",
+  object: "an object",
+  bigint: "an integer",
+  date: "a date",
+  function: "a function",
+};
+
+/** `("a" | "b" | "c")` → `a, b or c`. */
+function alternatives(expected: string): string {
+  const names = expected.replace(/^\(|\)$/g, "").split(" | ").map((s) =>
+    s.replace(/^"(.*)"$/, "$1")
+  );
+  return names.length < 2 ? names.join("") : `${names.slice(0, -1).join(", ")} or ${names.at(-1)}`;
+}
+
+/**
+ * A valibot issue as a short sentence fragment naming what is accepted. A message
+ * the schema author wrote is kept; valibot's defaults ("Invalid type: Expected ...
+ * but received ...") are rewritten.
+ */
+function issueSentence(issue: v.BaseIssue<unknown>): string {
+  if (!issue.message.startsWith("Invalid ")) return issue.message;
+  const requirement = (issue as { requirement?: unknown }).requirement;
+  if (issue.kind === "schema" && issue.received === "undefined") return "is required";
+  switch (issue.type) {
+    case "picklist":
+    case "enum":
+    case "literal":
+    case "union":
+    case "variant":
+      return issue.expected === null
+        ? "is not one of the accepted values"
+        : `expected ${alternatives(issue.expected)}`;
+    case "integer":
+      return "expected a whole number";
+    case "min_value":
+      return `expected at least ${String(requirement)}`;
+    case "max_value":
+      return `expected at most ${String(requirement)}`;
+    case "min_length":
+      return typeof issue.input === "string"
+        ? (requirement === 1
+          ? "must not be empty"
+          : `expected at least ${String(requirement)} characters`)
+        : `expected at least ${String(requirement)} item${requirement === 1 ? "" : "s"}`;
+    case "max_length":
+      return `expected at most ${String(requirement)}`;
+    case "url":
+      return "expected a URL";
+    case "regex":
+      return "does not have the expected form";
+  }
+  if (issue.kind === "schema" && Object.hasOwn(TYPE_NAMES, issue.type)) {
+    return `expected ${TYPE_NAMES[issue.type]}`;
+  }
+  return issue.message.replace(/^Invalid ([a-z ]+): /, "invalid $1: ");
 }
 
 /**

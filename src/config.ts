@@ -15,8 +15,11 @@ import type { Feed } from "./feed.ts";
 import type { FeedOptions } from "./feed-options.ts";
 import { type ConnectorTable, resolveConnector } from "./registry.ts";
 
-const list = (raw: string): string[] =>
-  raw.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+function list(raw: string): string[] {
+  const items = raw.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+  if (items.length === 0) throw new TypeError("expected at least one name, comma-separated");
+  return items;
+}
 
 function number(raw: string): number {
   const n = Number(raw);
@@ -72,6 +75,11 @@ export const FEED_ENV_VARS: readonly EnvVarSpec[] = [
     option: "logLevel",
     description: "debug, info, warn (default), error or silent",
   },
+  {
+    name: "TICKWIRE_LOG_FORMAT",
+    option: "logFormat",
+    description: "text (default) or json: one JSON object per log line",
+  },
 ];
 
 const HEALTH_ENV_VARS: readonly EnvVarSpec[] = [
@@ -89,6 +97,9 @@ const HEALTH_ENV_VARS: readonly EnvVarSpec[] = [
   },
 ];
 
+/** The variable that names an option in errors; `unset` when it was not set. */
+type NamedBy = EnvVarSpec & { readonly unset?: boolean };
+
 function quote(spec: EnvVarSpec, raw: string): string {
   return spec.secret === true ? "(value hidden)" : JSON.stringify(raw);
 }
@@ -98,11 +109,16 @@ function readVars(
   env: EnvSource | undefined,
   into: Record<string, unknown>,
   issues: ConfigIssue[],
-  byOption: Map<string, EnvVarSpec>,
+  byOption: Map<string, NamedBy>,
 ): void {
   for (const spec of specs) {
     const raw = readEnvVar(spec.name, env);
-    if (raw === undefined || raw === "") continue;
+    if (raw === undefined || raw === "") {
+      // A missing variable still names its option, unless a set one does:
+      // "SETTRADE_APP_SECRET: is required", not "appSecret".
+      if (!byOption.has(spec.option)) byOption.set(spec.option, { ...spec, unset: true });
+      continue;
+    }
     byOption.set(spec.option, spec);
     try {
       into[spec.option] = spec.parse ? spec.parse(raw) : raw;
@@ -168,7 +184,7 @@ export async function resolveEnvConfig(
     );
   }
   const issues: ConfigIssue[] = [];
-  const byOption = new Map<string, EnvVarSpec>();
+  const byOption = new Map<string, NamedBy>();
   const feedOpts: Record<string, unknown> = {};
   const health: Record<string, unknown> = {};
   readVars(FEED_ENV_VARS, env, feedOpts, issues, byOption);

@@ -118,7 +118,8 @@ export async function resolveFeedConfig(
  */
 export async function startFeed(config: ResolvedFeedConfig): Promise<Feed> {
   const { definition, core, connectorOptions } = config;
-  const logger = core.logger ?? consoleLogger(core.logLevel ?? "warn");
+  const logger = core.logger ??
+    consoleLogger({ level: core.logLevel ?? "warn", format: core.logFormat ?? "text" });
   const clock = core.clock ?? systemClock;
   const overflow = core.overflow ?? definition.preferredOverflow?.(connectorOptions);
   const dispatcher = new Dispatcher({

@@ -278,12 +278,19 @@ export class Dispatcher {
    *
    * @returns A promise resolved when `size < capacity` (at once if it already is) or
    *   when the dispatcher is closed. Never rejects.
-   * @example A producer honouring backpressure
+   * @example A producer honouring backpressure while a consumer polls
    * ```ts
    * import { Dispatcher } from "@tickwire/tickwire";
-   * const d = new Dispatcher({ capacity: 1, overflow: "block" });
+   * const d = new Dispatcher({ capacity: 2, overflow: "block" });
    * const ev = { type: "status", kind: "connected", source: "x", epoch: 0, recvTs: 0, recvMono: 0 } as const;
-   * if (!d.push(ev)) await d.drain();
+   * // The consumer takes what is queued every 10 ms.
+   * let taken = 0;
+   * const consumer = setInterval(() => (taken += d.poll(100).length), 10);
+   * for (let i = 0; i < 6; i++) {
+   *   if (!d.push(ev)) await d.drain(); // the queue is full: wait for the consumer
+   * }
+   * clearInterval(consumer);
+   * console.log(taken + d.size, d.size <= d.capacity); // 6 true
    * ```
    */
   drain(): Promise<void> {

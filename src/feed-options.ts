@@ -18,7 +18,7 @@ import { checkOptions } from "./config-issues.ts";
 import type { ConfigIssue } from "./errors.ts";
 import { type Channel, CHANNELS } from "./events.ts";
 import type { HealthOptions } from "./health.ts";
-import type { Logger, LogLevel } from "./log.ts";
+import type { LogFormat, Logger, LogLevel } from "./log.ts";
 
 /** The feed's own options; see {@link FeedOptions}. */
 export interface FeedCoreOptions {
@@ -50,6 +50,8 @@ export interface FeedCoreOptions {
   readonly logger?: Logger;
   /** Level of the default console logger. @default TICKWIRE_LOG_LEVEL, else "warn" */
   readonly logLevel?: LogLevel;
+  /** Line format of the default console logger. @default TICKWIRE_LOG_FORMAT, else "text" */
+  readonly logFormat?: LogFormat;
   /** Time source (tests). @default systemClock */
   readonly clock?: Clock;
   /** Aborting it stops connecting, or closes the feed once connected. */
@@ -107,6 +109,7 @@ export const CORE_KEYS: ReadonlySet<string> = new Set([
   "health",
   "logger",
   "logLevel",
+  "logFormat",
   "clock",
   "signal",
   "rawTap",
@@ -131,6 +134,7 @@ const CoreSchema = v.object({
   buffer: v.optional(v.boolean()),
   dropWarnThreshold: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1))),
   logLevel: v.optional(v.picklist(["debug", "info", "warn", "error", "silent"])),
+  logFormat: v.optional(v.picklist(["text", "json"])),
 });
 
 /** Feed options split into the validated core and the rest (for the connector). */

@@ -1,7 +1,8 @@
 /**
  * Logging: a small {@link Logger} interface that pino, console and most loggers fit,
- * a console default at `warn` and above, and {@link RateLimitedLog} for errors that
- * repeat (first N, then every Mth, with the count).
+ * a console default at `warn` and above that writes to standard error only (text
+ * or JSON lines), and {@link RateLimitedLog} for errors that repeat (first N, then
+ * every Mth, with the count).
  *
  * @module
  */
@@ -46,29 +47,126 @@ export function isLogLevel(s: unknown): s is LogLevel {
   return typeof s === "string" && Object.prototype.hasOwnProperty.call(LEVEL_RANK, s);
 }
 
+/** How the console logger writes a line: readable text, or one JSON object per line. */
+export type LogFormat = "text" | "json";
+
+const LOG_FORMATS: readonly LogFormat[] = ["text", "json"];
+
 /**
- * A logger writing to the console at `level` and above.
- *
- * @param level Lowest level written. @default "warn"
- * @param sink Console-like target (tests pass their own). @default globalThis.console
- * @returns A {@link Logger}.
- * @example Logging everything from info up
+ * Whether a string names a log format.
+ * @param s Candidate.
+ * @returns `true` for `text` and `json`.
+ * @example
  * ```ts
- * import { consoleLogger } from "@tickwire/tickwire";
- * const log = consoleLogger("info");
- * log.info("connected", { epoch: 0 });
+ * import { isLogFormat } from "@tickwire/tickwire";
+ * console.log(isLogFormat("json"), isLogFormat("xml")); // true false
  * ```
  */
-export function consoleLogger(
-  level: LogLevel = "warn",
-  sink: Pick<Console, "debug" | "info" | "warn" | "error"> = console,
-): Logger {
-  const min = LEVEL_RANK[level];
+export function isLogFormat(s: unknown): s is LogFormat {
+  return typeof s === "string" && (LOG_FORMATS as readonly string[]).includes(s);
+}
+
+/** Where the console logger writes: the two console methods that go to stderr. */
+export type LogSink = Pick<Console, "warn" | "error">;
+
+/** Options of {@link consoleLogger}. */
+export interface ConsoleLoggerOptions {
+  /** Lowest level written. @default "warn" */
+  readonly level?: LogLevel;
+  /** `text` for people, `json` for log shippers (one object per line). @default "text" */
+  readonly format?: LogFormat;
+  /** The `source` of a line whose message names none (`[settrade] ...` names one). @default "tickwire" */
+  readonly source?: string;
+  /** Console-like target (tests pass their own). @default globalThis.console */
+  readonly sink?: LogSink;
+  /** Wall clock for the JSON `time` field, epoch ms. @default Date.now */
+  readonly now?: () => number;
+}
+
+/** `[settrade] connected` → source `settrade`, message `connected`. */
+const SOURCE_PREFIX = /^\[([^\]\s]+)\] /;
+
+/** `lagMs` → `lag_ms`, for the JSON lines. */
+function snakeCase(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/** A field value as JSON can carry it: errors by message, bigints as text. */
+function plain(value: unknown): unknown {
+  if (value instanceof Error) return value.message;
+  if (typeof value === "bigint") return value.toString();
+  return value;
+}
+
+/** One field as `key=value` for a text line; strings with spaces or quotes are quoted. */
+function textField(key: string, value: unknown): string {
+  const v = plain(value);
+  if (typeof v === "string") {
+    return `${key}=${/^[^\s"=]*$/.test(v) && v !== "" ? v : JSON.stringify(v)}`;
+  }
+  return `${key}=${safeJson(v)}`;
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value, (_k, v) => plain(v)) ?? String(value);
+  } catch {
+    return JSON.stringify(String(value));
+  }
+}
+
+/**
+ * A logger writing to standard error through `console.warn` and `console.error`,
+ * never to standard output (where the CLI prints its data), at `level` and above.
+ *
+ * Text lines read `tickwire warn [settrade] login failed; retrying attempt=2`; JSON
+ * lines are one object each, with `time` (ISO 8601), `level`, `message`, `source`
+ * and the fields in snake case (`lag_ms`, `epoch`, `symbol`, ...).
+ *
+ * @param options A level, or the full options. @default "warn"
+ * @returns A {@link Logger}.
+ * @example Logging everything from info up, as JSON lines on stderr
+ * ```ts
+ * import { consoleLogger } from "@tickwire/tickwire";
+ * const log = consoleLogger({ level: "info", format: "json" });
+ * log.info("[synthetic] connected", { epoch: 0, lagMs: 3 });
+ * // stderr: {"time":"…","level":"info","message":"connected","source":"synthetic","epoch":0,"lag_ms":3}
+ * ```
+ */
+export function consoleLogger(options: LogLevel | ConsoleLoggerOptions = {}): Logger {
+  const o: ConsoleLoggerOptions = typeof options === "string" ? { level: options } : options;
+  const min = LEVEL_RANK[o.level ?? "warn"];
+  const sink = o.sink ?? console;
+  const json = o.format === "json";
+  const fallbackSource = o.source ?? "tickwire";
+  const now = o.now ?? Date.now;
+  const line = (lvl: Exclude<LogLevel, "silent">, message: string, fields?: LogFields): string => {
+    const m = SOURCE_PREFIX.exec(message);
+    const source = m === null ? fallbackSource : m[1]!;
+    const text = m === null ? message : message.slice(m[0].length);
+    const entries = fields === undefined ? [] : Object.entries(fields);
+    if (json) {
+      const out: Record<string, unknown> = {
+        time: new Date(now()).toISOString(),
+        level: lvl,
+        message: text,
+        source,
+      };
+      for (const [k, v] of entries) {
+        const key = snakeCase(k);
+        if (!Object.hasOwn(out, key)) out[key] = v;
+      }
+      return safeJson(out);
+    }
+    const tail = entries.map(([k, v]) => ` ${textField(k, v)}`).join("");
+    return `tickwire ${lvl} [${source}] ${text}${tail}`;
+  };
   const write =
     (lvl: Exclude<LogLevel, "silent">) => (message: string, fields?: LogFields): void => {
       if (LEVEL_RANK[lvl] < min) return;
-      if (fields === undefined) sink[lvl](`[tickwire] ${message}`);
-      else sink[lvl](`[tickwire] ${message}`, fields);
+      const text = line(lvl, message, fields);
+      if (lvl === "warn") sink.warn(text);
+      else sink.error(text);
     };
   return { debug: write("debug"), info: write("info"), warn: write("warn"), error: write("error") };
 }

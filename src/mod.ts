@@ -168,10 +168,14 @@ export {
 } from "./errors.ts";
 export {
   consoleLogger,
+  type ConsoleLoggerOptions,
+  isLogFormat,
   isLogLevel,
   type LogFields,
+  type LogFormat,
   type Logger,
   type LogLevel,
+  type LogSink,
   RateLimitedLog,
   type RateLimitedLogOptions,
   silentLogger,

@@ -4,7 +4,8 @@
  */
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { decode, decodeLines } from "../cli/decode.ts";
+import { DECODE_COMMAND, decodeLines, EXAMPLE_HEX, runDecode } from "../cli/decode.ts";
+import { parseCommandArgs } from "../cli/command.ts";
 import { main } from "../cli/main.ts";
 import { validateEvent } from "../src/schemas.ts";
 import { SUBSCRIBE_ERROR_TOPIC } from "../connectors/settrade/mod.ts";
@@ -82,8 +83,8 @@ describe("tickwire decode", () => {
   it("reads one payload per line from stdin, across chunk boundaries, and exits with 1 on a failure", async () => {
     const io = memoryIo();
     const half = bookHex.length >> 1;
-    const code = await decode(
-      ["--topic", BOOK],
+    const code = await runDecode(
+      parseCommandArgs(DECODE_COMMAND, ["--topic", BOOK]),
       io,
       () => chunks(bookHex.slice(0, half), `${bookHex.slice(half)}\n\nnot-hex\r\n`, bookHex),
     );
@@ -105,6 +106,17 @@ describe("tickwire decode", () => {
     const io = memoryIo();
     expect(await main(["decode", "--help"], io)).toBe(0);
     expect(io.stdout()).toMatch(/tickwire decode --topic TOPIC/);
+  });
+
+  it("decodes the help's example payload into a real PTT book", async () => {
+    const io = memoryIo();
+    expect(await main(["decode", "--help"], io)).toBe(0);
+    expect(io.stdout()).toContain(`--hex ${EXAMPLE_HEX}`);
+    const [line] = decodeLines(BOOK, [EXAMPLE_HEX]);
+    const [quote, book] = JSON.parse(line!);
+    expect(quote).toMatchObject({ type: "quote", symbol: "PTT", bid: 34.75, ask: 35 });
+    expect(quote).toMatchObject({ bidSize: 1_000, askSize: 2_500 });
+    expect(book.type).toBe("book");
   });
 
   it("runs as a real command reading stdin", () => {

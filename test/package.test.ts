@@ -15,6 +15,13 @@ interface PackageJson {
   readonly type?: string;
   readonly bin?: Readonly<Record<string, string>>;
   readonly exports: Readonly<Record<string, NpmExport | string>>;
+  readonly files?: readonly string[];
+  readonly engines?: { readonly node?: string };
+  readonly dependencies?: Readonly<Record<string, string>>;
+  readonly peerDependencies?: Readonly<Record<string, string>>;
+  readonly repository?: unknown;
+  readonly homepage?: string;
+  readonly bugs?: unknown;
 }
 
 interface DenoJson {
@@ -22,6 +29,8 @@ interface DenoJson {
   readonly version: string;
   readonly license?: string;
   readonly exports: Readonly<Record<string, string>>;
+  readonly imports?: Readonly<Record<string, string>>;
+  readonly publish?: { readonly include?: readonly string[] };
 }
 
 const root = new URL("../", import.meta.url);
@@ -104,6 +113,63 @@ describe("deno.json and package.json", () => {
     expect(pkg.type).toBe("module");
     for (const entry of Object.values(pkg.exports)) {
       if (typeof entry === "object") expect(entry).not.toHaveProperty("require");
+    }
+  });
+});
+
+describe("the published packages", () => {
+  it("resolve every dependency and peer through deno.json's imports, subpaths too", () => {
+    const needed = { ...pkg.dependencies, ...pkg.peerDependencies };
+    const imports = deno.imports ?? {};
+    for (const name of Object.keys(needed)) {
+      expect(imports[name], name).toMatch(new RegExp(`^npm:${name}@`));
+      expect(imports[`${name}/`], `${name}/`).toMatch(new RegExp(`^npm:/${name}@.+/$`));
+    }
+    const bare = Object.keys(imports).filter((k) => !k.startsWith("#"));
+    expect(bare.map((k) => k.replace(/\/$/, "")).filter((k) => !(k in needed))).toEqual([]);
+  });
+
+  it("install the emulator's broker only on request (optional peer)", () => {
+    // ws stays a dependency: `tickwire serve` on Node speaks WebSocket through it.
+    expect(pkg.dependencies ?? {}).toHaveProperty("ws");
+    for (const name of ["aedes"]) {
+      expect(pkg.dependencies ?? {}).not.toHaveProperty(name);
+      expect(pkg.peerDependencies ?? {}).toHaveProperty(name);
+    }
+  });
+
+  it("name the repository, the home page and where to report bugs", () => {
+    expect(pkg.repository).toBeTruthy();
+    expect(pkg.homepage).toMatch(/^https:\/\//);
+    expect(pkg.bugs).toBeTruthy();
+  });
+
+  it("state the supported Node versions in engines and in the README", () => {
+    expect(pkg.engines?.node).toBe(">=22");
+    const readme = readFileSync(new URL("README.md", root), "utf8");
+    expect(readme).toMatch(/\| Node 22, 24, 26 \|/);
+    expect(readme).toContain("Node 22 or later");
+  });
+
+  it("ship every file the README links to, on npm and on JSR", () => {
+    const readme = readFileSync(new URL("README.md", root), "utf8");
+    const links = [...readme.matchAll(/\]\(([^)#\s]+)\)/g)].map((m) => m[1]!)
+      .filter((href) => !/^[a-z]+:/.test(href));
+    expect(links.length).toBeGreaterThan(0);
+    const globToRegExp = (glob: string): RegExp =>
+      new RegExp(
+        `^${
+          glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*\*\//g, "(.*/)?").replace(
+            /\*/g,
+            "[^/]*",
+          )
+        }$`,
+      );
+    const include = (deno.publish?.include ?? []).map(globToRegExp);
+    for (const link of links) {
+      expect(exists(link), link).toBe(true);
+      expect(pkg.files ?? [], `package.json files: ${link}`).toContain(link);
+      expect(include.some((re) => re.test(link)), `deno.json publish.include: ${link}`).toBe(true);
     }
   });
 });

@@ -118,13 +118,17 @@ export interface SettradeHealth extends ConnectorHealth {
  * (`createFeed({ source: "settrade", ... })`); see the module documentation for
  * its status sequences.
  *
- * @example Subscribing, connecting and reading health
+ * @example Subscribing, connecting and reading health (here against the local emulator)
  * ```ts
  * import { createSettradeConnector } from "@tickwire/tickwire/connectors/settrade";
+ * import { startSettradeEmulator } from "@tickwire/tickwire/connectors/settrade/emulator";
  * import { consoleLogger, systemClock } from "@tickwire/tickwire";
+ * // With an account: appId, appSecret, appCode and brokerId ("SANDBOX" for the sandbox).
+ * const emulator = await startSettradeEmulator();
+ * const e = emulator.env();
  * const connector = createSettradeConnector({
- *   appId: "my-app", appSecret: "AIKi/X7lvfu0haz0SttdbCj+nXmWBt/jfrbPAHRjwNHq",
- *   appCode: "ALGO", brokerId: "SANDBOX",
+ *   appId: e.SETTRADE_APP_ID, appSecret: e.SETTRADE_APP_SECRET, appCode: e.SETTRADE_APP_CODE,
+ *   brokerId: e.SETTRADE_BROKER_ID, baseUrl: e.SETTRADE_BASE_URL, marketUrl: e.SETTRADE_MARKET_URL,
  * }, {
  *   sink: { event: (ev) => ev.seq > 0, status: (s) => console.log(s.kind), decodeError: () => {}, drain: async () => {} },
  *   logger: consoleLogger("warn"),
@@ -134,6 +138,7 @@ export interface SettradeHealth extends ConnectorHealth {
  * await connector.connect(AbortSignal.timeout(30_000));
  * console.log(connector.health().epoch); // 0
  * await connector.disconnect();
+ * await emulator.stop();
  * ```
  */
 export class SettradeConnector implements ConnectorWrapper {

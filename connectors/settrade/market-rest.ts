@@ -132,17 +132,22 @@ function checkSymbol(symbol: string): string {
 /**
  * Market REST calls of one Settrade session.
  *
- * @example The latest quote and the last 50 one-minute bars
+ * @example The latest quote and the last 50 one-minute bars (here from the local emulator)
  * ```ts
  * import { createSettradeConnector } from "@tickwire/tickwire/connectors/settrade";
+ * import { startSettradeEmulator } from "@tickwire/tickwire/connectors/settrade/emulator";
  * import { silentLogger, systemClock } from "@tickwire/tickwire";
+ * // With an account: appId, appSecret, appCode and brokerId ("SANDBOX" for the sandbox).
+ * const emulator = await startSettradeEmulator();
+ * const e = emulator.env();
  * const connector = createSettradeConnector({
- *   appId: "my-app", appSecret: "AIKi/X7lvfu0haz0SttdbCj+nXmWBt/jfrbPAHRjwNHq",
- *   appCode: "ALGO", brokerId: "SANDBOX",
+ *   appId: e.SETTRADE_APP_ID, appSecret: e.SETTRADE_APP_SECRET, appCode: e.SETTRADE_APP_CODE,
+ *   brokerId: e.SETTRADE_BROKER_ID, baseUrl: e.SETTRADE_BASE_URL, marketUrl: e.SETTRADE_MARKET_URL,
  * }, { sink: { event: () => true, status: () => {}, decodeError: () => {}, drain: async () => {} }, logger: silentLogger, clock: systemClock });
  * const quote = await connector.fetchQuote("PTT");
  * const bars = await connector.fetchCandlesticks("PTT", "1m", 50);
- * console.log(quote.bid, bars.length);
+ * console.log(quote.bid > 0, bars.length > 0); // true true
+ * await emulator.stop();
  * ```
  */
 export class SettradeMarketRest {

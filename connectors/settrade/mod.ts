@@ -41,17 +41,26 @@
  * - **Direct mode.** `{ brokerUrl: "mqtt://127.0.0.1:1883" }` talks to a broker
  *   with no login and no dispatcher: for tests, benchmarks and proxies.
  *
- * @example Streaming quotes from the sandbox
+ * @example Streaming quotes (here from the local emulator; with an account, give
+ *   `appId`, `appSecret`, `appCode` and `brokerId`, "SANDBOX" for the sandbox)
  * ```ts
  * import { createFeed } from "@tickwire/tickwire";
+ * import { startSettradeEmulator } from "@tickwire/tickwire/connectors/settrade/emulator";
+ * await using emulator = await startSettradeEmulator();
+ * const e = emulator.env();
  * await using feed = await createFeed({
  *   source: "settrade",
  *   symbols: ["PTT", "AOT"],
  *   channels: ["quote", "book"],
- *   appId: "my-app", appSecret: "AIKi/X7lvfu0haz0SttdbCj+nXmWBt/jfrbPAHRjwNHq",
- *   appCode: "ALGO", brokerId: "SANDBOX",
+ *   appId: e.SETTRADE_APP_ID, appSecret: e.SETTRADE_APP_SECRET, appCode: e.SETTRADE_APP_CODE,
+ *   brokerId: e.SETTRADE_BROKER_ID, baseUrl: e.SETTRADE_BASE_URL, marketUrl: e.SETTRADE_MARKET_URL,
  * });
- * for await (const ev of feed) if (ev.type === "quote") console.log(ev.symbol, ev.bid, ev.ask);
+ * let quotes = 0;
+ * for await (const ev of feed) {
+ *   if (ev.type !== "quote") continue;
+ *   console.log(ev.symbol, ev.bid, ev.ask);
+ *   if (++quotes === 5) break;
+ * }
  * ```
  *
  * @module
@@ -136,8 +145,9 @@ export {
  * @param ctx Sink, logger, clock and raw tap (a feed passes its own).
  * @returns The connector; it does no I/O until `connect()`.
  * @throws ConfigError listing every invalid option, never quoting the secret.
- * @example The direct mode against a local broker
- * ```ts
+ * @example The direct mode against a local broker (needs an MQTT broker such as
+ *   Mosquitto on 127.0.0.1:1883, so the docs test does not run it)
+ * ```ts ignore
  * import { createSettradeConnector } from "@tickwire/tickwire/connectors/settrade";
  * import { silentLogger, systemClock } from "@tickwire/tickwire";
  * const connector = createSettradeConnector({ brokerUrl: "mqtt://127.0.0.1:1883" }, {
@@ -163,8 +173,12 @@ export function createSettradeConnector(
  * @example Creating it through a feed from the environment
  * ```ts
  * import { createFeedFromEnv } from "@tickwire/tickwire";
+ * import { startSettradeEmulator } from "@tickwire/tickwire/connectors/settrade/emulator";
+ * // Here the emulator's variables; in production, the process environment:
  * // DATA_SOURCE=settrade SETTRADE_APP_ID=... SETTRADE_APP_SECRET=... SETTRADE_APP_CODE=ALGO SETTRADE_BROKER_ID=SANDBOX
- * await using feed = await createFeedFromEnv();
+ * await using emulator = await startSettradeEmulator();
+ * await using feed = await createFeedFromEnv(emulator.env());
+ * console.log(feed.source); // "settrade"
  * ```
  */
 export const settradeConnector: ConnectorDefinition<

@@ -66,7 +66,7 @@ export const SYNTHETIC_ENV: readonly EnvVarSpec[] = [
   {
     name: "SYNTHETIC_RATE",
     option: "rate",
-    description: 'Events per second per symbol, or "max" (default 10)',
+    description: 'Up to R market events per second per symbol, or "max" (default 10)',
     parse: parseRate,
   },
   {

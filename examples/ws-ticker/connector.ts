@@ -21,7 +21,7 @@ import {
 
 export interface TickerOptions {
   readonly url: string; // the venue's ws:// or wss:// URL
-  readonly WebSocket?: new (url: string) => WebSocket; // default: globalThis.WebSocket (Node 20: pass `ws`)
+  readonly WebSocket?: new (url: string) => WebSocket; // default: globalThis.WebSocket (or `ws`)
   readonly reconnect?: Partial<ReconnectPolicy>; // default: DEFAULT_RECONNECT
 }
 

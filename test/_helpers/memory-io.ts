@@ -8,8 +8,9 @@ export interface MemoryIo extends CliIo {
 
 function memoryWritable(chunks: string[], isTTY: boolean): WritableLike {
   return {
-    write(chunk: string): boolean {
+    write(chunk: string, callback?: (err?: Error | null) => void): boolean {
       chunks.push(chunk);
+      callback?.();
       return true;
     },
     once(): unknown {

@@ -78,8 +78,9 @@ export interface ConformanceOptions {
  *
  * @param name The connector's name: every event's `source` must equal it.
  * @param options How to build and drive it.
- * @example The synthetic connector
- * ```ts
+ * @example The synthetic connector (a vitest test file: `vitest run` runs it, so the
+ *   docs test, which runs each example as a script, does not)
+ * ```ts ignore
  * import { testConnector } from "@tickwire/tickwire/testing";
  * import { createSyntheticConnector } from "@tickwire/tickwire/connectors/synthetic";
  *

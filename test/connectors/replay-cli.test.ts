@@ -158,8 +158,11 @@ describe("tickwire record, replay and inspect", () => {
       expect(io.stderr()).toMatch(/^tickwire: /);
     }
     const io = memoryIo();
-    expect(await main(["record", "--out", capture, "--duration", "0.1"], io)).toBe(1);
-    expect(io.stderr()).toMatch(/EEXIST|exists/i);
+    expect(await main(["record", "--out", capture, "--duration", "0.1"], io)).toBe(2);
+    // Once, naming the file and the flag that overwrites it.
+    expect(io.stderr()).toBe(
+      `tickwire: ${JSON.stringify(capture)} exists already; add --force to overwrite it\n`,
+    );
     expect((await inspectCapture(capture)).closedCleanly).toBe(true);
   });
 

@@ -12,7 +12,7 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { Aedes } from "aedes";
 import { createWebSocketStream, WebSocketServer } from "ws";
-import { drainingReads } from "../../connectors/settrade/emulator/_deno-stream.ts";
+import { drainingReads } from "../../connectors/settrade/emulator/_draining-reads.ts";
 
 export interface TestBroker {
   /** `mqtt://127.0.0.1:PORT` */

@@ -193,7 +193,8 @@ export class CaptureReader {
  * const enc = new RawEncoder();
  * enc.begin({ source: "demo", created: 0, part: 0, meta: {} });
  * enc.status({ type: "status", kind: "connected", source: "demo", epoch: 0, recvTs: 1, recvMono: 1 });
- * const reader = await openCapture(new Response(enc.take()).body!);
+ * const bytes = enc.take();
+ * const reader = await openCapture(ReadableStream.from([bytes]));
  * for await (const rec of reader.records()) console.log(rec.kind); // "status"
  * ```
  */

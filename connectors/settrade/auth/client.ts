@@ -106,16 +106,21 @@ function isRetryable(e: unknown): boolean {
  * Holds a Settrade session: logs in, refreshes before expiry and fetches the
  * dispatcher token. Concurrent callers share one login or refresh.
  *
- * @example Getting the dispatcher hosts and token
+ * @example Getting the dispatcher hosts and token (here from the local emulator)
  * ```ts
  * import { parseSettradeOptions, SettradeAuth } from "@tickwire/tickwire/connectors/settrade";
+ * import { startSettradeEmulator } from "@tickwire/tickwire/connectors/settrade/emulator";
+ * // With an account: appId, appSecret, appCode and brokerId ("SANDBOX" for the sandbox).
+ * const emulator = await startSettradeEmulator();
+ * const e = emulator.env();
  * const options = parseSettradeOptions({
- *   appId: "my-app", appSecret: "AIKi/X7lvfu0haz0SttdbCj+nXmWBt/jfrbPAHRjwNHq",
- *   appCode: "ALGO", brokerId: "SANDBOX",
+ *   appId: e.SETTRADE_APP_ID, appSecret: e.SETTRADE_APP_SECRET, appCode: e.SETTRADE_APP_CODE,
+ *   brokerId: e.SETTRADE_BROKER_ID, baseUrl: e.SETTRADE_BASE_URL, marketUrl: e.SETTRADE_MARKET_URL,
  * });
  * const auth = new SettradeAuth(options);
  * const { hosts, token } = await auth.getDispatcherToken(AbortSignal.timeout(30_000));
- * console.log(hosts.length > 0, typeof token, auth.expiresAt);
+ * console.log(hosts.length > 0, typeof token); // true string
+ * await emulator.stop();
  * ```
  */
 export class SettradeAuth {

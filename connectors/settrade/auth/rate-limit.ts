@@ -214,12 +214,15 @@ export interface RestClientOptions {
  * the whole body. Network failures and timeouts become `ConnectionError`s naming the
  * method and path (never headers or bodies).
  *
- * @example A rate-limited GET
+ * @example A rate-limited GET (here to the local emulator's statistics)
  * ```ts
  * import { RestClient } from "@tickwire/tickwire/connectors/settrade";
+ * import { startSettradeEmulator } from "@tickwire/tickwire/connectors/settrade/emulator";
+ * const emulator = await startSettradeEmulator();
  * const rest = new RestClient({ timeoutMs: 5_000 });
- * const res = await rest.request("https://open-api.settrade.com/", { method: "GET" });
- * console.log(res.status);
+ * const res = await rest.request(`${emulator.url}/_emulator/stats`, { method: "GET" });
+ * console.log(res.status); // 200
+ * await emulator.stop();
  * ```
  */
 export class RestClient {

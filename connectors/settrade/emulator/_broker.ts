@@ -21,12 +21,12 @@
 import { Buffer } from "node:buffer";
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import { Aedes, type Client } from "aedes";
-import { createWebSocketStream, type WebSocket, WebSocketServer } from "ws";
+import type { Aedes, Client } from "aedes";
+import type { WebSocket, WebSocketServer } from "ws";
 import type { Clock, TimerHandle } from "../../../src/clock.ts";
 import type { Logger } from "../../../src/log.ts";
 import { SUBSCRIBE_ERROR_TOPIC } from "../decode/topics.ts";
-import { drainingReads } from "./_deno-stream.ts";
+import { drainingReads } from "./_draining-reads.ts";
 import type { Publisher } from "./_publisher.ts";
 import type { Counters } from "./_stats.ts";
 import type { Faults } from "./_faults.ts";
@@ -78,19 +78,52 @@ function bearer(header: string | undefined): string | undefined {
   return m === null ? undefined : m[1];
 }
 
+/** The packages the broker is built on, loaded when an emulator starts. */
+interface ServerPackages {
+  readonly Aedes: typeof import("aedes").Aedes;
+  readonly WebSocketServer: typeof import("ws").WebSocketServer;
+  readonly createWebSocketStream: typeof import("ws").createWebSocketStream;
+}
+
+/**
+ * Loads aedes and ws: optional peer dependencies of tickwire, needed only by the
+ * emulator, so that a user of the library and the other connectors does not
+ * install a broker and a WebSocket server.
+ * @throws Error naming the packages to install when one is missing.
+ */
+async function loadServerPackages(): Promise<ServerPackages> {
+  try {
+    const [aedes, ws] = await Promise.all([import("aedes"), import("ws")]);
+    return {
+      Aedes: aedes.Aedes,
+      WebSocketServer: ws.WebSocketServer,
+      createWebSocketStream: ws.createWebSocketStream,
+    };
+  } catch (e) {
+    throw new Error(
+      "[settrade-emulator] the emulator needs the packages aedes and ws, optional peer " +
+        "dependencies of tickwire: npm install aedes ws",
+      { cause: e },
+    );
+  }
+}
+
 /** The MQTT side of the emulator. */
 export class MqttBroker {
   readonly #d: BrokerDeps;
   readonly #aedes: Aedes;
-  readonly #wss = new WebSocketServer({ noServer: true });
+  readonly #wss: WebSocketServer;
+  readonly #createWebSocketStream: ServerPackages["createWebSocketStream"];
   readonly #connections = new Set<Connection>();
   /** Topics each client holds that the emulator tracks (served ones and the error topic). */
   readonly #held = new Map<Client, Set<string>>();
   #closed = false;
 
-  private constructor(deps: BrokerDeps, aedes: Aedes) {
+  private constructor(deps: BrokerDeps, aedes: Aedes, packages: ServerPackages) {
     this.#d = deps;
     this.#aedes = aedes;
+    this.#wss = new packages.WebSocketServer({ noServer: true });
+    this.#createWebSocketStream = packages.createWebSocketStream;
     aedes.on("subscribe", (subs, client) => this.#onSubscribe(subs, client));
     aedes.on("unsubscribe", (topics, client) => this.#release(client, topics));
     aedes.on("clientDisconnect", (client) => this.#release(client, undefined));
@@ -102,11 +135,12 @@ export class MqttBroker {
    * @returns The broker, ready for upgrades.
    */
   static async create(deps: BrokerDeps): Promise<MqttBroker> {
-    const aedes = await Aedes.createBroker({
+    const packages = await loadServerPackages();
+    const aedes = await packages.Aedes.createBroker({
       authorizeSubscribe: (_client, sub, done) => done(null, { ...sub, qos: 0 }),
       authorizePublish: (_client, _packet, done) => done(new Error("clients may not publish")),
     });
-    return new MqttBroker(deps, aedes);
+    return new MqttBroker(deps, aedes, packages);
   }
 
   /** MQTT connections open now. */
@@ -148,7 +182,7 @@ export class MqttBroker {
     this.#d.counters.connections++;
     const conn: Connection = { ws, token, timer: undefined };
     this.#connections.add(conn);
-    const stream = drainingReads(createWebSocketStream(ws));
+    const stream = drainingReads(this.#createWebSocketStream(ws));
     stream.on("error", noop);
     ws.on("close", () => {
       this.#connections.delete(conn);

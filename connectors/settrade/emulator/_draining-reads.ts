@@ -1,8 +1,9 @@
 /**
- * A fix for aedes on Deno: Deno's `node:stream` `read()` hands out one queued
- * chunk where Node hands out everything buffered, and aedes reads once per
- * `readable` event, so packets pile up unread and the connection stalls. The
- * wrapped `read()` drains every chunk. Node and Bun are left untouched.
+ * A fix for aedes on Deno and on Node 26: their `node:stream` `read()` hands out
+ * one queued chunk, where Node up to 24 and Bun hand out everything buffered, and
+ * aedes reads once per `readable` event, so packets pile up unread and the
+ * connection stalls (a client waits for its CONNACK). The wrapped `read()` drains
+ * every chunk; where `read()` already did, the second call finds nothing.
  *
  * @module
  */
@@ -10,18 +11,12 @@
 import { Buffer } from "node:buffer";
 import type { Duplex } from "node:stream";
 
-/** Whether the code runs on Deno. */
-export function onDeno(): boolean {
-  return typeof (globalThis as { Deno?: unknown }).Deno !== "undefined";
-}
-
 /**
- * Makes `stream.read()` (no size) return every buffered chunk at once, on Deno only.
+ * Makes `stream.read()` (no size) return every buffered chunk at once.
  * @param stream A duplex about to be handed to `aedes.handle`.
  * @returns The same stream.
  */
 export function drainingReads<T extends Duplex>(stream: T): T {
-  if (!onDeno()) return stream;
   const read = stream.read.bind(stream);
   stream.read = (size?: number): unknown => {
     if (size !== undefined && size !== null) return read(size);
