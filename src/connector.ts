@@ -34,8 +34,8 @@
  *
  * **Fatal errors.** A connector that ends because it cannot go on (a refused
  * login, reconnect attempts spent) hands the error to {@link EventSink.fail}
- * before its `error` and `end` statuses: the feed then rejects `closed()` with
- * it and throws it from `for await`. `Lifecycle.fail` does both.
+ * before its `error` and `end` statuses: the feed then reports it in
+ * `closed()` (which never rejects) and throws it from `for await`. `Lifecycle.fail` does both.
  *
  * **Before `connect`.** `subscribe`/`unsubscribe` may be called at any time; the
  * connector holds the set and applies it on every (re)connect. `connect()` may
@@ -106,7 +106,7 @@ export interface EventSink {
   drain(): Promise<void>;
   /**
    * Hands over the error that ends the connector (call it before `end`): the
-   * feed's consumers get it typed (`closed()` rejects with it, `for await`
+   * feed's consumers get it typed (`closed()` reports it, `for await`
    * throws it). Optional: a sink that does not take it ignores fatal errors.
    */
   fail?(error: Error): void;

@@ -157,7 +157,7 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
   #ended = false;
   #closing: Promise<void> | undefined;
   #closeInfo: FeedCloseInfo | undefined;
-  /** The error the connector ended with (`sink.fail`): `closed()` rejects with it. */
+  /** The error the connector ended with (`sink.fail`): `for await` throws it, `closed()` reports it. */
   #fatal: Error | undefined;
   /** A `disconnected` whose warning waits one microtask for an `end` that would make it routine. */
   #pendingDisconnect: StatusEvent | undefined;
@@ -572,18 +572,15 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
   /**
    * Waits for the feed to end.
    *
-   * Resolves with how the feed ended, except when the connector ended it with a
-   * fatal error (a refused login, reconnect attempts spent, start-up timed
-   * out): then it rejects with that error, typed (`isAuthError`,
-   * `isConnectionError`), and `for await` over the feed throws it too once the
-   * queued events are read. `close()` and `await using` never throw.
+   * Resolves (never rejects) with how the feed ended. When the connector ended
+   * it with a fatal error (a refused login, reconnect attempts spent, start-up
+   * timed out), `reason` is `"error"` and `error` is that error, typed
+   * (`isAuthError`, `isConnectionError`); `for await` over the feed throws it
+   * once the queued events are read. `close()` and `await using` never throw.
    * @returns A promise of how the feed ended.
    */
   closed(): Promise<FeedCloseInfo> {
-    return this.#closed.then((info) => {
-      if (this.#fatal !== undefined && info.error === this.#fatal) throw this.#fatal;
-      return info;
-    });
+    return this.#closed;
   }
 
   /** Closes the feed: `await using feed = await createFeed(...)`. */

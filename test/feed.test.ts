@@ -312,7 +312,7 @@ describe("feed", () => {
     expect(feed.health().lastError).toBe("[scripted] login refused");
   });
 
-  it("hands a connector's fatal error to consumers: closed() rejects and for await throws it", async () => {
+  it("hands a connector's fatal error to consumers: for await throws it and closed() reports it", async () => {
     const feed = await createFeed({ source: scriptedConnector, logger: capture() });
     const c = lastScripted();
     c.quote("PTT", 1);
@@ -336,8 +336,11 @@ describe("feed", () => {
       "disconnected",
       "end",
     ]);
-    await expect(feed.closed()).rejects.toBe(fatal);
-    await expect(feed.closed()).rejects.toBe(fatal);
+    // closed() resolves, never rejects, with the error typed.
+    const info = await feed.closed();
+    expect(info.reason).toBe("error");
+    expect(info.error).toBe(fatal);
+    expect((await feed.closed()).error).toBe(fatal);
     // Closing afterwards stays quiet.
     await feed.close();
     await feed[Symbol.asyncDispose]();

@@ -18,7 +18,7 @@
  * **What ends the feed.** Only a refused login (bad key, secret, app code or
  * broker) or a configuration error (an unreadable CA file) is fatal: it ends
  * the feed with `error` → `end` and reaches the consumer typed (`sink.fail`:
- * `closed()` rejects with it, `for await` throws it). Any other failure is
+ * `closed()` reports it, `for await` throws it). Any other failure is
  * retried; a 401 on a token (expired or revoked, at the dispatcher or a
  * refresh) makes the next attempt log in afresh.
  *

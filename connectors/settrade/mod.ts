@@ -30,8 +30,8 @@
  *   messages when subscribed, else the SET/TFEX calendar (Bangkok hours,
  *   weekends, the `session.holidays` you give); quiet symbols are reported as
  *   `closed`, `intermission` or `halted`.
- * - **Failures.** Only a refused login is fatal (typed: `closed()` rejects,
- *   `for await` throws, `isAuthError`); a 401 on a token logs in afresh; login
+ * - **Failures.** Only a refused login is fatal (typed: `closed()` reports it,
+ *   `for await` throws it, `isAuthError`); a 401 on a token logs in afresh; login
  *   retries show as `reconnecting` with the server's code; start-up is bounded
  *   by `connectTimeoutMs` (30 s). `caFile` and `insecureSkipTlsVerify` apply to
  *   every connection, the login included.
