@@ -89,6 +89,30 @@ describe.skipIf(!onNode || !hasDist)("plain edge bundles", () => {
     expect(new TextDecoder().decode(code)).not.toMatch(/node:|mqtt|protobuf/);
   }, 60_000);
 
+  it("bundles every entry point a browser can use, with no node: module left", async () => {
+    // The root pulls in every built-in connector by name; Settrade's TLS
+    // options and replay's files sit behind package conditions, so the
+    // browser build resolves to their Web versions.
+    const { build } = await import("esbuild");
+    for (
+      const entry of ["tickwire", "tickwire/connectors/settrade", "tickwire/connectors/replay"]
+    ) {
+      const out = await build({
+        stdin: { contents: `export * from "${entry}";`, resolveDir: root, loader: "js" },
+        bundle: true,
+        format: "esm",
+        platform: "browser",
+        minify: true,
+        splitting: false,
+        write: false,
+        logLevel: "silent",
+        absWorkingDir: root,
+      });
+      const code = new TextDecoder().decode(out.outputFiles[0]!.contents);
+      expect(code, entry).not.toMatch(/["']node:/);
+    }
+  }, 120_000);
+
   it("runs in workerd: every event, in order, and the replay of its recording", async () => {
     const code = await bundle("worker.ts", join(dir, "worker.js"));
     expect(code).not.toMatch(/["']node:/);

@@ -1,7 +1,7 @@
 /**
  * Reads a certificate-authority file for the transport. The only file access of
- * the Settrade connector: `node:fs/promises` (present on Node, Bun and Deno) is
- * imported only when a `caFile` is configured, so other runtimes never load it.
+ * the Settrade connector, through the runtime's TLS adapter (`#settrade-tls`),
+ * imported only when a `caFile` is configured.
  *
  * @module
  */
@@ -17,9 +17,10 @@ import { ConfigError } from "../../../src/errors.ts";
 export async function readCaFile(path: string): Promise<string> {
   let text: string;
   try {
-    const fs = await import("node:fs/promises");
-    text = await fs.readFile(path, "utf8");
+    const { tlsAdapter } = await import("#settrade-tls");
+    text = await tlsAdapter.readText(path);
   } catch (e) {
+    if (e instanceof ConfigError) throw e;
     const code = (e as { code?: unknown }).code;
     throw new ConfigError("[settrade] cannot read the CA file", [{
       key: "caFile",
