@@ -150,6 +150,13 @@ function compareManifests(deno, pkg) {
     }
   }
   for (const key of Object.keys(imports)) {
+    if (key.startsWith("#")) {
+      // A package-internal import: package.json must declare it too.
+      if (!Object.hasOwn(pkg.imports ?? {}, key)) {
+        problems.push(`deno.json imports "${key}", which package.json "imports" does not declare`);
+      }
+      continue;
+    }
     if (!Object.hasOwn(needed, key.replace(/\/$/, ""))) {
       problems.push(`deno.json imports "${key}", which package.json does not depend on`);
     }
