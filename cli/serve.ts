@@ -83,14 +83,16 @@ async function run({ flags, positionals }: ParsedArgs, io: CliIo): Promise<numbe
     await feed.close();
     throw e;
   }
-  await io.out.write(`tickwire serve: ${feed.source} on ${server.url} (${server.runtime})\n`);
-
-  const signal = await new Promise<string>((resolve) => {
+  // Listen for signals before announcing the URL: whoever reads the line may
+  // signal at once.
+  const interrupted = new Promise<string>((resolve) => {
     const off = onInterrupt((s) => {
       off();
       resolve(s);
     });
   });
+  await io.out.write(`tickwire serve: ${feed.source} on ${server.url} (${server.runtime})\n`);
+  const signal = await interrupted;
   logger.info(`[serve] ${signal}: closing clients, then the feed`);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<"late">((resolve) => {
