@@ -130,7 +130,9 @@ describe("the published packages", () => {
   });
 
   it("install the emulator's broker only on request (optional peer)", () => {
-    // ws stays a dependency: `tickwire serve` on Node speaks WebSocket through it.
+    // ws stays a dependency: `tickwire serve` on Node speaks WebSocket through
+    // it, and mqtt (a dependency) installs it anyway, so an optional peer would
+    // save nothing and leave serve's import to hoisting luck.
     expect(pkg.dependencies ?? {}).toHaveProperty("ws");
     for (const name of ["aedes"]) {
       expect(pkg.dependencies ?? {}).not.toHaveProperty(name);
