@@ -8,7 +8,15 @@
  * @module
  */
 
-import { ConfigError, isConfigError } from "../mod.ts";
+import {
+  ConfigError,
+  consoleLogger,
+  type FeedOptions,
+  isConfigError,
+  type Logger,
+  type ResolvedFeedConfig,
+  resolveEnvConfig,
+} from "../mod.ts";
 import { type FlagSpec, parseArgs, type ParsedArgs } from "./args.ts";
 import type { CliIo } from "./_runtime.ts";
 
@@ -116,6 +124,39 @@ export function nameFlags(e: unknown, flagOf: Readonly<Record<string, string>>):
   });
   if (!renamed) return e;
   return new ConfigError(e.message.replace(/:\n[\s\S]*$/, ""), issues);
+}
+
+/** A command's source settings, with the logger the CLI's log settings ask for. */
+export interface CommandConfig {
+  /** The resolved settings; `core.logger` is `logger`. */
+  readonly config: ResolvedFeedConfig;
+  /** Writes to stderr at `TICKWIRE_LOG_LEVEL`, as `TICKWIRE_LOG_FORMAT` says. */
+  readonly logger: Logger;
+}
+
+/**
+ * Resolves a command's source: the environment read once, the flags' options
+ * laid over it, errors naming the flags, and the CLI's logger.
+ * @param io Where the environment comes from.
+ * @param overrides Options the flags set.
+ * @param flagOf Option → flag, for error messages.
+ * @returns The settings and the logger.
+ * @throws ConfigError naming the flag or variable that was wrong.
+ */
+export async function resolveCommandConfig(
+  io: CliIo,
+  overrides: Readonly<Record<string, unknown>>,
+  flagOf: Readonly<Record<string, string>>,
+): Promise<CommandConfig> {
+  const config = await resolveEnvConfig(io.env, overrides as Partial<FeedOptions>).catch((e) => {
+    throw nameFlags(e, flagOf);
+  });
+  const logger = config.core.logger ??
+    consoleLogger({
+      level: config.core.logLevel ?? "warn",
+      format: config.core.logFormat ?? "text",
+    });
+  return { config: { ...config, core: { ...config.core, logger } }, logger };
 }
 
 /**

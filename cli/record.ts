@@ -6,13 +6,7 @@
  * @module
  */
 
-import {
-  consoleLogger,
-  type FeedOptions,
-  type Logger,
-  resolveEnvConfig,
-  startFeed,
-} from "../mod.ts";
+import { type Logger, startFeed } from "../mod.ts";
 import { createRecorder, type Recorder } from "../connectors/replay/mod.ts";
 import {
   numberFlag,
@@ -22,7 +16,7 @@ import {
   sourceOverrides,
   UsageError,
 } from "./args.ts";
-import { type CommandSpec, nameFlags } from "./command.ts";
+import { type CommandSpec, resolveCommandConfig } from "./command.ts";
 import { type CliIo, onInterrupt } from "./_runtime.ts";
 
 /**
@@ -90,14 +84,7 @@ async function run({ flags, positionals }: ParsedArgs, io: CliIo): Promise<numbe
   const rotateMb = numberFlag(flags, "rotate-mb");
   const overrides: Record<string, unknown> = { buffer: false, ...sourceOverrides(flags) };
 
-  const config = await resolveEnvConfig(io.env, overrides as Partial<FeedOptions>).catch((e) => {
-    throw nameFlags(e, SOURCE_FLAG_OF);
-  });
-  const logger = config.core.logger ??
-    consoleLogger({
-      level: config.core.logLevel ?? "warn",
-      format: config.core.logFormat ?? "text",
-    });
+  const { config, logger } = await resolveCommandConfig(io, overrides, SOURCE_FLAG_OF);
   const recorder = await openRecorder({
     out,
     ...(events === undefined ? {} : { events }),

@@ -5,13 +5,7 @@
  * @module
  */
 
-import {
-  type Channel,
-  consoleLogger,
-  type FeedOptions,
-  resolveEnvConfig,
-  startFeed,
-} from "../mod.ts";
+import { type Channel, startFeed } from "../mod.ts";
 import {
   intFlag,
   listFlag,
@@ -22,7 +16,7 @@ import {
   sourceOverrides,
   UsageError,
 } from "./args.ts";
-import { type CommandSpec, nameFlags } from "./command.ts";
+import { type CommandSpec, resolveCommandConfig } from "./command.ts";
 import { type CliIo, onInterrupt } from "./_runtime.ts";
 
 /** Channels the page shows, subscribed by default where the source serves them. */
@@ -49,15 +43,9 @@ async function run({ flags, positionals }: ParsedArgs, io: CliIo): Promise<numbe
   const token = io.env.TICKWIRE_SERVE_TOKEN;
 
   const overrides: Record<string, unknown> = { ...sourceOverrides(flags), buffer: false };
-  let config = await resolveEnvConfig(io.env, overrides as Partial<FeedOptions>).catch((e) => {
-    throw nameFlags(e, SOURCE_FLAG_OF);
-  });
-  const logger = config.core.logger ??
-    consoleLogger({
-      level: config.core.logLevel ?? "warn",
-      format: config.core.logFormat ?? "text",
-    });
-  config = { ...config, core: { ...config.core, logger } };
+  const resolved = await resolveCommandConfig(io, overrides, SOURCE_FLAG_OF);
+  const logger = resolved.logger;
+  let config = resolved.config;
   if (config.core.channels === undefined) {
     const served = config.definition.capabilities;
     const channels = DEFAULT_CHANNELS.filter((c) => served.includes(c));
