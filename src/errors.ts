@@ -204,3 +204,19 @@ export function isAuthError(e: unknown): e is AuthError {
 export function isDecodeError(e: unknown): e is DecodeError {
   return hasName(e, "DecodeError") && typeof (e as { code?: unknown }).code === "string";
 }
+
+/**
+ * The message of an error, on one line of at most 200 characters, for statuses and logs.
+ * @param e Anything thrown.
+ * @returns The message.
+ * @example
+ * ```ts
+ * import { reasonOf } from "@tickwire/tickwire";
+ * console.log(reasonOf(new Error("socket\nclosed"))); // "socket closed"
+ * ```
+ */
+export function reasonOf(e: unknown): string {
+  const text = e instanceof Error ? e.message : typeof e === "string" ? e : String(e);
+  const line = text.replace(/\s+/g, " ").trim() || "unknown error";
+  return line.length > 200 ? `${line.slice(0, 197)}...` : line;
+}

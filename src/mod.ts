@@ -109,7 +109,6 @@ export {
   type ConnectRun,
   connectWithRetry,
   isFatalError,
-  reasonOf,
   type RetryHooks,
   type RetryRun,
   retryWithBackoff,
@@ -165,6 +164,7 @@ export {
   isConfigError,
   isConnectionError,
   isDecodeError,
+  reasonOf,
 } from "./errors.ts";
 export {
   consoleLogger,

@@ -27,7 +27,7 @@ import type { EventSink } from "../../src/connector.ts";
 import type { BarEvent } from "../../src/events.ts";
 import type { Lifecycle } from "../../src/kit/lifecycle.ts";
 import type { EventBody } from "../../src/kit/stamp.ts";
-import { reasonOf } from "../../src/kit/retry.ts";
+import { reasonOf } from "../../src/errors.ts";
 import type { Logger } from "../../src/log.ts";
 import type { BarSink, HeldTopic, SubscriptionTable } from "./_subscriptions.ts";
 import type { SettradeMarketRest } from "./market-rest.ts";

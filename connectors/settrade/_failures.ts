@@ -9,7 +9,7 @@
 import type { Clock } from "../../src/clock.ts";
 import { ConnectionError, isConfigError } from "../../src/errors.ts";
 import type { Lifecycle } from "../../src/kit/lifecycle.ts";
-import { reasonOf } from "../../src/kit/retry.ts";
+import { reasonOf } from "../../src/errors.ts";
 import { isLoginRefusal, type LoginRetryHooks } from "./auth/client.ts";
 
 /**

@@ -13,7 +13,7 @@ import type { EventSink, RawTap } from "../../src/connector.ts";
 import { isDecodeError } from "../../src/errors.ts";
 import type { MarketEvent } from "../../src/events.ts";
 import { type Logger, RateLimitedLog } from "../../src/log.ts";
-import { reasonOf as messageOf } from "../../src/kit/retry.ts";
+import { reasonOf as messageOf } from "../../src/errors.ts";
 import type { HeldTopic, SubscriptionTable } from "./_subscriptions.ts";
 import type { Stamp } from "../../src/kit/stamp.ts";
 import { SettradeDecoder } from "./decode/mod.ts";

@@ -13,7 +13,7 @@ import type { Clock } from "../../src/clock.ts";
 import { systemClock } from "../../src/clock.ts";
 import type { Channel, MarketEvent } from "../../src/events.ts";
 import type { Stamp } from "../../src/kit/stamp.ts";
-import { reasonOf } from "../../src/kit/retry.ts";
+import { reasonOf } from "../../src/errors.ts";
 import type { Logger } from "../../src/log.ts";
 import { silentLogger } from "../../src/log.ts";
 import { realtimeUrl } from "./_endpoint.ts";

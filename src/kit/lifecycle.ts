@@ -20,7 +20,7 @@
 import type { Clock } from "../clock.ts";
 import type { EventSink, Subscription } from "../connector.ts";
 import type { StatusBody, StatusEvent } from "../events.ts";
-import { reasonOf } from "./retry.ts";
+import { reasonOf } from "../errors.ts";
 import { type EventBody, type Stamp, Stamper } from "./stamp.ts";
 
 /** A connection's facts, as a lifecycle (or a feed, from the statuses) keeps them. */

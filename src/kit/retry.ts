@@ -9,7 +9,7 @@
  */
 
 import type { Clock } from "../clock.ts";
-import { ConnectionError, isAuthError, isConfigError } from "../errors.ts";
+import { ConnectionError, isAuthError, isConfigError, reasonOf } from "../errors.ts";
 import { backoffDelay, DEFAULT_RECONNECT, type ReconnectPolicy } from "./backoff.ts";
 import type { Lifecycle } from "./lifecycle.ts";
 
@@ -68,22 +68,6 @@ export function isFatalError(e: unknown): boolean {
   const status = e.status;
   return typeof status === "number" && status >= 400 && status < 500 && status !== 408 &&
     status !== 429;
-}
-
-/**
- * The message of an error, on one line of at most 200 characters, for statuses and logs.
- * @param e Anything thrown.
- * @returns The message.
- * @example
- * ```ts
- * import { reasonOf } from "@tickwire/tickwire";
- * console.log(reasonOf(new Error("socket\nclosed"))); // "socket closed"
- * ```
- */
-export function reasonOf(e: unknown): string {
-  const text = e instanceof Error ? e.message : typeof e === "string" ? e : String(e);
-  const line = text.replace(/\s+/g, " ").trim() || "unknown error";
-  return line.length > 200 ? `${line.slice(0, 197)}...` : line;
 }
 
 /** What {@link retryWithBackoff} calls around each attempt. */
