@@ -33,12 +33,7 @@ async function emulator(options: Parameters<typeof startSettradeEmulator>[0]) {
 function optionsOf(emu: SettradeEmulator, extra: Partial<SettradeOptionsInput> = {}) {
   const e = emu.env();
   return {
-    appId: e.SETTRADE_APP_ID,
-    appSecret: e.SETTRADE_APP_SECRET,
-    appCode: e.SETTRADE_APP_CODE,
-    brokerId: e.SETTRADE_BROKER_ID,
-    baseUrl: e.SETTRADE_BASE_URL,
-    marketUrl: e.SETTRADE_MARKET_URL,
+    ...emu.connectorOptions(),
     reconnect: FAST_RECONNECT,
     ...extra,
   };

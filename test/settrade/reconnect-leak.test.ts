@@ -52,15 +52,9 @@ afterAll(async () => {
 describe("the Settrade connector's reconnects", () => {
   it(`keep the heap flat over ${RECONNECTS} reconnects`, async () => {
     emu = await startSettradeEmulator({ seed: 9, rate: 1, symbols: ["PTT"] });
-    const e = emu.env();
     const counts = { events: 0, statuses: 0, epoch: 0 };
     const connector = createSettradeConnector({
-      appId: e.SETTRADE_APP_ID,
-      appSecret: e.SETTRADE_APP_SECRET,
-      appCode: e.SETTRADE_APP_CODE,
-      brokerId: e.SETTRADE_BROKER_ID,
-      baseUrl: e.SETTRADE_BASE_URL,
-      marketUrl: e.SETTRADE_MARKET_URL,
+      ...emu.connectorOptions(),
       reconnect: { initialDelayMs: 1, maxDelayMs: 2, jitter: 0 },
       poll: false,
     }, {

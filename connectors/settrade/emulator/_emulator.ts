@@ -23,6 +23,7 @@ import { RateLimits } from "./_rate-limit.ts";
 import { Counters, RequestLog, type SecondCount, type SettradeEmulatorStats } from "./_stats.ts";
 import { TokenStore } from "./_tokens.ts";
 import type { SettradeEmulator } from "./_types.ts";
+import type { SettradeOptionsInput } from "../config.ts";
 
 const P = "[settrade-emulator]";
 
@@ -176,6 +177,24 @@ export class Emulator implements SettradeEmulator {
       SETTRADE_BROKER_ID: this.brokerId,
       SETTRADE_BASE_URL: this.url,
       SETTRADE_MARKET_URL: this.url,
+    };
+  }
+
+  connectorOptions(): SettradeOptionsInput {
+    const secret = this.#key.secretBase64;
+    if (secret === undefined) {
+      throw new Error(
+        "[settrade-emulator] started with a public key only, so it cannot hand out the app " +
+          "secret: give appSecret yourself, with the rest of connectorOptions()",
+      );
+    }
+    return {
+      appId: this.appId,
+      appSecret: secret,
+      appCode: this.appCode,
+      brokerId: this.brokerId,
+      baseUrl: this.url,
+      marketUrl: this.url,
     };
   }
 

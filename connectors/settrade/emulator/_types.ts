@@ -4,6 +4,7 @@
  * @module
  */
 
+import type { SettradeOptionsInput } from "../config.ts";
 import type { LoginRefusal, MalformedSpec, RefusableEndpoint } from "./_faults.ts";
 import type { SecondCount, SettradeEmulatorStats } from "./_stats.ts";
 
@@ -46,6 +47,13 @@ export interface SettradeEmulator extends AsyncDisposable {
    *   `SETTRADE_APP_CODE`, `SETTRADE_BROKER_ID`, `SETTRADE_BASE_URL`, `SETTRADE_MARKET_URL`.
    */
   env(): Record<string, string>;
+  /**
+   * The same settings as Settrade connector options, to spread into
+   * `createSettradeConnector` or `createFeed({ source: "settrade", ... })`.
+   * @returns `appId`, `appSecret`, `appCode`, `brokerId`, `baseUrl`, `marketUrl`.
+   * @throws Error when the emulator was started with a public key only (no secret to give).
+   */
+  connectorOptions(): SettradeOptionsInput;
   /** Drops every MQTT connection now (no close handshake). @returns How many were dropped. */
   dropConnections(): number;
   /** Held access and dispatcher tokens expire `seconds` from now; later ones live `seconds`. @param seconds ≥ 0. */

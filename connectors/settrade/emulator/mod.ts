@@ -84,11 +84,7 @@ export type { SecondCount, SettradeEmulatorStats } from "./_stats.ts";
  * import { parseSettradeOptions, SettradeAuth } from "@tickwire/tickwire/connectors/settrade";
  *
  * const emulator = await startSettradeEmulator();
- * const e = emulator.env();
- * const auth = new SettradeAuth(parseSettradeOptions({
- *   appId: e.SETTRADE_APP_ID, appSecret: e.SETTRADE_APP_SECRET, appCode: e.SETTRADE_APP_CODE,
- *   brokerId: e.SETTRADE_BROKER_ID, baseUrl: e.SETTRADE_BASE_URL, marketUrl: e.SETTRADE_MARKET_URL,
- * }));
+ * const auth = new SettradeAuth(parseSettradeOptions(emulator.connectorOptions()));
  * const { hosts } = await auth.getDispatcherToken();
  * console.log(hosts[0] === emulator.dispatcherHost); // true
  * await emulator.stop();
