@@ -9,11 +9,18 @@ import type { RawTap } from "../../src/connector.ts";
 import type { LogFields, Logger } from "../../src/log.ts";
 import { lifecycleProblems, seqProblems } from "../conformance/_checks.ts";
 import { createRecordingSink, type RecordingSink } from "../conformance/_recording-sink.ts";
+import { afterAll } from "vitest";
 import {
   createSettradeConnector,
   type SettradeConnector,
   type SettradeConnectorOptionsInput,
+  type SettradeOptionsInput,
 } from "../../connectors/settrade/mod.ts";
+import {
+  type SettradeEmulator,
+  type SettradeEmulatorOptions,
+  startSettradeEmulator,
+} from "../../connectors/settrade/emulator/mod.ts";
 
 export { lifecycleProblems, seqProblems };
 
@@ -105,3 +112,36 @@ export async function rejection(p: Promise<unknown>): Promise<unknown> {
 
 /** Fast reconnects for tests. */
 export const FAST_RECONNECT = { initialDelayMs: 20, maxDelayMs: 200, multiplier: 2, jitter: 0.2 };
+
+/**
+ * Emulators for one test file, each stopped after the file's tests. Call at the
+ * top level of the file.
+ * @param defaults Options every emulator of the file starts with.
+ * @returns Starts one, with `options` over the defaults.
+ */
+export function emulatorsForFile(
+  defaults: SettradeEmulatorOptions,
+): (options?: SettradeEmulatorOptions) => Promise<SettradeEmulator> {
+  const started: SettradeEmulator[] = [];
+  afterAll(async () => {
+    await Promise.all(started.map((e) => e.stop()));
+  });
+  return async (options = {}) => {
+    const emu = await startSettradeEmulator({ ...defaults, ...options });
+    started.push(emu);
+    return emu;
+  };
+}
+
+/**
+ * Connector options that log in to an emulator, with fast reconnects.
+ * @param emu The emulator.
+ * @param extra Options over those.
+ * @returns The options.
+ */
+export function emulatorOptions(
+  emu: SettradeEmulator,
+  extra: Partial<SettradeOptionsInput> = {},
+): SettradeOptionsInput {
+  return { ...emu.connectorOptions(), reconnect: FAST_RECONNECT, ...extra };
+}

@@ -5,16 +5,14 @@
  * arrives exactly once and in order; bars at start-up with `backfill: N`; and a
  * failed backfill that is reported while live bars go on.
  */
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { BarEvent } from "../../src/events.ts";
-import {
-  type SettradeEmulator,
-  startSettradeEmulator,
-} from "../../connectors/settrade/emulator/mod.ts";
+import type { SettradeEmulator } from "../../connectors/settrade/emulator/mod.ts";
 import type { SettradeOptionsInput } from "../../connectors/settrade/mod.ts";
 import {
   disconnectAll,
-  FAST_RECONNECT,
+  emulatorOptions,
+  emulatorsForFile,
   harness,
   lifecycleProblems,
   pause,
@@ -22,28 +20,14 @@ import {
 } from "./_connector-harness.ts";
 
 const MINUTE = 60_000;
-const emulators: SettradeEmulator[] = [];
 /** A market fast enough for a one-minute bar to close about every second. */
-async function emulator() {
-  const emu = await startSettradeEmulator({ seed: 5, rate: 600, symbols: ["PTT"] });
-  emulators.push(emu);
-  return emu;
-}
+const emulator = emulatorsForFile({ seed: 5, rate: 600, symbols: ["PTT"] });
 
 function optionsOf(emu: SettradeEmulator, extra: Partial<SettradeOptionsInput> = {}) {
-  const e = emu.env();
-  return {
-    ...emu.connectorOptions(),
-    reconnect: FAST_RECONNECT,
-    poll: false,
-    ...extra,
-  };
+  return emulatorOptions(emu, { poll: false, ...extra });
 }
 
 afterEach(disconnectAll);
-afterAll(async () => {
-  await Promise.all(emulators.map((e) => e.stop()));
-});
 
 const bars = (events: readonly { type: string }[]): BarEvent[] =>
   events.filter((e): e is BarEvent => e.type === "bar");

@@ -50,7 +50,6 @@ function optionsOf(
   emu: SettradeEmulator,
   extra: Partial<SettradeOptionsInput> = {},
 ): SettradeOptionsInput {
-  const e = emu.env();
   return {
     ...emu.connectorOptions(),
     reconnect: FAST_RECONNECT,

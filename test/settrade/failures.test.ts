@@ -14,17 +14,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createFeed } from "../../mod.ts";
 import { isAuthError, isConnectionError } from "../../src/errors.ts";
 import type { FeedEvent } from "../../src/events.ts";
-import {
-  type SettradeEmulator,
-  startSettradeEmulator,
-} from "../../connectors/settrade/emulator/mod.ts";
-import type { SettradeOptionsInput } from "../../connectors/settrade/mod.ts";
+import type { SettradeEmulator } from "../../connectors/settrade/emulator/mod.ts";
 import { bidOfferBytes } from "./_fixtures.ts";
 import { startTestBroker, type TestBroker } from "./_mqtt-broker.ts";
 import { TEST_CERT, TEST_KEY } from "./_tls-fixture.ts";
 import {
   capturingLogger,
   disconnectAll,
+  emulatorOptions,
+  emulatorsForFile,
   FAST_RECONNECT,
   harness,
   type LogLine,
@@ -32,31 +30,10 @@ import {
   until,
 } from "./_connector-harness.ts";
 
-const emulators: SettradeEmulator[] = [];
-async function emulator(options: Parameters<typeof startSettradeEmulator>[0] = {}) {
-  const emu = await startSettradeEmulator({
-    seed: 3,
-    rate: 40,
-    symbols: ["PTT", "AOT"],
-    ...options,
-  });
-  emulators.push(emu);
-  return emu;
-}
-
-function optionsOf(emu: SettradeEmulator, extra: Partial<SettradeOptionsInput> = {}) {
-  const e = emu.env();
-  return {
-    ...emu.connectorOptions(),
-    reconnect: FAST_RECONNECT,
-    ...extra,
-  };
-}
+const emulator = emulatorsForFile({ seed: 3, rate: 40, symbols: ["PTT", "AOT"] });
+const optionsOf = emulatorOptions;
 
 afterEach(disconnectAll);
-afterAll(async () => {
-  await Promise.all(emulators.map((e) => e.stop()));
-});
 
 describe("the Settrade connector over TLS", () => {
   let tls: SettradeEmulator;

@@ -5,44 +5,24 @@
  * second), deduplicated, stopped per symbol at its first streamed event with
  * no duplicate and no gap in `seq`; the cap on a polling spell; polling off.
  */
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { createFeed } from "../../mod.ts";
 import type { MarketEvent, QuoteEvent } from "../../src/events.ts";
 import { validateEvent } from "../../src/schemas.ts";
 import {
-  type SettradeEmulator,
-  startSettradeEmulator,
-} from "../../connectors/settrade/emulator/mod.ts";
-import type { SettradeOptionsInput } from "../../connectors/settrade/mod.ts";
-import {
   capturingLogger,
   disconnectAll,
-  FAST_RECONNECT,
+  emulatorOptions,
+  emulatorsForFile,
   harness,
   lifecycleProblems,
   until,
 } from "./_connector-harness.ts";
 
-const emulators: SettradeEmulator[] = [];
-async function emulator(options: Parameters<typeof startSettradeEmulator>[0]) {
-  const emu = await startSettradeEmulator({ seed: 11, ...options });
-  emulators.push(emu);
-  return emu;
-}
-
-function optionsOf(emu: SettradeEmulator, extra: Partial<SettradeOptionsInput> = {}) {
-  const e = emu.env();
-  return {
-    ...emu.connectorOptions(),
-    reconnect: FAST_RECONNECT,
-    ...extra,
-  };
-}
+const emulator = emulatorsForFile({ seed: 11 });
+const optionsOf = emulatorOptions;
 
 afterEach(disconnectAll);
-afterAll(async () => {
-  await Promise.all(emulators.map((e) => e.stop()));
-});
 
 const sameQuote = (a: QuoteEvent, b: QuoteEvent): boolean =>
   a.bid === b.bid && a.ask === b.ask && a.bidSize === b.bidSize && a.askSize === b.askSize &&
