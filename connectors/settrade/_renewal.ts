@@ -16,7 +16,7 @@ import { backoffDelay, type BackoffPolicy } from "../../src/kit/backoff.ts";
  * server hands out tokens that expire (almost) at once.
  * @example Reading the floor
  * ```ts
- * import { MIN_RENEWAL_DELAY_MS } from "@tickwire/tickwire/connectors/settrade";
+ * import { MIN_RENEWAL_DELAY_MS } from "./_renewal.ts";
  * console.log(MIN_RENEWAL_DELAY_MS); // 200
  * ```
  */

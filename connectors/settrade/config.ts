@@ -189,7 +189,7 @@ export interface SettradeOptions {
  * Default REST bases per environment.
  * @example
  * ```ts
- * import { SETTRADE_BASES } from "@tickwire/tickwire/connectors/settrade";
+ * import { SETTRADE_BASES } from "./config.ts";
  * console.log(SETTRADE_BASES.uat.baseUrl); // https://open-api-test.settrade.com
  * ```
  */
@@ -216,7 +216,7 @@ const SANDBOX_BROKER = "098";
  * @returns Bases without trailing slashes, and the broker id for paths.
  * @example The sandbox
  * ```ts
- * import { resolveEndpoints } from "@tickwire/tickwire/connectors/settrade";
+ * import { resolveEndpoints } from "./config.ts";
  * console.log(resolveEndpoints({ brokerId: "sandbox" }));
  * // { baseUrl: "https://open-api-test.settrade.com", marketUrl: "https://marketapi-test.settrade.com", brokerId: "098" }
  * ```
@@ -304,7 +304,7 @@ export const SETTRADE_ENV_VARS: readonly EnvVarSpec[] = Object.freeze([
  * @throws ConfigError listing every problem by option key, never quoting the secret.
  * @example Sandbox options
  * ```ts
- * import { parseSettradeOptions } from "@tickwire/tickwire/connectors/settrade";
+ * import { parseSettradeOptions } from "./config.ts";
  * const options = parseSettradeOptions({
  *   appId: "my-app", appSecret: "AIKi/X7lvfu0haz0SttdbCj+nXmWBt/jfrbPAHRjwNHq",
  *   appCode: "ALGO", brokerId: "SANDBOX",

@@ -34,7 +34,7 @@ function buildTables(): Uint32Array {
  * @returns The CRC as an unsigned 32-bit integer.
  * @example Checking the standard test vector
  * ```ts
- * import { crc32c } from "@tickwire/tickwire/connectors/replay";
+ * import { crc32c } from "./crc32c.ts";
  * const crc = crc32c(new TextEncoder().encode("123456789"));
  * console.log(crc.toString(16)); // "e3069283"
  * ```

@@ -32,7 +32,7 @@ const BLOCK_HEADER = 20;
  * @returns `true` for the gzip magic.
  * @example
  * ```ts
- * import { isGzip } from "@tickwire/tickwire/connectors/replay";
+ * import { isGzip } from "./gzip.ts";
  * console.log(isGzip(new Uint8Array([0x1f, 0x8b, 8]))); // true
  * ```
  */
@@ -47,7 +47,7 @@ export function isGzip(head: Uint8Array): boolean {
  * @returns A complete gzip member.
  * @example
  * ```ts
- * import { gzipBlock, isGzip } from "@tickwire/tickwire/connectors/replay";
+ * import { gzipBlock, isGzip } from "./gzip.ts";
  * const block = await gzipBlock(new TextEncoder().encode("hello"));
  * console.log(isGzip(block)); // true
  * ```

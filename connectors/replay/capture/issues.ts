@@ -58,7 +58,7 @@ export type IssueHandler = (issue: CaptureIssue) => void;
  * @returns A `DecodeError` with the issue's code, offset and message.
  * @example
  * ```ts
- * import { issueToError } from "@tickwire/tickwire/connectors/replay";
+ * import { issueToError } from "./issues.ts";
  * const err = issueToError({ code: "truncated", message: "[capture] x", offset: 9, record: 2, tail: true });
  * console.log(err.code, err.offset); // "truncated" 9
  * ```

@@ -28,7 +28,7 @@ const MAX_LINE = 1 << 20;
  * @returns `JSON.stringify(ev)` and a newline.
  * @example
  * ```ts
- * import { eventLine } from "@tickwire/tickwire/connectors/replay";
+ * import { eventLine } from "./ndjson.ts";
  * console.log(eventLine({ type: "status", kind: "end", source: "x", epoch: 0, recvTs: 0, recvMono: 0 }).endsWith("\n")); // true
  * ```
  */

@@ -37,7 +37,7 @@ const INITIAL_CAPACITY = 64 * 1024;
  *
  * @example Encoding a small capture in memory
  * ```ts
- * import { RawEncoder } from "@tickwire/tickwire/connectors/replay";
+ * import { RawEncoder } from "./raw-encoder.ts";
  * const enc = new RawEncoder();
  * enc.begin({ source: "settrade", created: Date.now(), part: 0, meta: {} });
  * enc.payload("proto/topic/bidofferv3/PTT", new Uint8Array([0x0a, 3, 0x50, 0x54, 0x54]), Date.now(), performance.now(), 0);

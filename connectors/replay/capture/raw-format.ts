@@ -118,7 +118,7 @@ export interface CaptureHeader {
  *   or the version is not one this code writes.
  * @example
  * ```ts
- * import { encodeHeader } from "@tickwire/tickwire/connectors/replay";
+ * import { encodeHeader } from "./raw-format.ts";
  * const bytes = encodeHeader({ source: "synthetic", created: Date.now(), part: 0, meta: {} });
  * console.log(bytes[1] === 0x54); // true ("T")
  * ```

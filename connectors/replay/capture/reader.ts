@@ -189,7 +189,8 @@ export class CaptureReader {
  *   a newer format version (`"version"`) or a damaged header (`"header"`).
  * @example Reading every record of a capture held in memory
  * ```ts
- * import { openCapture, RawEncoder } from "@tickwire/tickwire/connectors/replay";
+ * import { openCapture } from "./reader.ts";
+ * import { RawEncoder } from "./raw-encoder.ts";
  * const enc = new RawEncoder();
  * enc.begin({ source: "demo", created: 0, part: 0, meta: {} });
  * enc.status({ type: "status", kind: "connected", source: "demo", epoch: 0, recvTs: 1, recvMono: 1 });

@@ -23,7 +23,7 @@ export interface ChunkSource {
  * @returns The source; `cancel()` cancels the stream.
  * @example
  * ```ts
- * import { streamSource } from "@tickwire/tickwire/connectors/replay";
+ * import { streamSource } from "./source.ts";
  * const src = streamSource(new Response("hello").body!);
  * console.log((await src.read())?.length); // 5
  * ```

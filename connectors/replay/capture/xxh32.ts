@@ -24,7 +24,7 @@ const P5 = 0x165667b1 | 0;
  * @returns The hash as an unsigned 32-bit integer.
  * @example The reference value of "abc"
  * ```ts
- * import { xxh32 } from "@tickwire/tickwire/connectors/replay";
+ * import { xxh32 } from "./xxh32.ts";
  * console.log(xxh32(new TextEncoder().encode("abc")).toString(16)); // "32d153ff"
  * ```
  */

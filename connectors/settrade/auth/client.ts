@@ -74,7 +74,7 @@ const REFUSALS = new WeakSet<object>();
  * @returns `true` for a refused login.
  * @example
  * ```ts
- * import { isLoginRefusal } from "@tickwire/tickwire/connectors/settrade";
+ * import { isLoginRefusal } from "./client.ts";
  * console.log(isLoginRefusal(new Error("socket hang up"))); // false
  * ```
  */
@@ -109,7 +109,8 @@ function isRetryable(e: unknown): boolean {
  *
  * @example Getting the dispatcher hosts and token (here from the local emulator)
  * ```ts
- * import { parseSettradeOptions, SettradeAuth } from "@tickwire/tickwire/connectors/settrade";
+ * import { parseSettradeOptions } from "../config.ts";
+ * import { SettradeAuth } from "./client.ts";
  * import { startSettradeEmulator } from "@tickwire/tickwire/connectors/settrade/emulator";
  * // With an account: appId, appSecret, appCode and brokerId ("SANDBOX" for the sandbox).
  * const emulator = await startSettradeEmulator();

@@ -55,7 +55,7 @@ function header(headers: Headers, name: string): number | undefined {
  *
  * @example Waiting for budget before each request
  * ```ts
- * import { RateLimiter } from "@tickwire/tickwire/connectors/settrade";
+ * import { RateLimiter } from "./rate-limit.ts";
  * const limiter = new RateLimiter();
  * await limiter.acquire();
  * limiter.update(429, new Headers({ "Retry-After": "1" }));
@@ -216,7 +216,7 @@ export interface RestClientOptions {
  *
  * @example A rate-limited GET (here to the local emulator's statistics)
  * ```ts
- * import { RestClient } from "@tickwire/tickwire/connectors/settrade";
+ * import { RestClient } from "./rate-limit.ts";
  * import { startSettradeEmulator } from "@tickwire/tickwire/connectors/settrade/emulator";
  * const emulator = await startSettradeEmulator();
  * const rest = new RestClient({ timeoutMs: 5_000 });

@@ -48,7 +48,7 @@ function toHex(bytes: Uint8Array): string {
  *   valid P-256 scalar. Neither message contains the value.
  * @example Decoding the app secret
  * ```ts
- * import { decodeAppSecret } from "@tickwire/tickwire/connectors/settrade";
+ * import { decodeAppSecret } from "./signer.ts";
  * console.log(decodeAppSecret("AIKi/X7lvfu0haz0SttdbCj+nXmWBt/jfrbPAHRjwNHq").length); // 32
  * ```
  */
@@ -83,7 +83,7 @@ function scalarOf(secret: Secret): Uint8Array {
  * @throws TypeError / RangeError when the secret is not a valid key (value not quoted).
  * @example Checking which key a secret belongs to
  * ```ts
- * import { publicKeyFromSecret } from "@tickwire/tickwire/connectors/settrade";
+ * import { publicKeyFromSecret } from "./signer.ts";
  * import { Secret } from "@tickwire/tickwire";
  * const pub = publicKeyFromSecret(new Secret("AIKi/X7lvfu0haz0SttdbCj+nXmWBt/jfrbPAHRjwNHq"));
  * console.log(pub.length, pub[0]); // 65 4
@@ -111,7 +111,7 @@ export function publicKeyFromSecret(secret: Secret): Uint8Array {
  * @throws TypeError / RangeError when the secret is not a valid key (value not quoted).
  * @example Signing a login
  * ```ts
- * import { signLogin } from "@tickwire/tickwire/connectors/settrade";
+ * import { signLogin } from "./signer.ts";
  * import { Secret } from "@tickwire/tickwire";
  * const secret = new Secret("AIKi/X7lvfu0haz0SttdbCj+nXmWBt/jfrbPAHRjwNHq");
  * const sig = await signLogin(secret, "my-app-id", "", String(Date.now()));

@@ -78,16 +78,23 @@ export type { SecondCount, SettradeEmulatorStats } from "./_stats.ts";
  * @returns The running emulator; `stop()` (or `await using`) closes it.
  * @throws TypeError for a non-loopback host or an invalid option; RangeError for
  *   a number out of range; the listen error when the port is taken.
- * @example Logging in with the connector's own client
+ * @example A feed logged in to the emulator with its connector options
  * ```ts
+ * import { createFeed } from "@tickwire/tickwire";
  * import { startSettradeEmulator } from "@tickwire/tickwire/connectors/settrade/emulator";
- * import { parseSettradeOptions, SettradeAuth } from "@tickwire/tickwire/connectors/settrade";
  *
- * const emulator = await startSettradeEmulator();
- * const auth = new SettradeAuth(parseSettradeOptions(emulator.connectorOptions()));
- * const { hosts } = await auth.getDispatcherToken();
- * console.log(hosts[0] === emulator.dispatcherHost); // true
- * await emulator.stop();
+ * await using emulator = await startSettradeEmulator({ symbols: ["PTT"], rate: 50 });
+ * await using feed = await createFeed({
+ *   source: "settrade",
+ *   symbols: ["PTT"],
+ *   ...emulator.connectorOptions(),
+ * });
+ * for await (const ev of feed) {
+ *   if (ev.type === "quote") {
+ *     console.log(ev.symbol); // "PTT"
+ *     break;
+ *   }
+ * }
  * ```
  */
 export function startSettradeEmulator(

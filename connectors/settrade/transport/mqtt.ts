@@ -26,7 +26,7 @@ import { readCaFile } from "./_ca-file.ts";
  * MQTT keepalive of every connection, seconds.
  * @example Reading the keepalive
  * ```ts
- * import { KEEPALIVE_SECONDS } from "@tickwire/tickwire/connectors/settrade";
+ * import { KEEPALIVE_SECONDS } from "./mqtt.ts";
  * console.log(KEEPALIVE_SECONDS); // 30
  * ```
  */
@@ -187,7 +187,7 @@ function describe(e: unknown): string {
  * @throws TypeError for a malformed URL or options; RangeError for a bad timeout.
  * @example A plain broker on the loopback interface
  * ```ts
- * import { createSettradeTransport } from "@tickwire/tickwire/connectors/settrade";
+ * import { createSettradeTransport } from "./mqtt.ts";
  * const transport = createSettradeTransport({
  *   url: "mqtt://127.0.0.1:1883",
  *   onMessage: (topic, payload) => console.log(topic, payload.length),
