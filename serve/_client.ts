@@ -9,6 +9,7 @@
  * @module
  */
 
+import type { Clock } from "../src/clock.ts";
 import { Conflator } from "../src/conflate.ts";
 import type { Channel, MarketEvent } from "../src/events.ts";
 import type { WireSocket } from "./_adapter.ts";
@@ -45,6 +46,8 @@ export type CloseCause = "slow" | "heartbeat" | "too-big" | "flood" | "full" | "
 export interface ClientHost {
   readonly options: ResolvedServeOptions;
   readonly deliveryLatency: Histogram;
+  /** The service's time source: the conflators' rates and ages run on it. */
+  readonly clock: Clock;
   /** Marks the client for the next flush. */
   wake(client: Client): void;
   /** The client is past a limit: close it and stop routing to it. */
@@ -111,6 +114,7 @@ export class Client {
       maxPerSecond: rate,
       maxAgeMs: o.maxAgeMs,
       maxKeys: 4 * o.maxSubscriptions + 64,
+      clock: this.#host.clock,
     });
   }
 
