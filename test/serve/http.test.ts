@@ -1,6 +1,7 @@
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { afterEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock.ts";
+import type { SessionSource } from "../../src/session.ts";
 import { createFeed } from "../../mod.ts";
 import { silentLogger } from "../../src/log.ts";
 import { serveFeed } from "../../serve/mod.ts";
@@ -91,6 +92,34 @@ describe("serve HTTP", () => {
     const res = await get("/health");
     expect(res.status).toBe(503);
     expect((await res.json()).reason).toMatch(/every symbol is stale/);
+  });
+
+  it("answers /health with 503 when every symbol of an open market is stale, 200 once their markets close", async () => {
+    const closed = new Set(["PTT"]);
+    const session: SessionSource = { quietReason: (sym) => closed.has(sym) ? "closed" : undefined };
+    s = await served({
+      rate: 500,
+      stallAfter: 20,
+      stallMs: 60_000,
+      health: { staleAfterMs: 200, checkIntervalMs: 50, session },
+    });
+    await waitUntil(
+      () => s!.feed.staleSymbols().join() === "AOT,KBANK",
+      5_000,
+      "the symbols of the open market stale",
+    );
+    let res = await get("/health");
+    expect(res.status).toBe(503);
+    const body = await res.json();
+    expect(body.reason).toBe(
+      "every symbol of an open market is stale (2; 1 more quiet, their market not open)",
+    );
+    expect(body.staleSymbols).toEqual(["AOT", "KBANK"]);
+    closed.add("AOT").add("KBANK");
+    await waitUntil(() => s!.feed.staleSymbols().length === 0, 5_000, "every market closed");
+    res = await get("/health");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: "serving", staleSymbols: [] });
   });
 
   it("answers /health with 503 after the grace period of a disconnection, not before", async () => {
