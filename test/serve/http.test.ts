@@ -184,7 +184,23 @@ describe("serve HTTP", () => {
     expect(Number(delivery.metrics[0]!.count)).toBeGreaterThan(0);
     expect(delivery.metrics[0]!.buckets!["+Inf"]).toBe(delivery.metrics[0]!.count);
     expect(Number(delivery.metrics[0]!.sum)).toBeGreaterThan(0);
-    expect(by.get("tickwire_exchange_to_receive_seconds")!.type).toBe("HISTOGRAM");
+    const exchange = by.get("tickwire_exchange_to_receive_seconds")!;
+    expect(exchange.type).toBe("HISTOGRAM");
+    expect(Number(exchange.metrics[0]!.count)).toBeGreaterThan(0); // synthetic events carry exchTs
+    for (const h of [delivery, exchange]) {
+      const buckets = Object.entries(h.metrics[0]!.buckets!)
+        .filter(([le]) => le !== "+Inf")
+        .sort(([a], [b]) => Number(a) - Number(b))
+        .map(([, n]) => Number(n));
+      for (let i = 1; i < buckets.length; i++) {
+        expect(buckets[i]).toBeGreaterThanOrEqual(buckets[i - 1]!);
+      }
+      expect(buckets.at(-1)!).toBeLessThanOrEqual(Number(h.metrics[0]!.count));
+    }
+    // Per-client series: one client, labelled by its id.
+    for (const name of ["tickwire_ws_client_conflated_total", "tickwire_ws_client_dropped_total"]) {
+      expect(by.get(name)!.metrics.map((m) => m.labels)).toEqual([{ client: "1" }]);
+    }
     for (
       const name of [
         "tickwire_decode_errors_total",
