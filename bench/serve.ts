@@ -76,7 +76,7 @@ interface Measured {
 
 async function cpu(server: IpcChild): Promise<{ cpuUs: number; events: number }> {
   server.send({ cmd: "cpu" });
-  return await server.next<{ cpuUs: number; events: number }>(10_000);
+  return await server.next<{ cpuUs: number; events: number }>(30_000);
 }
 
 async function phase(
@@ -115,7 +115,7 @@ async function withServer<T>(
     clients = spawnIpc("bench/_serve-clients.ts", [String(port), kind, String(o.clients)]);
     await clients.next(60_000);
     server.send({ cmd: "start" });
-    await server.next(10_000);
+    await server.next(30_000);
     return await fn(server, clients);
   } finally {
     clients?.send({ cmd: "exit" });
