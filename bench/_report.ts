@@ -231,6 +231,7 @@ export function buildTables(r: SuiteResults, targets: readonly TargetOutcome[]):
       header: [
         "server",
         "phase",
+        "feed events/s",
         "delivered/s",
         "vs ws",
         "CPU/msg",
@@ -247,6 +248,7 @@ export function buildTables(r: SuiteResults, targets: readonly TargetOutcome[]):
             : p.phase === "latency"
             ? `${sv.rate}/s per symbol`
             : "+1 stalled client",
+          fmtRate(p.feedPerSec),
           fmtRate(p.deliveredPerSec),
           p.phase === "throughput" && x === tw && peerRate
             ? `${(p.deliveredPerSec / peerRate).toFixed(1)}×`

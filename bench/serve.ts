@@ -25,6 +25,8 @@ import type { Percentiles } from "./_stats.ts";
 /** One phase as the clients saw it. */
 export interface ServePhase {
   readonly phase: "throughput" | "latency" | "stalled";
+  /** Market events the feed produced per second (the load both servers are offered). */
+  readonly feedPerSec: number;
   /** Messages delivered per second, every client's. */
   readonly deliveredPerSec: number;
   /** Server CPU time (user + system) per delivered message, µs. */
@@ -72,9 +74,9 @@ interface Measured {
   closed: number;
 }
 
-async function cpu(server: IpcChild): Promise<number> {
+async function cpu(server: IpcChild): Promise<{ cpuUs: number; events: number }> {
   server.send({ cmd: "cpu" });
-  return (await server.next<{ cpuUs: number }>(10_000)).cpuUs;
+  return await server.next<{ cpuUs: number; events: number }>(30_000);
 }
 
 async function phase(
@@ -83,12 +85,14 @@ async function phase(
   clients: IpcChild,
   ms: number,
 ): Promise<ServePhase> {
-  const cpu0 = await cpu(server);
+  const before = await cpu(server);
   clients.send({ cmd: "measure", ms });
   const m = await clients.next<Measured>(ms + 20_000);
-  const cpuUs = (await cpu(server)) - cpu0;
+  const after = await cpu(server);
+  const cpuUs = after.cpuUs - before.cpuUs;
   return {
     phase: name,
+    feedPerSec: (after.events - before.events) / m.seconds,
     deliveredPerSec: m.delivered / m.seconds,
     cpuUsPerMsg: m.delivered > 0 ? cpuUs / m.delivered : NaN,
     latency: m.latency,
@@ -111,7 +115,7 @@ async function withServer<T>(
     clients = spawnIpc("bench/_serve-clients.ts", [String(port), kind, String(o.clients)]);
     await clients.next(60_000);
     server.send({ cmd: "start" });
-    await server.next(10_000);
+    await server.next(30_000);
     return await fn(server, clients);
   } finally {
     clients?.send({ cmd: "exit" });
@@ -150,7 +154,7 @@ export async function runServe(options: ServeBenchOptions = {}): Promise<ServeRe
       await phase("latency", server, clients, 1_000); // warm-up
       phases.push(await phase("latency", server, clients, o.latencyMs));
       clients.send({ cmd: "stall" });
-      await clients.next(10_000);
+      await clients.next(30_000); // a busy client process may take a while to see the upgrade
       phases.push(await phase("stalled", server, clients, o.latencyMs));
     });
     servers.push({ kind, phases });

@@ -17,9 +17,25 @@ interface Corkable {
   uncork(): void;
 }
 
-function wrap(ctx: WSContext<any>, onPong: () => void): WireSocket {
+/**
+ * `ws` closes a connection over `maxPayload` with 1009 and no reason: give it the
+ * service's reason, so every runtime says what was wrong.
+ */
+function reasonTooBig(ws: WebSocket, maxMessageBytes: number): void {
+  const close = ws.close.bind(ws);
+  ws.close = (code?: number, reason?: string | Buffer) =>
+    close(
+      code,
+      code === 1009 && (reason === undefined || reason.length === 0)
+        ? `message too big: limit ${maxMessageBytes} bytes`
+        : reason,
+    );
+}
+
+function wrap(ctx: WSContext<any>, onPong: () => void, maxMessageBytes: number): WireSocket {
   const ws = ctx.raw as WebSocket;
   ws.on("pong", onPong);
+  reasonTooBig(ws, maxMessageBytes);
   const socket = (ws as unknown as { _socket?: Corkable })._socket;
   return {
     send: (text) => ws.send(text),
@@ -68,13 +84,17 @@ async function listen(options: ListenOptions): Promise<RunningServer> {
 
 /** @returns The Node adapter. */
 export function nodeAdapter(): ServerAdapter {
+  let maxMessageBytes = 0;
   return {
     runtime: "node",
     upgradeWebSocket,
     upgradeOptions: () => undefined,
     pingsItself: false,
     enforcesMessageSize: true,
-    wrap,
-    listen,
+    wrap: (ctx, onPong) => wrap(ctx, onPong, maxMessageBytes),
+    listen: (options) => {
+      maxMessageBytes = options.maxMessageBytes;
+      return listen(options);
+    },
   };
 }

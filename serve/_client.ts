@@ -9,6 +9,7 @@
  * @module
  */
 
+import type { Clock } from "../src/clock.ts";
 import { Conflator } from "../src/conflate.ts";
 import type { Channel, MarketEvent } from "../src/events.ts";
 import type { WireSocket } from "./_adapter.ts";
@@ -45,6 +46,8 @@ export type CloseCause = "slow" | "heartbeat" | "too-big" | "flood" | "full" | "
 export interface ClientHost {
   readonly options: ResolvedServeOptions;
   readonly deliveryLatency: Histogram;
+  /** The service's time source: the conflators' rates and ages run on it. */
+  readonly clock: Clock;
   /** Marks the client for the next flush. */
   wake(client: Client): void;
   /** The client is past a limit: close it and stop routing to it. */
@@ -111,6 +114,7 @@ export class Client {
       maxPerSecond: rate,
       maxAgeMs: o.maxAgeMs,
       maxKeys: 4 * o.maxSubscriptions + 64,
+      clock: this.#host.clock,
     });
   }
 
@@ -188,49 +192,61 @@ export class Client {
    */
   flush(now: number, wall: number, encode: Encode): number {
     if (this.closed) return Infinity;
-    const high = this.#host.options.highWaterBytes;
-    const socket = this.socket;
-    const latency = this.#host.deliveryLatency;
-    let blocked = false;
-    socket.batch(() => {
-      const direct = this.#direct;
-      while (direct.length > 0) {
-        if (socket.bufferedAmount() >= high) return void (blocked = true);
-        socket.send(direct.shift());
-        this.sent++;
-      }
-      const fifo = this.#fifo;
-      if (fifo !== undefined) {
-        while (fifo.length > 0) {
-          if (socket.bufferedAmount() >= high) return void (blocked = true);
-          const ev = fifo.shift();
-          socket.send(encode(ev));
-          latency.observe((wall - ev.recvTs) / 1000);
-          this.sent++;
-        }
-        return;
-      }
-      const conflator = this.#conflator!;
-      const batch = this.#batch;
-      for (;;) {
-        if (socket.bufferedAmount() >= high) return void (blocked = conflator.pending > 0);
-        conflator.take(TAKE_CHUNK, batch);
-        if (batch.length === 0) return;
-        for (let i = 0; i < batch.length; i++) {
-          const ev = batch[i];
-          socket.send(encode(ev));
-          latency.observe((wall - ev.recvTs) / 1000);
-        }
-        this.sent += batch.length;
-        batch.length = 0;
-      }
-    });
-    if (blocked || socket.bufferedAmount() >= high) {
+    this.#wall = wall;
+    this.#encode = encode;
+    this.#blocked = false;
+    this.socket.batch(this.#writeAll);
+    const blocked = this.#blocked;
+    if (blocked || this.socket.bufferedAmount() >= this.#host.options.highWaterBytes) {
       this.behindSince ??= now;
     } else this.behindSince = undefined;
     if (blocked) return 0;
     return this.#conflator === undefined ? Infinity : this.#conflator.nextReadyInMs();
   }
+
+  /** The flush under way: its wall time, its encoder and whether the socket stopped it. */
+  #wall = 0;
+  #encode: Encode = JSON.stringify;
+  #blocked = false;
+  /** Writes what may go (one function for the client's life: a flush allocates nothing). */
+  readonly #writeAll = (): void => {
+    const high = this.#host.options.highWaterBytes;
+    const socket = this.socket;
+    const latency = this.#host.deliveryLatency;
+    const wall = this.#wall;
+    const encode = this.#encode;
+    const direct = this.#direct;
+    while (direct.length > 0) {
+      if (socket.bufferedAmount() >= high) return void (this.#blocked = true);
+      socket.send(direct.shift());
+      this.sent++;
+    }
+    const fifo = this.#fifo;
+    if (fifo !== undefined) {
+      while (fifo.length > 0) {
+        if (socket.bufferedAmount() >= high) return void (this.#blocked = true);
+        const ev = fifo.shift();
+        socket.send(encode(ev));
+        latency.observe((wall - ev.recvTs) / 1000);
+        this.sent++;
+      }
+      return;
+    }
+    const conflator = this.#conflator!;
+    const batch = this.#batch;
+    for (;;) {
+      if (socket.bufferedAmount() >= high) return void (this.#blocked = conflator.pending > 0);
+      conflator.take(TAKE_CHUNK, batch);
+      if (batch.length === 0) return;
+      for (let i = 0; i < batch.length; i++) {
+        const ev = batch[i];
+        socket.send(encode(ev));
+        latency.observe((wall - ev.recvTs) / 1000);
+      }
+      this.sent += batch.length;
+      batch.length = 0;
+    }
+  };
 
   /**
    * Takes one incoming message from the rate limit's budget.

@@ -1,7 +1,8 @@
 /**
  * The body and status of `GET /health`: 200 while the feed is serving, 503 when
  * it has ended, has been disconnected past the grace period, or has every
- * symbol stale.
+ * symbol of an open market stale (a closed, paused or halted market's silence
+ * is expected and counts for nothing).
  *
  * @module
  */
@@ -38,12 +39,26 @@ export function healthView(
   // Issue-13 feeds report their mode in health(); otherwise the last `mode` status says.
   const mode: FeedMode = (h as { mode?: FeedMode }).mode ?? watch.mode ??
     (h.connected ? "stream" : "down");
-  const allStale = h.symbols.length > 0 && h.staleSymbols.length === h.symbols.length;
+  // A symbol whose market is closed, in intermission or halted is quiet as expected: only
+  // symbols of an open market count, and with none open the feed is not blamed for silence.
+  let open = 0;
+  let stale = 0;
+  for (const sym of h.symbols) {
+    if (sym.quiet !== undefined && sym.quiet !== "stale") continue;
+    open++;
+    if (sym.stale) stale++;
+  }
+  const allStale = open > 0 && stale === open;
+  const shut = h.symbols.length - open;
   let reason: string | undefined;
   if (watch.ended) reason = "the feed has ended";
   else if (!h.connected && disconnectedForMs > graceMs) {
     reason = `disconnected for ${disconnectedForMs} ms (grace ${graceMs} ms)`;
-  } else if (allStale) reason = `every symbol is stale (${h.symbols.length})`;
+  } else if (allStale) {
+    reason = shut === 0
+      ? `every symbol is stale (${open})`
+      : `every symbol of an open market is stale (${open}; ${shut} more quiet, their market not open)`;
+  }
   return {
     status: reason === undefined ? 200 : 503,
     body: {

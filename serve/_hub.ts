@@ -45,6 +45,7 @@ export interface HubCounters {
 export class Hub implements ClientHost {
   readonly options: ResolvedServeOptions;
   readonly deliveryLatency: Histogram = new Histogram();
+  readonly clock: Clock;
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly clients: Set<Client> = new Set();
@@ -92,6 +93,7 @@ export class Hub implements ClientHost {
    */
   constructor(options: ResolvedServeOptions, clock: Clock, logger: Logger) {
     this.options = options;
+    this.clock = clock;
     this.#clock = clock;
     this.#logger = logger;
   }

@@ -4,7 +4,7 @@
  *
  * - `GET /health`: the feed's health as JSON; 200 while serving, 503 when the
  *   feed ended, has been disconnected past the grace period, or has every symbol
- *   stale. `GET /livez`: 200 while the process runs.
+ *   of an open market stale. `GET /livez`: 200 while the process runs.
  * - `GET /metrics`: Prometheus text format 0.0.4 (bounded label sets).
  * - `GET /latest/:symbol`, `GET /latest?symbols=A,B`: the last quote, book, trade
  *   and info per symbol from a bounded LRU cache; 404 for an unknown symbol.

@@ -12,6 +12,8 @@ import type { Generator } from "./_generator.ts";
 
 /** Interval between batches at a numeric rate, ms. */
 const BATCH_MS = 25;
+/** A late batch makes up for at most this much time (after a pause, no burst of more). */
+const MAX_CATCH_UP_MS = 10 * BATCH_MS;
 /** Most credit (steps) one batch may carry at a numeric rate; caps very high rates. */
 const MAX_CREDIT = 10_000;
 /** Steps per batch at rate `"max"` before yielding to the event loop. */
@@ -37,6 +39,8 @@ export class Pump {
   #token = 0;
   #running = false;
   #credit = 0;
+  /** Monotonic time the last batch was credited up to. */
+  #creditedAt = 0;
   #timer: TimerHandle | undefined;
 
   /**
@@ -66,7 +70,10 @@ export class Pump {
     this.#running = true;
     const token = ++this.#token;
     if (this.#rate === "max") void this.#runMax(token);
-    else this.#timer = this.#clock.setTimeout(() => this.#tick(token), BATCH_MS);
+    else {
+      this.#creditedAt = this.#clock.mono();
+      this.#timer = this.#clock.setTimeout(() => this.#tick(token), BATCH_MS);
+    }
   }
 
   /** Stops producing; takes effect before the next step. */
@@ -77,12 +84,18 @@ export class Pump {
     this.#timer = undefined;
   }
 
-  /** One batch at a numeric rate: credit for `rate` × participants × `BATCH_MS`. */
+  /**
+   * One batch at a numeric rate: credit for `rate` × participants × the time since
+   * the last batch, so a timer that fires late (a busy machine) does not lower the rate.
+   */
   #tick(token: number): void {
     this.#timer = undefined;
     if (token !== this.#token) return;
     const gen = this.#gen;
-    const add = ((this.#rate as number) * gen.active * BATCH_MS) / 1000;
+    const now = this.#clock.mono();
+    const elapsed = Math.min(now - this.#creditedAt, MAX_CATCH_UP_MS);
+    this.#creditedAt = now;
+    const add = ((this.#rate as number) * gen.active * elapsed) / 1000;
     this.#credit = Math.min(this.#credit + add, MAX_CREDIT);
     try {
       while (this.#credit > 0 && gen.active > 0) {

@@ -10,7 +10,7 @@ import type {
 } from "../../src/connector.ts";
 import { subscriptionKey } from "../../src/connector.ts";
 import { ConfigError, DecodeError } from "../../src/errors.ts";
-import type { Channel, QuoteEvent, StatusKind } from "../../src/events.ts";
+import type { BookEvent, Channel, QuoteEvent, StatusKind } from "../../src/events.ts";
 import { makeStatus } from "./status.ts";
 
 export interface ScriptedOptions {
@@ -19,6 +19,8 @@ export interface ScriptedOptions {
 
 export interface ScriptedConnector extends ConnectorWrapper {
   quote(symbol: string, bid?: number): boolean;
+  /** Emits a one-level book. */
+  book(symbol: string, bid?: number): boolean;
   status(kind: StatusKind, extra?: Record<string, unknown>): void;
   malformed(message: string): void;
   reconnect(): void;
@@ -93,6 +95,23 @@ export function createScripted(options: ScriptedOptions, ctx: ConnectorContext):
         ask: bid + 0.1,
         bidSize: 100,
         askSize: 200,
+        bidFlag: "normal",
+        askFlag: "normal",
+      };
+      return ctx.sink.event(ev);
+    },
+    book(symbol: string, bid = 10): boolean {
+      if (ended) return true;
+      const ev: BookEvent = {
+        type: "book",
+        source: "scripted",
+        symbol,
+        seq: ++seq,
+        recvTs: ctx.clock.now(),
+        recvMono: ctx.clock.mono(),
+        epoch,
+        bids: [{ price: bid, size: 100 }],
+        asks: [{ price: bid + 0.1, size: 200 }],
         bidFlag: "normal",
         askFlag: "normal",
       };

@@ -2,7 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { isDecodeError } from "../../src/errors.ts";
 import { silentLogger } from "../../src/log.ts";
-import { systemClock } from "../../src/clock.ts";
+import { type Clock, ManualClock, systemClock } from "../../src/clock.ts";
+import { createRecordingSink } from "../conformance/mod.ts";
 import type { MarketEvent } from "../../src/events.ts";
 import { createSyntheticConnector } from "../../connectors/synthetic/mod.ts";
 import { allChannels, fnv1a, runToEnd, startManual, strip } from "./_synthetic-helpers.ts";
@@ -283,5 +284,36 @@ describe("synthetic connector: pacing", () => {
     release();
     await new Promise((r) => setTimeout(r, 50));
     expect(events.length).toBe(final);
+  });
+});
+
+describe("synthetic connector: pacing", () => {
+  /** Events of a run of 10 s at 100 a second whose timers fire `lateMs` after they are due. */
+  function eventsIn10s(lateMs: number): number {
+    const manual = new ManualClock();
+    const clock: Clock = {
+      now: () => manual.now(),
+      mono: () => manual.mono(),
+      setTimeout: (fn, ms) => manual.setTimeout(fn, ms + lateMs),
+      clearTimeout: (h) => manual.clearTimeout(h),
+    };
+    const rec = createRecordingSink();
+    const connector = createSyntheticConnector({ rate: 100 }, {
+      sink: rec.sink,
+      logger: silentLogger,
+      clock,
+    });
+    void connector.subscribe({ channel: "quote", symbol: "PTT" });
+    void connector.connect();
+    for (let t = 0; t < 10_000; t += 5) manual.advance(5);
+    return rec.events.length;
+  }
+
+  it("keeps its rate when its timers fire late (a busy machine)", () => {
+    const punctual = eventsIn10s(0);
+    expect(punctual).toBeGreaterThan(100);
+    const late = eventsIn10s(15);
+    expect(late).toBeGreaterThanOrEqual(punctual * 0.95);
+    expect(late).toBeLessThanOrEqual(punctual * 1.05);
   });
 });

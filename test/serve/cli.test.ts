@@ -53,8 +53,10 @@ describe("tickwire serve", () => {
       15_000,
       "the URL line",
     );
+    const t0 = performance.now();
     run.child.kill("SIGINT");
     const { code, signal, stdout } = await run.done;
+    expect(performance.now() - t0).toBeLessThan(5_000);
     expect(stdout).toMatch(/tickwire serve: stopped \(SIGINT\)\n$/);
     if (IS_DENO) expect(code === 0 || signal === "SIGINT").toBe(true);
     else expect(code).toBe(0);

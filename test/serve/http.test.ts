@@ -1,6 +1,7 @@
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { afterEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock.ts";
+import type { SessionSource } from "../../src/session.ts";
 import { createFeed } from "../../mod.ts";
 import { silentLogger } from "../../src/log.ts";
 import { serveFeed } from "../../serve/mod.ts";
@@ -93,6 +94,34 @@ describe("serve HTTP", () => {
     expect((await res.json()).reason).toMatch(/every symbol is stale/);
   });
 
+  it("answers /health with 503 when every symbol of an open market is stale, 200 once their markets close", async () => {
+    const closed = new Set(["PTT"]);
+    const session: SessionSource = { quietReason: (sym) => closed.has(sym) ? "closed" : undefined };
+    s = await served({
+      rate: 500,
+      stallAfter: 20,
+      stallMs: 60_000,
+      health: { staleAfterMs: 200, checkIntervalMs: 50, session },
+    });
+    await waitUntil(
+      () => s!.feed.staleSymbols().join() === "AOT,KBANK",
+      5_000,
+      "the symbols of the open market stale",
+    );
+    let res = await get("/health");
+    expect(res.status).toBe(503);
+    const body = await res.json();
+    expect(body.reason).toBe(
+      "every symbol of an open market is stale (2; 1 more quiet, their market not open)",
+    );
+    expect(body.staleSymbols).toEqual(["AOT", "KBANK"]);
+    closed.add("AOT").add("KBANK");
+    await waitUntil(() => s!.feed.staleSymbols().length === 0, 5_000, "every market closed");
+    res = await get("/health");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: "serving", staleSymbols: [] });
+  });
+
   it("answers /health with 503 after the grace period of a disconnection, not before", async () => {
     const clock = new ManualClock();
     const feed = await createFeed({
@@ -155,7 +184,23 @@ describe("serve HTTP", () => {
     expect(Number(delivery.metrics[0]!.count)).toBeGreaterThan(0);
     expect(delivery.metrics[0]!.buckets!["+Inf"]).toBe(delivery.metrics[0]!.count);
     expect(Number(delivery.metrics[0]!.sum)).toBeGreaterThan(0);
-    expect(by.get("tickwire_exchange_to_receive_seconds")!.type).toBe("HISTOGRAM");
+    const exchange = by.get("tickwire_exchange_to_receive_seconds")!;
+    expect(exchange.type).toBe("HISTOGRAM");
+    expect(Number(exchange.metrics[0]!.count)).toBeGreaterThan(0); // synthetic events carry exchTs
+    for (const h of [delivery, exchange]) {
+      const buckets = Object.entries(h.metrics[0]!.buckets!)
+        .filter(([le]) => le !== "+Inf")
+        .sort(([a], [b]) => Number(a) - Number(b))
+        .map(([, n]) => Number(n));
+      for (let i = 1; i < buckets.length; i++) {
+        expect(buckets[i]).toBeGreaterThanOrEqual(buckets[i - 1]!);
+      }
+      expect(buckets.at(-1)!).toBeLessThanOrEqual(Number(h.metrics[0]!.count));
+    }
+    // Per-client series: one client, labelled by its id.
+    for (const name of ["tickwire_ws_client_conflated_total", "tickwire_ws_client_dropped_total"]) {
+      expect(by.get(name)!.metrics.map((m) => m.labels)).toEqual([{ client: "1" }]);
+    }
     for (
       const name of [
         "tickwire_decode_errors_total",
