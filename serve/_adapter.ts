@@ -2,8 +2,8 @@
  * The one seam between the service and its runtime: how to listen, how to
  * upgrade a request to a WebSocket (hono's helper for the runtime), and what a
  * server-side socket can do beyond sending (its unsent bytes, a protocol ping,
- * batched writes). Picked once per server from the runtime it runs on; the
- * runtime's own module is loaded only there.
+ * batched writes). Picked once per server from the runtime it runs on
+ * (`_load-adapter.ts`); the runtime's own module is loaded only there.
  *
  * @module
  */
@@ -66,15 +66,4 @@ export interface ServerAdapter {
   wrap(ws: WSContext<any>, onPong: () => void): WireSocket;
   /** Starts listening. */
   listen(options: ListenOptions): Promise<RunningServer>;
-}
-
-/**
- * Loads the adapter of the runtime this code runs on.
- * @returns Node's (`@hono/node-server` + `ws`), Bun's (`Bun.serve`) or Deno's (`Deno.serve`).
- */
-export async function loadAdapter(): Promise<ServerAdapter> {
-  const g = globalThis as { Bun?: unknown; Deno?: unknown };
-  if (g.Bun !== undefined) return (await import("./_adapter-bun.ts")).bunAdapter();
-  if (g.Deno !== undefined) return (await import("./_adapter-deno.ts")).denoAdapter();
-  return (await import("./_adapter-node.ts")).nodeAdapter();
 }
