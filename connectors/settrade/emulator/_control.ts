@@ -18,28 +18,29 @@
  * @module
  */
 
-import type { LoginRefusal, MalformedSpec, RefusableEndpoint } from "./_faults.ts";
+import type { LoginRefusal, RefusableEndpoint } from "./_faults.ts";
 import { type ApiAnswer, type ApiRequest, fail } from "./_http.ts";
-import type { SettradeEmulatorStats } from "./_stats.ts";
+import type { SettradeEmulator } from "./_types.ts";
 
 /** Path prefix of the control endpoints. */
 export const CONTROL_PREFIX = "/_emulator/";
 
-/** What the controls act on (the emulator). */
-export interface ControlTarget {
-  dropConnections(): number;
-  expireTokensAfter(seconds: number): void;
-  stall(ms: number): void;
-  sendMalformed(spec: MalformedSpec): void;
-  refuseLogins(on: boolean, how?: LoginRefusal): void;
-  revokeDispatcherTokens(): void;
-  revokeSessions(): void;
-  outage(ms: number): number;
-  refuse(endpoint: RefusableEndpoint, on: boolean, how?: LoginRefusal): void;
-  slowMarket(ms: number): void;
-  stats(): SettradeEmulatorStats;
-  subscriptions(): readonly string[];
-}
+/** What the controls act on: the emulator's own fault controls. */
+export type ControlTarget = Pick<
+  SettradeEmulator,
+  | "dropConnections"
+  | "expireTokensAfter"
+  | "stall"
+  | "sendMalformed"
+  | "refuseLogins"
+  | "revokeDispatcherTokens"
+  | "revokeSessions"
+  | "outage"
+  | "refuse"
+  | "slowMarket"
+  | "stats"
+  | "subscriptions"
+>;
 
 function number(req: ApiRequest, name: string): number {
   const raw = req.query.get(name);
