@@ -133,6 +133,8 @@ async function run({ flags, positionals }: ParsedArgs, io: CliIo): Promise<numbe
   const tty = io.err.isTTY;
   const ticker = tty
     ? setInterval(() => void io.err.write(`\r\x1b[K${progress(false)}`), 250)
+    : flags.progress === true
+    ? setInterval(() => void io.err.write(`${progress(false)}\n`), 1_000)
     : undefined;
   let info;
   try {
@@ -179,6 +181,10 @@ on Ctrl-C / SIGTERM, closing the files cleanly. Replay with
       help: "start a new file part every N MB (uncompressed)",
     },
     "rotate-daily": { type: "boolean", help: "start a new file part every day (UTC)" },
+    progress: {
+      type: "boolean",
+      help: "print the progress line every second even when stderr is not a terminal",
+    },
   },
   notes: `Connector settings come from the environment (see the README).
 

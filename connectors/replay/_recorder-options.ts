@@ -31,6 +31,22 @@ export interface RecorderOptions {
   readonly flushBytes?: number;
   /** Flush pending bytes at least this often, ms. @default 1_000 */
   readonly flushMs?: number;
+  /**
+   * Bytes written to an output but not yet on disk (including compression) at which
+   * the recorder asks the producer to pause (`sink.event` returns `false`; `sink.drain()`
+   * waits until half of it is written). A producer that cannot pause (a live socket)
+   * keeps delivering, up to `dropAboveBytes`. Raised to `flushBytes` if lower.
+   * What a crash can lose is the buffer (`flushBytes`) plus this.
+   * @default twice `flushBytes` (128 KiB)
+   */
+  readonly maxPendingBytes?: number;
+  /**
+   * Bytes waiting to be written at which market records (payloads, events, NDJSON
+   * lines) are dropped and counted (`stats().dropped`, one warning) until the output
+   * catches up; statuses are always kept. Raised to twice `maxPendingBytes` if lower.
+   * @default 16 MiB
+   */
+  readonly dropAboveBytes?: number;
   /** Start a new file part when a part reaches this many (uncompressed) bytes. @default no rotation */
   readonly rotateBytes?: number;
   /** Start a new file part at each day boundary (of `recvTs`). @default false */
@@ -57,6 +73,13 @@ export interface RecorderStats {
   readonly statuses: number;
   /** Raw payloads seen. */
   readonly payloads: number;
+  /**
+   * Market records (a payload, an event, an NDJSON line: each output counts its own)
+   * not written because the output's queue held `dropAboveBytes`.
+   */
+  readonly dropped: number;
+  /** Bytes handed to the outputs and not written yet (uncompressed). */
+  readonly pendingBytes: number;
   /** Bytes written to disk so far (compressed where compressing), every file together. */
   readonly bytes: number;
   /** Files written so far, in order. */

@@ -56,6 +56,9 @@ export class RotatingFile {
   bytes = 0;
   /** The first write or open error; later writes are skipped. */
   error: Error | undefined;
+  /** Uncompressed bytes handed to {@link RotatingFile.write} and not written yet. */
+  queued = 0;
+  #waiters: { below: number; resolve: () => void }[] = [];
   readonly #target: string | WritableStream<Uint8Array>;
   readonly #o: RotatingFileOptions;
   #part = 0;
@@ -88,11 +91,37 @@ export class RotatingFile {
   /** @param bytes Uncompressed bytes, queued for writing (owned by the file from now on). */
   write(bytes: Uint8Array): void {
     if (bytes.length === 0) return;
+    this.queued += bytes.length;
     void this.#run(async () => {
-      const writer = await this.#ensureOpen();
-      const data = this.#o.gzip ? await gzipBlock(bytes) : bytes;
-      await writer.write(data);
-      this.bytes += data.length;
+      try {
+        const writer = await this.#ensureOpen();
+        const data = this.#o.gzip ? await gzipBlock(bytes) : bytes;
+        await writer.write(data);
+        this.bytes += data.length;
+      } finally {
+        this.queued -= bytes.length;
+        this.#wake();
+      }
+    });
+  }
+
+  /**
+   * Waits until fewer than `below` bytes are queued (at once if they are, or after an
+   * error, since nothing more will be written).
+   * @param below Bytes. @returns Resolves then; never rejects.
+   */
+  whenBelow(below: number): Promise<void> {
+    if (this.queued < below || this.error !== undefined) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push({ below, resolve }));
+  }
+
+  #wake(): void {
+    if (this.#waiters.length === 0) return;
+    const failed = this.error !== undefined;
+    this.#waiters = this.#waiters.filter((w) => {
+      if (!failed && this.queued >= w.below) return true;
+      w.resolve();
+      return false;
     });
   }
 
@@ -117,7 +146,10 @@ export class RotatingFile {
 
   #run(op: () => Promise<unknown>): Promise<void> {
     this.#queue = this.#queue.then(async () => {
-      if (this.error !== undefined) return;
+      if (this.error !== undefined) {
+        this.#wake();
+        return;
+      }
       try {
         await op();
       } catch (e) {
@@ -125,6 +157,7 @@ export class RotatingFile {
         this.#o.logger.error(
           `[recorder] cannot write ${JSON.stringify(this.label)}: ${this.error.message}`,
         );
+        this.#wake();
       }
     });
     return this.#queue;

@@ -19,7 +19,7 @@ import { type Clock, systemClock, type TimerHandle } from "../../src/clock.ts";
 import type { RawEncoder } from "./capture/raw-encoder.ts";
 import type { ConnectorDefinition, EventSink, RawTap } from "../../src/connector.ts";
 import type { MarketEvent, StatusEvent } from "../../src/events.ts";
-import { consoleLogger } from "../../src/log.ts";
+import { consoleLogger, type Logger } from "../../src/log.ts";
 import { positive, type RecorderOptions, type RecorderStats } from "./_recorder-options.ts";
 import { LinesOutput, type OutputPolicy, RawOutput } from "./_outputs.ts";
 import { RotatingFile } from "./_rotating-file.ts";
@@ -33,6 +33,10 @@ export class Recorder implements RawTap, AsyncDisposable {
   readonly #flushMs: number;
   readonly #raw: RawOutput | undefined;
   readonly #nd: LinesOutput | undefined;
+  readonly #maxPending: number;
+  readonly #dropAbove: number;
+  readonly #logger: Logger;
+  #dropped = 0;
   #source: string | undefined;
   #tapSeen = false;
   #events = 0;
@@ -60,6 +64,15 @@ export class Recorder implements RawTap, AsyncDisposable {
       dayOffsetMs: (options.dayOffsetMinutes ?? 0) * 60_000,
     };
     const logger = options.logger ?? consoleLogger("warn");
+    this.#logger = logger;
+    this.#maxPending = Math.max(
+      positive("maxPendingBytes", options.maxPendingBytes, 2 * policy.flushBytes)!,
+      policy.flushBytes,
+    );
+    this.#dropAbove = Math.max(
+      positive("dropAboveBytes", options.dropAboveBytes, 16 * 1_048_576)!,
+      2 * this.#maxPending,
+    );
     const file = (target: string | WritableStream<Uint8Array>): RotatingFile => {
       const rotating = policy.rotateBytes !== undefined || policy.rotateDaily;
       if (rotating && typeof target !== "string") {
@@ -102,6 +115,7 @@ export class Recorder implements RawTap, AsyncDisposable {
     if (this.#closing !== undefined) return;
     this.#tapSeen = true;
     this.#payloads++;
+    if (this.#raw !== undefined && this.#overloaded(this.#raw)) return;
     this.#rawRecord(recvTs, (enc) => enc.payload(topic, payload, recvTs, recvMono, epoch));
   }
 
@@ -113,10 +127,13 @@ export class Recorder implements RawTap, AsyncDisposable {
     if (this.#closing !== undefined) return;
     this.#events++;
     const mode = this.#o.rawEvents ?? "auto";
-    if (mode === "always" || (mode === "auto" && !this.#tapSeen)) {
+    if (
+      (mode === "always" || (mode === "auto" && !this.#tapSeen)) &&
+      this.#raw !== undefined && !this.#overloaded(this.#raw)
+    ) {
       this.#rawRecord(ev.recvTs, (enc) => enc.event(ev));
     }
-    this.#nd?.line(ev);
+    if (this.#nd !== undefined && !this.#overloaded(this.#nd)) this.#nd.line(ev);
   }
 
   /**
@@ -146,7 +163,7 @@ export class Recorder implements RawTap, AsyncDisposable {
         const sink: EventSink = {
           event: (ev) => {
             this.event(ev);
-            return inner.event(ev);
+            return inner.event(ev) && !this.#backlogged();
           },
           status: (ev) => {
             this.status(ev);
@@ -154,7 +171,10 @@ export class Recorder implements RawTap, AsyncDisposable {
             if (ev.kind === "end" && this.#o.closeOnEnd !== false) void this.close("end");
           },
           decodeError: (err) => inner.decodeError(err),
-          drain: () => inner.drain(),
+          drain: async () => {
+            await inner.drain();
+            await this.#writable();
+          },
         };
         const outer = ctx.rawTap;
         const rawTap: RawTap = outer === undefined ? this : {
@@ -178,6 +198,8 @@ export class Recorder implements RawTap, AsyncDisposable {
       events: this.#events,
       statuses: this.#statuses,
       payloads: this.#payloads,
+      dropped: this.#dropped,
+      pendingBytes: (this.#raw?.file.queued ?? 0) + (this.#nd?.file.queued ?? 0),
       bytes: (this.#raw?.file.bytes ?? 0) + (this.#nd?.file.bytes ?? 0),
       files: [...(this.#raw?.file.paths ?? []), ...(this.#nd?.file.paths ?? [])],
       ...(error === undefined ? {} : { error: error.message }),
@@ -228,6 +250,33 @@ export class Recorder implements RawTap, AsyncDisposable {
         `[recorder] record skipped: ${(e as Error).message}`,
       );
     }
+  }
+
+  /** Whether an output's write queue has reached `maxPendingBytes` (ask for a pause). */
+  #backlogged(): boolean {
+    const max = this.#maxPending;
+    return (this.#raw?.file.queued ?? 0) >= max || (this.#nd?.file.queued ?? 0) >= max;
+  }
+
+  /** Resolves once every write queue is back under half of `maxPendingBytes`. */
+  async #writable(): Promise<void> {
+    const below = this.#maxPending / 2;
+    await this.#raw?.file.whenBelow(below);
+    await this.#nd?.file.whenBelow(below);
+  }
+
+  /**
+   * Whether a market record must be dropped from an output: its write queue holds
+   * `dropAboveBytes` (a producer that cannot pause). Counted in `dropped`.
+   */
+  #overloaded(out: RawOutput | LinesOutput): boolean {
+    if (out.file.queued < this.#dropAbove) return false;
+    if (this.#dropped++ === 0) {
+      this.#logger.warn(
+        `[recorder] ${out.file.label} cannot keep up (${this.#dropAbove} bytes waiting to be written, dropAboveBytes): dropping market records until it catches up; see stats().dropped`,
+      );
+    }
+    return true;
   }
 
   #schedule(): void {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock.ts";
-import type { ConnectorDefinition, RawTap } from "../../src/connector.ts";
+import type { ConnectorDefinition, EventSink, RawTap } from "../../src/connector.ts";
 import { createFeed } from "../../mod.ts";
 import type { MarketEvent } from "../../src/events.ts";
 import { silentLogger } from "../../src/log.ts";
@@ -238,5 +238,91 @@ describe("recorder", () => {
     await feed.close();
     await until(() => rec.stats().bytes > 0, "the capture");
     expect(got).toEqual([7]);
+  });
+});
+
+describe("recorder backpressure", () => {
+  /** A stream whose writes wait until `open()`; counts the bytes it took. */
+  function gatedSink(): { stream: WritableStream<Uint8Array>; open(): void; bytes(): Uint8Array } {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const chunks: Uint8Array[] = [];
+    return {
+      stream: new WritableStream<Uint8Array>({
+        write: async (c) => {
+          await gate;
+          chunks.push(c.slice());
+        },
+      }),
+      open: () => release(),
+      bytes: () => {
+        const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+        let at = 0;
+        for (const c of chunks) (all.set(c, at), at += c.length);
+        return all;
+      },
+    };
+  }
+
+  /** A definition that hands its sink out, so a test can be the producer. */
+  function bareDefinition(): { definition: ConnectorDefinition; sink(): EventSink } {
+    let sink: EventSink | undefined;
+    return {
+      definition: {
+        name: "bare",
+        capabilities: { channels: ["quote"], intervals: [], wildcard: false },
+        env: [],
+        optionKeys: [],
+        parseOptions: () => ({}),
+        create: (_o: unknown, ctx: { sink: EventSink }) => {
+          sink = ctx.sink;
+          return {
+            connect: async () => {},
+            disconnect: async () => {},
+            subscribe: async () => {},
+            unsubscribe: async () => {},
+          } as never;
+        },
+      } as never,
+      sink: () => sink!,
+    };
+  }
+
+  it("asks the producer to pause when writes fall behind, and drops with exact counts past dropAboveBytes", async () => {
+    const out = gatedSink();
+    const rec = await createRecorder({
+      out: out.stream,
+      flushBytes: 1_000,
+      maxPendingBytes: 2_000,
+      dropAboveBytes: 4_000,
+      logger: silentLogger,
+    });
+    const { definition, sink } = bareDefinition();
+    const inner: EventSink = {
+      event: () => true,
+      status: () => {},
+      decodeError: () => {},
+      drain: () => Promise.resolve(),
+    };
+    rec.connector(definition).create({}, { sink: inner, logger: silentLogger } as never);
+    const accepted: boolean[] = [];
+    for (let i = 1; i <= 200; i++) accepted.push(sink().event(quote(i)));
+    const paused = accepted.indexOf(false);
+    expect(paused).toBeGreaterThan(0);
+    const s = rec.stats();
+    expect(s.events).toBe(200);
+    expect(s.dropped).toBeGreaterThan(0);
+    // Everything not dropped is written once the disk catches up; drain() then resolves.
+    let drained = false;
+    const draining = sink().drain().then(() => (drained = true));
+    await turns();
+    expect(drained).toBe(false);
+    out.open();
+    await draining;
+    await rec.close();
+    expect(rec.stats().pendingBytes).toBe(0);
+    const kinds = await kindsOf(out.bytes());
+    expect(kinds.filter((k) => k === "event").length).toBe(200 - s.dropped);
+    expect(kinds.at(-1)).toBe("close:closed");
   });
 });
