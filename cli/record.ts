@@ -13,7 +13,12 @@ import {
   resolveEnvConfig,
   startFeed,
 } from "../mod.ts";
-import { createRecorder, type Recorder } from "../connectors/replay/mod.ts";
+import {
+  createRecorder,
+  FSYNC_POLICIES,
+  type FsyncPolicy,
+  type Recorder,
+} from "../connectors/replay/mod.ts";
 import {
   numberFlag,
   type ParsedArgs,
@@ -87,7 +92,16 @@ async function run({ flags, positionals }: ParsedArgs, io: CliIo): Promise<numbe
   const events = typeof flags.events === "string" ? flags.events : undefined;
   if (events === out) throw new UsageError("--events must name a different file than --out");
   const duration = numberFlag(flags, "duration");
-  const rotateMb = numberFlag(flags, "rotate-mb");
+  const noRotate = typeof flags["rotate-mb"] === "string" && Number(flags["rotate-mb"]) === 0 &&
+    flags["rotate-mb"].trim() !== "";
+  const rotateMb = noRotate ? 0 : numberFlag(flags, "rotate-mb");
+  const rotateMinutes = numberFlag(flags, "rotate-minutes");
+  const fsync = flags.fsync ?? "interval";
+  if (!(FSYNC_POLICIES as readonly unknown[]).includes(fsync)) {
+    throw new UsageError(
+      `--fsync must be one of ${FSYNC_POLICIES.join(", ")}, got ${JSON.stringify(fsync)}`,
+    );
+  }
   const overrides: Record<string, unknown> = { buffer: false, ...sourceOverrides(flags) };
 
   const config = await resolveEnvConfig(io.env, overrides as Partial<FeedOptions>).catch((e) => {
@@ -102,7 +116,11 @@ async function run({ flags, positionals }: ParsedArgs, io: CliIo): Promise<numbe
     out,
     ...(events === undefined ? {} : { events }),
     overwrite: flags.force === true,
-    ...(rotateMb === undefined ? {} : { rotateBytes: Math.round(rotateMb * 1024 * 1024) }),
+    ...(rotateMb === undefined
+      ? {}
+      : { rotateBytes: rotateMb === 0 ? false : Math.round(rotateMb * 1024 * 1024) }),
+    ...(rotateMinutes === undefined ? {} : { rotateMs: rotateMinutes * 60_000 }),
+    fsync: fsync as FsyncPolicy,
     rotateDaily: flags["rotate-daily"] === true,
     meta: {
       recordedBy: "tickwire record",
@@ -178,7 +196,17 @@ on Ctrl-C / SIGTERM, closing the files cleanly. Replay with
     "rotate-mb": {
       type: "string",
       value: "N",
-      help: "start a new file part every N MB (uncompressed)",
+      help: "start a new file part every N MiB (uncompressed; default 25, 0 = never)",
+    },
+    "rotate-minutes": {
+      type: "string",
+      value: "N",
+      help: "start a new file part every N minutes (of receive time)",
+    },
+    fsync: {
+      type: "string",
+      value: "WHEN",
+      help: "none | interval (default: at most once a second) | every-flush",
     },
     "rotate-daily": { type: "boolean", help: "start a new file part every day (UTC)" },
     progress: {

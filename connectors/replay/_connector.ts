@@ -26,7 +26,7 @@ import {
   type PreparedDecode,
   type TopicRoute,
 } from "./_decoders.ts";
-import { files } from "./_files.ts";
+import { openParts } from "./_parts.ts";
 import { PairFilter } from "./_filter.ts";
 import { ReplayLifecycle } from "./_lifecycle.ts";
 import type { ReplayOptions } from "./_options.ts";
@@ -213,7 +213,7 @@ export class ReplayConnector implements ConnectorWrapper {
     let stream = o.stream;
     if (stream === undefined) {
       try {
-        stream = await (await files()).openRead(o.file!);
+        stream = await openParts(o.file!);
       } catch (e) {
         throw new ConnectionError(`[replay] cannot open ${JSON.stringify(o.file)}: ${message(e)}`, {
           cause: e,

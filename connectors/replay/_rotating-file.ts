@@ -41,9 +41,17 @@ export function partPath(path: string, n: number): string {
   return `${dir}${base}.${n}${ext}`;
 }
 
+/** When the recorder asks the OS to put written bytes on the disk (fsync). */
+export type FsyncPolicy = "none" | "interval" | "every-flush";
+
 /** Options of {@link RotatingFile}. */
 export interface RotatingFileOptions {
   readonly gzip: boolean;
+  /** When to fsync: never, after a write at most every `fsyncMs`, or after every write. */
+  readonly fsync: FsyncPolicy;
+  readonly fsyncMs: number;
+  /** Monotonic milliseconds. */
+  readonly now: () => number;
   readonly overwrite: boolean;
   readonly logger: Logger;
 }
@@ -56,6 +64,8 @@ export class RotatingFile {
   bytes = 0;
   /** The first write or open error; later writes are skipped. */
   error: Error | undefined;
+  /** fsync calls made. */
+  syncs = 0;
   /** Uncompressed bytes handed to {@link RotatingFile.write} and not written yet. */
   queued = 0;
   #waiters: { below: number; resolve: () => void }[] = [];
@@ -63,6 +73,7 @@ export class RotatingFile {
   readonly #o: RotatingFileOptions;
   #part = 0;
   #writer: FileWriter | undefined;
+  #synced = 0;
   #queue: Promise<void> = Promise.resolve();
 
   /**
@@ -98,6 +109,7 @@ export class RotatingFile {
         const data = this.#o.gzip ? await gzipBlock(bytes) : bytes;
         await writer.write(data);
         this.bytes += data.length;
+        await this.#maybeSync(writer, false);
       } finally {
         this.queued -= bytes.length;
         this.#wake();
@@ -131,6 +143,7 @@ export class RotatingFile {
       const w = this.#writer;
       this.#writer = undefined;
       this.#part++;
+      if (w !== undefined) await this.#maybeSync(w, true);
       await w?.close();
     });
   }
@@ -140,8 +153,20 @@ export class RotatingFile {
     return this.#run(async () => {
       const w = this.#writer;
       this.#writer = undefined;
+      if (w !== undefined) await this.#maybeSync(w, true);
       await w?.close();
     });
+  }
+
+  /** Syncs per the policy; `closing` syncs under every policy but `none`. */
+  async #maybeSync(w: FileWriter, closing: boolean): Promise<void> {
+    const policy = this.#o.fsync;
+    if (policy === "none" || typeof this.#target !== "string") return;
+    const now = this.#o.now();
+    if (policy === "interval" && !closing && now - this.#synced < this.#o.fsyncMs) return;
+    this.#synced = now;
+    this.syncs++;
+    await w.sync();
   }
 
   #run(op: () => Promise<unknown>): Promise<void> {
@@ -169,7 +194,11 @@ export class RotatingFile {
     if (typeof target !== "string") {
       if (this.#part > 0) throw new Error("[recorder] a stream output cannot be rotated");
       const w = target.getWriter();
-      this.#writer = { write: (b) => w.write(b), close: () => w.close() };
+      this.#writer = {
+        write: (b) => w.write(b),
+        sync: () => Promise.resolve(),
+        close: () => w.close(),
+      };
       return this.#writer;
     }
     const path = partPath(target, this.#part);

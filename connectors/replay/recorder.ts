@@ -20,7 +20,13 @@ import type { RawEncoder } from "./capture/raw-encoder.ts";
 import type { ConnectorDefinition, EventSink, RawTap } from "../../src/connector.ts";
 import type { MarketEvent, StatusEvent } from "../../src/events.ts";
 import { consoleLogger, type Logger } from "../../src/log.ts";
-import { positive, type RecorderOptions, type RecorderStats } from "./_recorder-options.ts";
+import {
+  FSYNC_POLICIES,
+  positive,
+  type RecorderOptions,
+  type RecorderStats,
+  rotateBytes,
+} from "./_recorder-options.ts";
 import { LinesOutput, type OutputPolicy, RawOutput } from "./_outputs.ts";
 import { RotatingFile } from "./_rotating-file.ts";
 
@@ -59,11 +65,21 @@ export class Recorder implements RawTap, AsyncDisposable {
     this.#flushMs = positive("flushMs", options.flushMs, 1_000)!;
     const policy: OutputPolicy = {
       flushBytes: positive("flushBytes", options.flushBytes, 65_536)!,
-      rotateBytes: positive("rotateBytes", options.rotateBytes, undefined),
+      rotateBytes: rotateBytes(options),
+      rotateMs: positive("rotateMs", options.rotateMs, undefined),
       rotateDaily: options.rotateDaily === true,
       dayOffsetMs: (options.dayOffsetMinutes ?? 0) * 60_000,
     };
     const logger = options.logger ?? consoleLogger("warn");
+    const fsync = options.fsync ?? "interval";
+    if (!FSYNC_POLICIES.includes(fsync)) {
+      throw new RangeError(
+        `[recorder] fsync must be one of ${FSYNC_POLICIES.join(", ")}, got ${
+          JSON.stringify(fsync)
+        }`,
+      );
+    }
+    const fsyncMs = positive("fsyncMs", options.fsyncMs, 1_000)!;
     this.#logger = logger;
     this.#maxPending = Math.max(
       positive("maxPendingBytes", options.maxPendingBytes, 2 * policy.flushBytes)!,
@@ -74,12 +90,20 @@ export class Recorder implements RawTap, AsyncDisposable {
       2 * this.#maxPending,
     );
     const file = (target: string | WritableStream<Uint8Array>): RotatingFile => {
-      const rotating = policy.rotateBytes !== undefined || policy.rotateDaily;
+      const rotating = options.rotateBytes !== undefined && options.rotateBytes !== false ||
+        policy.rotateMs !== undefined || policy.rotateDaily;
       if (rotating && typeof target !== "string") {
         throw new TypeError("[recorder] rotation needs file paths, not streams");
       }
       const gzip = typeof target === "string" ? target.endsWith(".gz") : options.gzip === true;
-      return new RotatingFile(target, { gzip, overwrite: options.overwrite === true, logger });
+      return new RotatingFile(target, {
+        gzip,
+        overwrite: options.overwrite === true,
+        logger,
+        fsync,
+        fsyncMs,
+        now: () => this.#clock.mono(),
+      });
     };
     const header = () => ({ source: this.#source ?? "unknown", meta: options.meta ?? {} });
     this.#raw = options.out === undefined
@@ -199,6 +223,7 @@ export class Recorder implements RawTap, AsyncDisposable {
       statuses: this.#statuses,
       payloads: this.#payloads,
       dropped: this.#dropped,
+      syncs: (this.#raw?.file.syncs ?? 0) + (this.#nd?.file.syncs ?? 0),
       pendingBytes: (this.#raw?.file.queued ?? 0) + (this.#nd?.file.queued ?? 0),
       bytes: (this.#raw?.file.bytes ?? 0) + (this.#nd?.file.bytes ?? 0),
       files: [...(this.#raw?.file.paths ?? []), ...(this.#nd?.file.paths ?? [])],

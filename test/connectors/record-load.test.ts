@@ -68,6 +68,8 @@ describe("tickwire record at the maximum rate", () => {
           "PTT,AOT,KBANK",
           "--out",
           out,
+          "--rotate-mb",
+          "0",
           "--progress",
         ], children);
         const samples: number[] = [];

@@ -9,7 +9,7 @@ import { openCapture } from "../../connectors/replay/capture/reader.ts";
 import { createRecorder, inspectCapture } from "../../connectors/replay/mod.ts";
 import { quote, status } from "./capture/_helpers.ts";
 import { lastScripted, scriptedConnector } from "../_helpers/scripted-connector.ts";
-import { memorySink, tempDir, until } from "./_replay-helpers.ts";
+import { memorySink, replayToEnd, tempDir, until } from "./_replay-helpers.ts";
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -324,5 +324,85 @@ describe("recorder backpressure", () => {
     const kinds = await kindsOf(out.bytes());
     expect(kinds.filter((k) => k === "event").length).toBe(200 - s.dropped);
     expect(kinds.at(-1)).toBe("close:closed");
+  });
+});
+
+describe("recorder segments and fsync", () => {
+  it("rotates by size and by time, and a rotated set replays as one from its first part", async () => {
+    for (const name of ["set.twr", "set.twr.gz"]) {
+      const path = tmp.path(name);
+      const rec = await createRecorder({
+        out: path,
+        rotateBytes: 3_000,
+        rotateMs: 15,
+        flushBytes: 500,
+        logger: silentLogger,
+      });
+      // Every 10th event jumps 20 ms ahead: a part never spans 15 ms.
+      for (let i = 1; i <= 60; i++) {
+        rec.event(quote(i, "PTT", { recvTs: 1_767_582_000_000 + i + 20 * Math.floor(i / 10) }));
+      }
+      await rec.close();
+      const files = rec.stats().files;
+      expect(files.length).toBeGreaterThanOrEqual(6);
+      const run = await replayToEnd({ file: path, speed: "max" });
+      const seqs = run.rec.events.map((e) => (e as { bidSize: number }).bidSize / 100);
+      expect(seqs).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+      const summary = await inspectCapture(path);
+      expect(summary.counts.event).toBe(60);
+      expect(summary.counts.close).toBe(files.length);
+      // A numbered part read alone is that part only.
+      expect((await inspectCapture(files[1]!)).counts.close).toBe(1);
+    }
+  });
+
+  it("rotates paths at 25 MiB by default, and never with rotateBytes: false", async () => {
+    const rec = await createRecorder({ out: tmp.path("d.twr"), logger: silentLogger });
+    const rec2 = await createRecorder({
+      out: tmp.path("e.twr"),
+      rotateBytes: false,
+      logger: silentLogger,
+    });
+    const big = "X".repeat(900_000);
+    for (let i = 1; i <= 40; i++) {
+      rec.event(quote(i, big));
+      rec2.event(quote(i, big));
+      await until(() => rec.stats().pendingBytes + rec2.stats().pendingBytes === 0, "the writes");
+    }
+    await rec.close();
+    await rec2.close();
+    expect(rec.stats().files.length).toBe(2);
+    expect(rec2.stats().files.length).toBe(1);
+  });
+
+  it("fsyncs per its policy: none, at most every fsyncMs, or after every write", async () => {
+    const syncs: Record<string, number> = {};
+    for (const fsync of ["none", "interval", "every-flush"] as const) {
+      const clock = new ManualClock();
+      const rec = await createRecorder({
+        out: tmp.path(`sync-${fsync}.twr`),
+        flushBytes: 500,
+        fsync,
+        fsyncMs: 1_000,
+        clock,
+        logger: silentLogger,
+      });
+      for (let i = 1; i <= 40; i++) {
+        rec.event(quote(i));
+        if (i === 20) {
+          await until(() => rec.stats().pendingBytes === 0, "the writes");
+          clock.advance(1_000);
+        }
+      }
+      await rec.close();
+      syncs[fsync] = rec.stats().syncs;
+    }
+    expect(syncs.none).toBe(0);
+    // None in the first fsyncMs, one after the first write past it, one at close.
+    expect(syncs.interval).toBe(2);
+    // One per write (40 records of ~150 bytes in 500-byte flushes), and one at close.
+    expect(syncs["every-flush"]).toBeGreaterThan(8);
+    await expect(createRecorder({ out: tmp.path("x.twr"), fsync: "always" as never })).rejects
+      .toThrow(/fsync must be one of none, interval, every-flush, got "always"/);
   });
 });
