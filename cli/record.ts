@@ -28,7 +28,7 @@ import {
   UsageError,
 } from "./args.ts";
 import { type CommandSpec, nameFlags } from "./command.ts";
-import { type CliIo, onInterrupt } from "./_runtime.ts";
+import { type CliIo, host, onInterrupt } from "./_runtime.ts";
 
 /**
  * Formats a byte count.
@@ -144,7 +144,29 @@ async function run({ flags, positionals }: ParsedArgs, io: CliIo): Promise<numbe
       throw e;
     });
   const stop = (reason: string): void => void feed.close(reason);
-  const removeInterrupt = onInterrupt(stop);
+  // The handlers stay until the capture is closed: a second signal while closing must
+  // not kill the process before the close record is written; a third aborts.
+  let signals = 0;
+  const removeInterrupt = onInterrupt((signal) => {
+    signals++;
+    if (signals === 1) {
+      void io.err.write(
+        `${tty ? "\r\x1b[K" : ""}tickwire: ${signal}: stopping, closing the capture\n`,
+      );
+      stop(signal);
+    } else if (signals === 2) {
+      void io.err.write(
+        `tickwire: ${signal}: still closing the capture; a third signal aborts without its close record\n`,
+      );
+    } else {
+      void io.err.write(
+        `tickwire: ${signal}: aborted; ${JSON.stringify(out)} has no close record ` +
+          `(it replays up to where it was cut)\n`,
+      );
+      const code = signal === "SIGINT" ? 130 : 143;
+      void io.err.flush().finally(() => (io.exit ?? ((c: number) => host().exit(c)))(code));
+    }
+  });
   const timer = duration === undefined
     ? undefined
     : setTimeout(() => stop("duration"), duration * 1000);
@@ -160,10 +182,10 @@ async function run({ flags, positionals }: ParsedArgs, io: CliIo): Promise<numbe
   } finally {
     if (timer !== undefined) clearTimeout(timer);
     if (ticker !== undefined) clearInterval(ticker);
-    removeInterrupt();
     await recorder.close(
       feed.health().lastError === undefined ? "closed" : "source ended with an error",
     );
+    removeInterrupt();
   }
   const stats = recorder.stats();
   await io.err.write(`${tty ? "\r\x1b[K" : ""}recorded ${progress(true)}`);
