@@ -121,12 +121,13 @@ describe("tickwire record, replay and inspect", () => {
     expect(JSON.parse(json.stdout())).toMatchObject({ format: "ndjson", issues: [] });
   });
 
-  it("reports a damaged capture from replay and inspect with its place, exiting with 1", async () => {
+  it("reports a damaged capture from replay --strict and inspect with its place, exiting with 1", async () => {
     const bytes = readFileSync(capture);
     const cut = tmp.path("cut.twr");
     writeFileSync(cut, bytes.subarray(0, bytes.length - 40));
     const io = memoryIo();
-    expect(await main(["replay", cut, "--speed", "max", "--format", "ndjson"], io)).toBe(1);
+    expect(await main(["replay", cut, "--speed", "max", "--format", "ndjson", "--strict"], io))
+      .toBe(1);
     expect(parseLines(io.stdout()).length).toBeGreaterThan(10);
     expect(io.stderr()).toMatch(
       /tickwire: \[capture\] ".*cut\.twr": record \d+ at byte \d+ ends inside it/,
@@ -261,4 +262,51 @@ describe("tickwire as a process", () => {
     const summary = await inspectCapture(out);
     expect(summary).toMatchObject({ closedCleanly: true, issues: [] });
   }, 60_000);
+
+  for (const name of ["crashed.twr", "crashed.twr.gz"]) {
+    it(
+      `replays every complete record of ${name} cut by a crash, exit 0 with one warning; --strict exits 1`,
+      async () => {
+        const whole = tmp.path(`whole-${name}`);
+        const rec = cli([
+          "record",
+          "--source",
+          "synthetic",
+          "--rate",
+          "2000",
+          "--duration",
+          "1",
+          "--out",
+          whole,
+        ]);
+        expect((await rec.done).code).toBe(0);
+        const bytes = readFileSync(whole);
+        const cut = tmp.path(name);
+        writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+        const summary = await inspectCapture(cut);
+        const last = summary.issues.at(-1)!;
+        expect(last).toMatchObject({ code: "truncated", tail: true });
+
+        const lenient = await cli(["replay", cut, "--speed", "max", "--format", "ndjson"]).done;
+        expect(lenient.code, lenient.stderr).toBe(0);
+        expect(markets(parseLines(lenient.stdout))).toHaveLength(summary.counts.event);
+        const lines = lenient.stderr.trim().split("\n");
+        expect(lines, lenient.stderr).toHaveLength(1);
+        expect(lines[0]).toMatch(new RegExp(`cut short at byte ${last.offset}\\b.*--strict`));
+
+        const strict = await cli([
+          "replay",
+          cut,
+          "--speed",
+          "max",
+          "--format",
+          "ndjson",
+          "--strict",
+        ]).done;
+        expect(strict.code).toBe(1);
+        expect(strict.stderr).toMatch(/ends inside/);
+      },
+      60_000,
+    );
+  }
 });
