@@ -8,7 +8,7 @@
 
 import { type Channel, type FeedOptions, resolveEnvConfig, startFeed } from "../mod.ts";
 import { type CaptureIssue, parseOnCorrupt, parseSpeed } from "../connectors/replay/mod.ts";
-import { intFlag, listFlag, type ParsedArgs, UsageError } from "./args.ts";
+import { intFlag, listFlag, numberFlag, type ParsedArgs, UsageError } from "./args.ts";
 import { type CommandSpec, nameFlags } from "./command.ts";
 import type { CliIo } from "./_runtime.ts";
 import { FORMAT_FLAG, formatFlag, printUntilDone } from "./_print.ts";
@@ -70,6 +70,8 @@ async function run({ flags, positionals }: ParsedArgs, io: CliIo): Promise<numbe
     },
   };
   if (flags.strict === true) overrides.strict = true;
+  const maxInflatedMb = numberFlag(flags, "max-inflated-mb");
+  if (maxInflatedMb !== undefined) overrides.maxInflatedBytes = maxInflatedMb * 1_048_576;
   if (speed !== undefined) overrides.speed = speed;
   if (typeof flags.from === "string") overrides.from = flags.from;
   if (typeof flags.to === "string") overrides.to = flags.to;
@@ -124,6 +126,11 @@ the byte offset of the cut, exit code 0 (1 with --strict).`,
     },
     channels: { type: "string", value: "C,D", help: "replay only these channels (with --symbols)" },
     loop: { type: "boolean", help: "start again at the end of the file" },
+    "max-inflated-mb": {
+      type: "string",
+      value: "N",
+      help: "stop a compressed capture that decompresses to more than N MiB (default 16384)",
+    },
     strict: {
       type: "boolean",
       help: "a capture cut short is an error (default: every complete record, one warning)",

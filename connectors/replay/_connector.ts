@@ -239,6 +239,7 @@ export class ReplayConnector implements ConnectorWrapper {
       name: o.name,
       onCorrupt: o.onCorrupt,
       onIssue: (issue) => this.#onIssue(issue),
+      ...(o.maxInflatedBytes === undefined ? {} : { maxInflatedBytes: o.maxInflatedBytes }),
     });
   }
 

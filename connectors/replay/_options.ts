@@ -52,6 +52,11 @@ export interface ReplayOptionsInput {
    * naming its byte offset, and the replay ends normally. @default false
    */
   readonly strict?: boolean;
+  /**
+   * The most bytes a compressed capture may decompress to: past it the replay ends with
+   * an error naming it (a gzip bomb). @default 16 GiB
+   */
+  readonly maxInflatedBytes?: number;
   /** Receives each problem found in the capture (also reported through `sink.decodeError`, a cut tail only when `strict`). */
   readonly onIssue?: (issue: CaptureIssue) => void;
 }
@@ -78,6 +83,8 @@ export interface ReplayOptions {
   readonly onCorrupt: OnCorrupt;
   /** A cut tail is an error. */
   readonly strict: boolean;
+  /** Most bytes a compressed capture may decompress to, or `undefined` for the default. */
+  readonly maxInflatedBytes: number | undefined;
   /** Problem callback, if any. */
   readonly onIssue: ((issue: CaptureIssue) => void) | undefined;
 }
@@ -171,6 +178,13 @@ const Entries = v.strictObject(
     loop: v.optional(v.boolean(expected("true or false"))),
     onCorrupt: v.optional(v.picklist(["stop", "skip"], expected('"stop" or "skip"'))),
     strict: v.optional(v.boolean(expected("true or false"))),
+    maxInflatedBytes: v.optional(
+      v.pipe(
+        v.number(expected("a positive number of bytes")),
+        v.finite(expected("a positive number of bytes")),
+        v.minValue(1, expected("a positive number of bytes")),
+      ),
+    ),
     onIssue: v.optional(v.function(expected("a function"))),
   },
   (issue) => (issue.path?.length ? "unknown option" : expected("an options object")(issue)),
@@ -230,6 +244,7 @@ export function parseReplayOptions(input: unknown): ReplayOptions {
     loop: o.loop ?? false,
     onCorrupt: o.onCorrupt ?? "stop",
     strict: o.strict ?? false,
+    maxInflatedBytes: o.maxInflatedBytes,
     onIssue: o.onIssue as ((issue: CaptureIssue) => void) | undefined,
   };
 }
