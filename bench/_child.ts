@@ -26,6 +26,10 @@ async function run(section: string, options: Record<string, unknown>): Promise<u
       return (await import("./serve.ts")).runServe(options);
     case "replay":
       return (await import("./replay.ts")).runReplay(options);
+    case "record":
+      return (await import("./record.ts")).runRecord(options);
+    case "record-play":
+      return (await import("./record.ts")).recordOnce(options);
     case "replay-play":
       return (await import("./replay.ts")).playOnce(options);
     default:

@@ -197,6 +197,34 @@ export function buildTables(r: SuiteResults, targets: readonly TargetOutcome[]):
       ]),
     });
   }
+  if (r.record !== undefined) {
+    tables.push({
+      title:
+        "5b. Recording (connector-shaped producer honouring backpressure, recorder defaults), Node, median of fresh processes; peer: length-prefixed records through fs.createWriteStream (+ zlib.createGzip)",
+      header: [
+        "capture",
+        "payloads",
+        "size",
+        "events/s",
+        "every run",
+        "peer events/s",
+        "vs peer",
+        "peak RSS (growth)",
+        "peer peak RSS",
+      ],
+      rows: r.record.figures.map((f) => [
+        f.format === "raw" ? "raw (.twr)" : "compressed (.twr.gz)",
+        f.events.toLocaleString("en"),
+        `${(f.bytes / 1e6).toFixed(1)} MB`,
+        fmtRate(f.eventsPerSec),
+        f.runs.map(fmtRate).join(", "),
+        fmtRate(f.peerPerSec),
+        `${f.vsPeer.toFixed(2)}×`,
+        `${fmtMB(f.peakRss)} (${fmtMB(f.rssGrowth)})`,
+        fmtMB(f.peerPeakRss),
+      ]),
+    });
+  }
   if (r.memory !== undefined) {
     const m = r.memory;
     tables.push({

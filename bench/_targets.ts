@@ -11,6 +11,7 @@ import type { DispatcherResult } from "./dispatcher.ts";
 import type { E2eResult, E2eSubscriber } from "./e2e.ts";
 import type { LatencyResult } from "./latency.ts";
 import type { MemoryResult } from "./memory.ts";
+import type { RecordResult } from "./record.ts";
 import type { ReplayResult } from "./replay.ts";
 import type { ServeResult } from "./serve.ts";
 
@@ -21,6 +22,7 @@ export interface SuiteResults {
   dispatcher?: DispatcherResult;
   memory?: MemoryResult;
   replay?: ReplayResult;
+  record?: RecordResult;
   e2e?: E2eResult;
   serve?: ServeResult;
 }
@@ -52,6 +54,9 @@ const SECTION_OF: Record<string, string> = {
   "e2e-p99": "e2e",
   "e2e-vs-peer": "e2e",
   "replay-raw": "replay",
+  "record-raw": "record",
+  "record-gzip": "record",
+  "record-rss": "record",
   "heap-growth": "memory",
   "serve-rate": "serve",
   "serve-stall": "serve",
@@ -110,6 +115,8 @@ export function evaluateTargets(r: SuiteResults): TargetOutcome[] {
   const tw = r.e2e?.subscribers.find((s) => s.kind === "tickwire");
   const peer = r.e2e?.subscribers.find((s) => s.kind !== "tickwire");
   const raw = r.replay?.figures.find((f) => f.format === "raw");
+  const recRaw = r.record?.figures.find((f) => f.format === "raw");
+  const recGz = r.record?.figures.find((f) => f.format === "gzip");
   const served = r.serve?.servers.find((s) => s.kind === "tickwire")?.phases;
   const calm = served?.find((p) => p.phase === "latency")?.latency.p99;
   const stalled = served?.find((p) => p.phase === "stalled")?.latency.p99;
@@ -179,6 +186,30 @@ export function evaluateTargets(r: SuiteResults): TargetOutcome[] {
       "events/s",
       ">=",
       1_000_000,
+    ),
+    check(
+      "record-raw",
+      "recording Settrade payloads to .twr",
+      recRaw?.eventsPerSec,
+      "events/s",
+      ">=",
+      1_000_000,
+    ),
+    check(
+      "record-gzip",
+      "recording Settrade payloads to .twr.gz",
+      recGz?.eventsPerSec,
+      "events/s",
+      ">=",
+      300_000,
+    ),
+    check(
+      "record-rss",
+      "recording: peak RSS growth, the larger of .twr and .twr.gz",
+      r.record === undefined ? undefined : Math.max(...r.record.figures.map((f) => f.rssGrowth)),
+      "bytes",
+      "<",
+      64 * 1_048_576,
     ),
     check(
       "heap-growth",

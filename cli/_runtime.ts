@@ -177,6 +177,8 @@ export interface CliIo {
   readonly out: Out;
   readonly err: Out;
   readonly env: Record<string, string | undefined>;
+  /** Ends the process at once (a third interrupt); tests give their own. @default the host's */
+  readonly exit?: (code: number) => void;
 }
 
 let io: CliIo | undefined;

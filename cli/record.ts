@@ -7,7 +7,12 @@
  */
 
 import { type Logger, startFeed } from "../mod.ts";
-import { createRecorder, type Recorder } from "../connectors/replay/mod.ts";
+import {
+  createRecorder,
+  FSYNC_POLICIES,
+  type FsyncPolicy,
+  type Recorder,
+} from "../connectors/replay/mod.ts";
 import {
   numberFlag,
   type ParsedArgs,
@@ -17,7 +22,7 @@ import {
   UsageError,
 } from "./args.ts";
 import { type CommandSpec, resolveCommandConfig } from "./command.ts";
-import { type CliIo, onInterrupt } from "./_runtime.ts";
+import { type CliIo, host, onInterrupt } from "./_runtime.ts";
 
 /**
  * Formats a byte count.
@@ -81,7 +86,16 @@ async function run({ flags, positionals }: ParsedArgs, io: CliIo): Promise<numbe
   const events = typeof flags.events === "string" ? flags.events : undefined;
   if (events === out) throw new UsageError("--events must name a different file than --out");
   const duration = numberFlag(flags, "duration");
-  const rotateMb = numberFlag(flags, "rotate-mb");
+  const noRotate = typeof flags["rotate-mb"] === "string" && Number(flags["rotate-mb"]) === 0 &&
+    flags["rotate-mb"].trim() !== "";
+  const rotateMb = noRotate ? 0 : numberFlag(flags, "rotate-mb");
+  const rotateMinutes = numberFlag(flags, "rotate-minutes");
+  const fsync = flags.fsync ?? "interval";
+  if (!(FSYNC_POLICIES as readonly unknown[]).includes(fsync)) {
+    throw new UsageError(
+      `--fsync must be one of ${FSYNC_POLICIES.join(", ")}, got ${JSON.stringify(fsync)}`,
+    );
+  }
   const overrides: Record<string, unknown> = { buffer: false, ...sourceOverrides(flags) };
 
   const { config, logger } = await resolveCommandConfig(io, overrides, SOURCE_FLAG_OF);
@@ -89,7 +103,11 @@ async function run({ flags, positionals }: ParsedArgs, io: CliIo): Promise<numbe
     out,
     ...(events === undefined ? {} : { events }),
     overwrite: flags.force === true,
-    ...(rotateMb === undefined ? {} : { rotateBytes: Math.round(rotateMb * 1024 * 1024) }),
+    ...(rotateMb === undefined
+      ? {}
+      : { rotateBytes: rotateMb === 0 ? false : Math.round(rotateMb * 1024 * 1024) }),
+    ...(rotateMinutes === undefined ? {} : { rotateMs: rotateMinutes * 60_000 }),
+    fsync: fsync as FsyncPolicy,
     rotateDaily: flags["rotate-daily"] === true,
     meta: {
       recordedBy: "tickwire record",
@@ -113,13 +131,37 @@ async function run({ flags, positionals }: ParsedArgs, io: CliIo): Promise<numbe
       throw e;
     });
   const stop = (reason: string): void => void feed.close(reason);
-  const removeInterrupt = onInterrupt(stop);
+  // The handlers stay until the capture is closed: a second signal while closing must
+  // not kill the process before the close record is written; a third aborts.
+  let signals = 0;
+  const removeInterrupt = onInterrupt((signal) => {
+    signals++;
+    if (signals === 1) {
+      void io.err.write(
+        `${tty ? "\r\x1b[K" : ""}tickwire: ${signal}: stopping, closing the capture\n`,
+      );
+      stop(signal);
+    } else if (signals === 2) {
+      void io.err.write(
+        `tickwire: ${signal}: still closing the capture; a third signal aborts without its close record\n`,
+      );
+    } else {
+      void io.err.write(
+        `tickwire: ${signal}: aborted; ${JSON.stringify(out)} has no close record ` +
+          `(it replays up to where it was cut)\n`,
+      );
+      const code = signal === "SIGINT" ? 130 : 143;
+      void io.err.flush().finally(() => (io.exit ?? ((c: number) => host().exit(c)))(code));
+    }
+  });
   const timer = duration === undefined
     ? undefined
     : setTimeout(() => stop("duration"), duration * 1000);
   const tty = io.err.isTTY;
   const ticker = tty
     ? setInterval(() => void io.err.write(`\r\x1b[K${progress(false)}`), 250)
+    : flags.progress === true
+    ? setInterval(() => void io.err.write(`${progress(false)}\n`), 1_000)
     : undefined;
   let info;
   try {
@@ -127,10 +169,10 @@ async function run({ flags, positionals }: ParsedArgs, io: CliIo): Promise<numbe
   } finally {
     if (timer !== undefined) clearTimeout(timer);
     if (ticker !== undefined) clearInterval(ticker);
-    removeInterrupt();
     await recorder.close(
       feed.health().lastError === undefined ? "closed" : "source ended with an error",
     );
+    removeInterrupt();
   }
   const stats = recorder.stats();
   await io.err.write(`${tty ? "\r\x1b[K" : ""}recorded ${progress(true)}`);
@@ -163,9 +205,23 @@ on Ctrl-C / SIGTERM, closing the files cleanly. Replay with
     "rotate-mb": {
       type: "string",
       value: "N",
-      help: "start a new file part every N MB (uncompressed)",
+      help: "start a new file part every N MiB (uncompressed; default 25, 0 = never)",
+    },
+    "rotate-minutes": {
+      type: "string",
+      value: "N",
+      help: "start a new file part every N minutes (of receive time)",
+    },
+    fsync: {
+      type: "string",
+      value: "WHEN",
+      help: "none | interval (default: at most once a second) | every-flush",
     },
     "rotate-daily": { type: "boolean", help: "start a new file part every day (UTC)" },
+    progress: {
+      type: "boolean",
+      help: "print the progress line every second even when stderr is not a terminal",
+    },
   },
   notes: `Connector settings come from the environment (see the README).
 

@@ -8,7 +8,7 @@
 
 import { type Channel, type FeedOptions, resolveEnvConfig, startFeed } from "../mod.ts";
 import { type CaptureIssue, parseOnCorrupt, parseSpeed } from "../connectors/replay/mod.ts";
-import { intFlag, listFlag, type ParsedArgs, UsageError } from "./args.ts";
+import { intFlag, listFlag, numberFlag, type ParsedArgs, UsageError } from "./args.ts";
 import { type CommandSpec, nameFlags } from "./command.ts";
 import type { CliIo } from "./_runtime.ts";
 import { FORMAT_FLAG, formatFlag, printUntilDone } from "./_print.ts";
@@ -63,10 +63,15 @@ async function run({ flags, positionals }: ParsedArgs, io: CliIo): Promise<numbe
     source: "replay",
     file,
     onIssue: (issue: CaptureIssue) => {
+      // A cut tail is one warning from the connector, unless --strict.
+      if (flags.strict !== true && issue.tail && issue.code === "truncated") return;
       issues.push(issue);
       void io.err.write(`tickwire: ${issue.message}\n`);
     },
   };
+  if (flags.strict === true) overrides.strict = true;
+  const maxInflatedMb = numberFlag(flags, "max-inflated-mb");
+  if (maxInflatedMb !== undefined) overrides.maxInflatedBytes = maxInflatedMb * 1_048_576;
   if (speed !== undefined) overrides.speed = speed;
   if (typeof flags.from === "string") overrides.from = flags.from;
   if (typeof flags.to === "string") overrides.to = flags.to;
@@ -98,7 +103,9 @@ export const REPLAY_COMMAND: CommandSpec = {
 a live top-of-book table on a terminal, NDJSON (one event per line) otherwise.
 Raw payloads are decoded again with the live decoder. Replayed events have
 source "replay" and their recorded source in "origin". Problems found in the
-capture go to stderr, and the exit code is then 1.`,
+capture go to stderr, and the exit code is then 1; a capture cut short (by a
+crash while recording) replays every complete record with one warning naming
+the byte offset of the cut, exit code 0 (1 with --strict).`,
   flags: {
     speed: {
       type: "string",
@@ -119,6 +126,15 @@ capture go to stderr, and the exit code is then 1.`,
     },
     channels: { type: "string", value: "C,D", help: "replay only these channels (with --symbols)" },
     loop: { type: "boolean", help: "start again at the end of the file" },
+    "max-inflated-mb": {
+      type: "string",
+      value: "N",
+      help: "stop a compressed capture that decompresses to more than N MiB (default 16384)",
+    },
+    strict: {
+      type: "boolean",
+      help: "a capture cut short is an error (default: every complete record, one warning)",
+    },
     "on-corrupt": {
       type: "string",
       value: "P",

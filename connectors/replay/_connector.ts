@@ -26,7 +26,7 @@ import {
   type PreparedDecode,
   type TopicRoute,
 } from "./_decoders.ts";
-import { files } from "./_files.ts";
+import { openParts } from "./_parts.ts";
 import { PairFilter } from "./_filter.ts";
 import { ReplayLifecycle } from "./_lifecycle.ts";
 import type { ReplayOptions } from "./_options.ts";
@@ -62,6 +62,21 @@ function nextTurn(): Promise<void> {
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/** Whether an issue is the end of a capture cut short: the data ends inside a record or member. */
+export function isCut(issue: CaptureIssue): boolean {
+  return issue.tail && issue.code === "truncated";
+}
+
+/** The one warning for a cut capture: where it was cut, and that everything before was replayed. */
+function cutWarning(name: string, cuts: readonly CaptureIssue[]): string {
+  const last = cuts.at(-1)!;
+  const file = cuts.find((c) => c.fileOffset !== undefined)?.fileOffset;
+  return `[replay] ${JSON.stringify(name)} was cut short at byte ${last.offset}${
+    file === undefined ? "" : ` (file byte ${file})`
+  }, inside record ${last.record} (a crash or a full disk while recording): every complete ` +
+    `record before it was replayed (strict / --strict makes this an error)`;
 }
 
 /** A connector that replays a capture. Create it with `createReplayConnector`. */
@@ -213,7 +228,7 @@ export class ReplayConnector implements ConnectorWrapper {
     let stream = o.stream;
     if (stream === undefined) {
       try {
-        stream = await (await files()).openRead(o.file!);
+        stream = await openParts(o.file!);
       } catch (e) {
         throw new ConnectionError(`[replay] cannot open ${JSON.stringify(o.file)}: ${message(e)}`, {
           cause: e,
@@ -224,6 +239,7 @@ export class ReplayConnector implements ConnectorWrapper {
       name: o.name,
       onCorrupt: o.onCorrupt,
       onIssue: (issue) => this.#onIssue(issue),
+      ...(o.maxInflatedBytes === undefined ? {} : { maxInflatedBytes: o.maxInflatedBytes }),
     });
   }
 
@@ -236,7 +252,9 @@ export class ReplayConnector implements ConnectorWrapper {
         const ending = this.#o.onCorrupt === "stop"
           ? reader.issues.at(-1)
           : reader.issues.find((i) => i.tail);
-        if (ending !== undefined) {
+        if (ending !== undefined && !this.#o.strict && isCut(ending)) {
+          this.#logger.warn(cutWarning(this.#o.name, reader.issues.filter(isCut)));
+        } else if (ending !== undefined) {
           this.#lastError = ending.message;
           this.#life.emit(
             { kind: "error", reason: ending.message },
@@ -405,9 +423,10 @@ export class ReplayConnector implements ConnectorWrapper {
 
   #onIssue(issue: CaptureIssue): void {
     this.issues.push(issue);
+    this.#o.onIssue?.(issue);
+    if (!this.#o.strict && isCut(issue)) return;
     this.#decodeErrors++;
     this.#sink.decodeError(issueToError(issue));
-    this.#o.onIssue?.(issue);
   }
 
   #isEnded(): boolean {

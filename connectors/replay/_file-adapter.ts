@@ -11,6 +11,8 @@
 export interface FileWriter {
   /** Writes every byte (looping over partial writes); resolves once the OS has them. */
   write(bytes: Uint8Array): Promise<void>;
+  /** Asks the OS to put what was written on the disk (fsync); resolves once it has. */
+  sync(): Promise<void>;
   /** Closes the file. */
   close(): Promise<void>;
 }
@@ -30,4 +32,9 @@ export interface FileAdapter {
    * @returns The writer.
    */
   openWrite(path: string, overwrite: boolean): Promise<FileWriter>;
+  /**
+   * Whether a file exists (the replay of a rotated set looks for the next part).
+   * @param path File path. @returns `false` when it does not, or cannot be read.
+   */
+  exists(path: string): Promise<boolean>;
 }

@@ -9,6 +9,7 @@ import type { FileAdapter, FileWriter } from "./_file-adapter.ts";
 interface DenoFile {
   readonly readable: ReadableStream<Uint8Array>;
   write(bytes: Uint8Array): Promise<number>;
+  sync(): Promise<void>;
   close(): void;
 }
 
@@ -22,6 +23,7 @@ interface DenoOpenOptions {
 
 interface DenoLike {
   open(path: string, options: DenoOpenOptions): Promise<DenoFile>;
+  stat(path: string): Promise<unknown>;
 }
 
 function deno(): DenoLike {
@@ -45,10 +47,20 @@ export const fileAdapter: FileAdapter = {
         let at = 0;
         while (at < bytes.length) at += await file.write(bytes.subarray(at));
       },
+      sync: () => file.sync(),
       close(): Promise<void> {
         file.close();
         return Promise.resolve();
       },
     };
+  },
+
+  async exists(path: string): Promise<boolean> {
+    try {
+      await deno().stat(path);
+      return true;
+    } catch {
+      return false;
+    }
   },
 };

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { open } from "node:fs/promises";
+import { access, open } from "node:fs/promises";
 import type { FileAdapter, FileWriter } from "./_file-adapter.ts";
 
 const CHUNK = 1024 * 1024;
@@ -47,7 +47,10 @@ export const fileAdapter: FileAdapter = {
           at += (await fh.write(bytes, at, bytes.length - at)).bytesWritten;
         }
       },
+      sync: () => fh.sync(),
       close: () => fh.close(),
     };
   },
+
+  exists: (path: string): Promise<boolean> => access(path).then(() => true, () => false),
 };

@@ -24,4 +24,5 @@ export const fileAdapter: FileAdapter = {
   openWrite(path: string): Promise<FileWriter> {
     return Promise.reject(noFiles("write", path));
   },
+  exists: (): Promise<boolean> => Promise.resolve(false),
 };

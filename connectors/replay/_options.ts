@@ -46,7 +46,18 @@ export interface ReplayOptionsInput {
   readonly loop?: boolean;
   /** After a damaged record or invalid line: `"stop"` there, or `"skip"` it. @default "stop" */
   readonly onCorrupt?: OnCorrupt;
-  /** Receives each problem found in the capture (also reported through `sink.decodeError`). */
+  /**
+   * A capture cut short (a crash, a kill, a full disk: it ends inside a record) is an
+   * error too. Without it, every complete record is replayed, the cut is one warning
+   * naming its byte offset, and the replay ends normally. @default false
+   */
+  readonly strict?: boolean;
+  /**
+   * The most bytes a compressed capture may decompress to: past it the replay ends with
+   * an error naming it (a gzip bomb). @default 16 GiB
+   */
+  readonly maxInflatedBytes?: number;
+  /** Receives each problem found in the capture (also reported through `sink.decodeError`, a cut tail only when `strict`). */
   readonly onIssue?: (issue: CaptureIssue) => void;
 }
 
@@ -70,6 +81,10 @@ export interface ReplayOptions {
   readonly loop: boolean;
   /** After a damaged record or invalid line. */
   readonly onCorrupt: OnCorrupt;
+  /** A cut tail is an error. */
+  readonly strict: boolean;
+  /** Most bytes a compressed capture may decompress to, or `undefined` for the default. */
+  readonly maxInflatedBytes: number | undefined;
   /** Problem callback, if any. */
   readonly onIssue: ((issue: CaptureIssue) => void) | undefined;
 }
@@ -162,6 +177,14 @@ const Entries = v.strictObject(
     ),
     loop: v.optional(v.boolean(expected("true or false"))),
     onCorrupt: v.optional(v.picklist(["stop", "skip"], expected('"stop" or "skip"'))),
+    strict: v.optional(v.boolean(expected("true or false"))),
+    maxInflatedBytes: v.optional(
+      v.pipe(
+        v.number(expected("a positive number of bytes")),
+        v.finite(expected("a positive number of bytes")),
+        v.minValue(1, expected("a positive number of bytes")),
+      ),
+    ),
     onIssue: v.optional(v.function(expected("a function"))),
   },
   (issue) => (issue.path?.length ? "unknown option" : expected("an options object")(issue)),
@@ -220,6 +243,8 @@ export function parseReplayOptions(input: unknown): ReplayOptions {
     symbols: o.symbols === undefined ? undefined : new Set(o.symbols.map((s) => s.toUpperCase())),
     loop: o.loop ?? false,
     onCorrupt: o.onCorrupt ?? "stop",
+    strict: o.strict ?? false,
+    maxInflatedBytes: o.maxInflatedBytes,
     onIssue: o.onIssue as ((issue: CaptureIssue) => void) | undefined,
   };
 }
@@ -310,5 +335,12 @@ export const REPLAY_ENV: readonly EnvVarSpec[] = [
     option: "onCorrupt",
     description: 'After a damaged record: "stop" (default) or "skip"',
     parse: parseOnCorrupt,
+  },
+  {
+    name: "REPLAY_STRICT",
+    option: "strict",
+    description:
+      "A capture cut short (ends inside a record) is an error (default false: a warning)",
+    parse: parseBool,
   },
 ];

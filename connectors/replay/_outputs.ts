@@ -20,6 +20,8 @@ const DAY_MS = 86_400_000;
 export interface OutputPolicy {
   readonly flushBytes: number;
   readonly rotateBytes: number | undefined;
+  /** Longest span of a part, ms of `recvTs`. */
+  readonly rotateMs: number | undefined;
   readonly rotateDaily: boolean;
   /** Offset of the day boundary from UTC midnight, ms. */
   readonly dayOffsetMs: number;
@@ -33,6 +35,7 @@ abstract class Output {
   protected begun = false;
   #partBytes = 0;
   #day = 0;
+  #partStart = 0;
 
   constructor(file: RotatingFile, policy: OutputPolicy) {
     this.file = file;
@@ -61,19 +64,23 @@ abstract class Output {
     const day = Math.floor((recvTs + this.policy.dayOffsetMs) / DAY_MS);
     if (!this.begun) {
       this.#day = day;
+      this.#partStart = recvTs;
       this.begun = true;
       this.beginPart();
       return;
     }
     const limit = this.policy.rotateBytes;
     const bySize = limit !== undefined && this.#partBytes + this.pending() >= limit;
-    if (!bySize && !(this.policy.rotateDaily && day !== this.#day)) return;
+    const span = this.policy.rotateMs;
+    const byTime = span !== undefined && recvTs - this.#partStart >= span;
+    if (!bySize && !byTime && !(this.policy.rotateDaily && day !== this.#day)) return;
     this.endPart();
     this.flush();
     this.file.rotate();
     this.part++;
     this.#partBytes = 0;
     this.#day = day;
+    this.#partStart = recvTs;
     this.beginPart();
   }
 

@@ -41,9 +41,17 @@ export function partPath(path: string, n: number): string {
   return `${dir}${base}.${n}${ext}`;
 }
 
+/** When the recorder asks the OS to put written bytes on the disk (fsync). */
+export type FsyncPolicy = "none" | "interval" | "every-flush";
+
 /** Options of {@link RotatingFile}. */
 export interface RotatingFileOptions {
   readonly gzip: boolean;
+  /** When to fsync: never, after a write at most every `fsyncMs`, or after every write. */
+  readonly fsync: FsyncPolicy;
+  readonly fsyncMs: number;
+  /** Monotonic milliseconds. */
+  readonly now: () => number;
   readonly overwrite: boolean;
   readonly logger: Logger;
 }
@@ -56,10 +64,16 @@ export class RotatingFile {
   bytes = 0;
   /** The first write or open error; later writes are skipped. */
   error: Error | undefined;
+  /** fsync calls made. */
+  syncs = 0;
+  /** Uncompressed bytes handed to {@link RotatingFile.write} and not written yet. */
+  queued = 0;
+  #waiters: { below: number; resolve: () => void }[] = [];
   readonly #target: string | WritableStream<Uint8Array>;
   readonly #o: RotatingFileOptions;
   #part = 0;
   #writer: FileWriter | undefined;
+  #synced = 0;
   #queue: Promise<void> = Promise.resolve();
 
   /**
@@ -88,11 +102,38 @@ export class RotatingFile {
   /** @param bytes Uncompressed bytes, queued for writing (owned by the file from now on). */
   write(bytes: Uint8Array): void {
     if (bytes.length === 0) return;
+    this.queued += bytes.length;
     void this.#run(async () => {
-      const writer = await this.#ensureOpen();
-      const data = this.#o.gzip ? await gzipBlock(bytes) : bytes;
-      await writer.write(data);
-      this.bytes += data.length;
+      try {
+        const writer = await this.#ensureOpen();
+        const data = this.#o.gzip ? await gzipBlock(bytes) : bytes;
+        await writer.write(data);
+        this.bytes += data.length;
+        await this.#maybeSync(writer, false);
+      } finally {
+        this.queued -= bytes.length;
+        this.#wake();
+      }
+    });
+  }
+
+  /**
+   * Waits until fewer than `below` bytes are queued (at once if they are, or after an
+   * error, since nothing more will be written).
+   * @param below Bytes. @returns Resolves then; never rejects.
+   */
+  whenBelow(below: number): Promise<void> {
+    if (this.queued < below || this.error !== undefined) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push({ below, resolve }));
+  }
+
+  #wake(): void {
+    if (this.#waiters.length === 0) return;
+    const failed = this.error !== undefined;
+    this.#waiters = this.#waiters.filter((w) => {
+      if (!failed && this.queued >= w.below) return true;
+      w.resolve();
+      return false;
     });
   }
 
@@ -102,6 +143,7 @@ export class RotatingFile {
       const w = this.#writer;
       this.#writer = undefined;
       this.#part++;
+      if (w !== undefined) await this.#maybeSync(w, true);
       await w?.close();
     });
   }
@@ -111,13 +153,28 @@ export class RotatingFile {
     return this.#run(async () => {
       const w = this.#writer;
       this.#writer = undefined;
+      if (w !== undefined) await this.#maybeSync(w, true);
       await w?.close();
     });
   }
 
+  /** Syncs per the policy; `closing` syncs under every policy but `none`. */
+  async #maybeSync(w: FileWriter, closing: boolean): Promise<void> {
+    const policy = this.#o.fsync;
+    if (policy === "none" || typeof this.#target !== "string") return;
+    const now = this.#o.now();
+    if (policy === "interval" && !closing && now - this.#synced < this.#o.fsyncMs) return;
+    this.#synced = now;
+    this.syncs++;
+    await w.sync();
+  }
+
   #run(op: () => Promise<unknown>): Promise<void> {
     this.#queue = this.#queue.then(async () => {
-      if (this.error !== undefined) return;
+      if (this.error !== undefined) {
+        this.#wake();
+        return;
+      }
       try {
         await op();
       } catch (e) {
@@ -125,6 +182,7 @@ export class RotatingFile {
         this.#o.logger.error(
           `[recorder] cannot write ${JSON.stringify(this.label)}: ${this.error.message}`,
         );
+        this.#wake();
       }
     });
     return this.#queue;
@@ -136,7 +194,11 @@ export class RotatingFile {
     if (typeof target !== "string") {
       if (this.#part > 0) throw new Error("[recorder] a stream output cannot be rotated");
       const w = target.getWriter();
-      this.#writer = { write: (b) => w.write(b), close: () => w.close() };
+      this.#writer = {
+        write: (b) => w.write(b),
+        sync: () => Promise.resolve(),
+        close: () => w.close(),
+      };
       return this.#writer;
     }
     const path = partPath(target, this.#part);

@@ -10,7 +10,7 @@ import type { CaptureIssue, OnCorrupt } from "./capture/issues.ts";
 import type { CaptureHeader } from "./capture/raw-format.ts";
 import { type CaptureFormat, openCapture } from "./capture/reader.ts";
 import { DecoderTable } from "./_decoders.ts";
-import { files } from "./_files.ts";
+import { openParts } from "./_parts.ts";
 
 /** Options of {@link inspectCapture}. */
 export interface InspectOptions {
@@ -78,7 +78,7 @@ export async function inspectCapture(
   options: InspectOptions = {},
 ): Promise<CaptureSummary> {
   const name = typeof input === "string" ? input : options.name ?? "stream";
-  const stream = typeof input === "string" ? await (await files()).openRead(input) : input;
+  const stream = typeof input === "string" ? await openParts(input) : input;
   const reader = await openCapture(stream, { name, onCorrupt: options.onCorrupt ?? "skip" });
   const header = reader.header;
   const counts = { payload: 0, status: 0, event: 0, close: 0 };

@@ -66,7 +66,8 @@ export {
   type TimeInput,
 } from "./_options.ts";
 export { createRecorder, Recorder } from "./recorder.ts";
-export type { RecorderOptions, RecorderStats } from "./_recorder-options.ts";
+export type { FsyncPolicy, RecorderOptions, RecorderStats } from "./_recorder-options.ts";
+export { FSYNC_POLICIES } from "./_recorder-options.ts";
 export { type CaptureSummary, inspectCapture, type InspectOptions } from "./inspect.ts";
 export type { CaptureIssue, CaptureIssueCode, OnCorrupt } from "./capture/issues.ts";
 export type { CaptureHeader } from "./capture/raw-format.ts";

@@ -19,8 +19,14 @@ import { type Clock, systemClock, type TimerHandle } from "../../src/clock.ts";
 import type { RawEncoder } from "./capture/raw-encoder.ts";
 import type { ConnectorDefinition, EventSink, RawTap } from "../../src/connector.ts";
 import type { MarketEvent, StatusEvent } from "../../src/events.ts";
-import { consoleLogger } from "../../src/log.ts";
-import { positive, type RecorderOptions, type RecorderStats } from "./_recorder-options.ts";
+import { consoleLogger, type Logger } from "../../src/log.ts";
+import {
+  FSYNC_POLICIES,
+  positive,
+  type RecorderOptions,
+  type RecorderStats,
+  rotateBytes,
+} from "./_recorder-options.ts";
 import { LinesOutput, type OutputPolicy, RawOutput } from "./_outputs.ts";
 import { RotatingFile } from "./_rotating-file.ts";
 
@@ -33,6 +39,10 @@ export class Recorder implements RawTap, AsyncDisposable {
   readonly #flushMs: number;
   readonly #raw: RawOutput | undefined;
   readonly #nd: LinesOutput | undefined;
+  readonly #maxPending: number;
+  readonly #dropAbove: number;
+  readonly #logger: Logger;
+  #dropped = 0;
   #source: string | undefined;
   #tapSeen = false;
   #events = 0;
@@ -55,18 +65,45 @@ export class Recorder implements RawTap, AsyncDisposable {
     this.#flushMs = positive("flushMs", options.flushMs, 1_000)!;
     const policy: OutputPolicy = {
       flushBytes: positive("flushBytes", options.flushBytes, 65_536)!,
-      rotateBytes: positive("rotateBytes", options.rotateBytes, undefined),
+      rotateBytes: rotateBytes(options),
+      rotateMs: positive("rotateMs", options.rotateMs, undefined),
       rotateDaily: options.rotateDaily === true,
       dayOffsetMs: (options.dayOffsetMinutes ?? 0) * 60_000,
     };
     const logger = options.logger ?? consoleLogger("warn");
+    const fsync = options.fsync ?? "interval";
+    if (!FSYNC_POLICIES.includes(fsync)) {
+      throw new RangeError(
+        `[recorder] fsync must be one of ${FSYNC_POLICIES.join(", ")}, got ${
+          JSON.stringify(fsync)
+        }`,
+      );
+    }
+    const fsyncMs = positive("fsyncMs", options.fsyncMs, 1_000)!;
+    this.#logger = logger;
+    this.#maxPending = Math.max(
+      positive("maxPendingBytes", options.maxPendingBytes, 2 * policy.flushBytes)!,
+      policy.flushBytes,
+    );
+    this.#dropAbove = Math.max(
+      positive("dropAboveBytes", options.dropAboveBytes, 16 * 1_048_576)!,
+      2 * this.#maxPending,
+    );
     const file = (target: string | WritableStream<Uint8Array>): RotatingFile => {
-      const rotating = policy.rotateBytes !== undefined || policy.rotateDaily;
+      const rotating = options.rotateBytes !== undefined && options.rotateBytes !== false ||
+        policy.rotateMs !== undefined || policy.rotateDaily;
       if (rotating && typeof target !== "string") {
         throw new TypeError("[recorder] rotation needs file paths, not streams");
       }
       const gzip = typeof target === "string" ? target.endsWith(".gz") : options.gzip === true;
-      return new RotatingFile(target, { gzip, overwrite: options.overwrite === true, logger });
+      return new RotatingFile(target, {
+        gzip,
+        overwrite: options.overwrite === true,
+        logger,
+        fsync,
+        fsyncMs,
+        now: () => this.#clock.mono(),
+      });
     };
     const header = () => ({ source: this.#source ?? "unknown", meta: options.meta ?? {} });
     this.#raw = options.out === undefined
@@ -102,6 +139,7 @@ export class Recorder implements RawTap, AsyncDisposable {
     if (this.#closing !== undefined) return;
     this.#tapSeen = true;
     this.#payloads++;
+    if (this.#raw !== undefined && this.#overloaded(this.#raw)) return;
     this.#rawRecord(recvTs, (enc) => enc.payload(topic, payload, recvTs, recvMono, epoch));
   }
 
@@ -113,10 +151,13 @@ export class Recorder implements RawTap, AsyncDisposable {
     if (this.#closing !== undefined) return;
     this.#events++;
     const mode = this.#o.rawEvents ?? "auto";
-    if (mode === "always" || (mode === "auto" && !this.#tapSeen)) {
+    if (
+      (mode === "always" || (mode === "auto" && !this.#tapSeen)) &&
+      this.#raw !== undefined && !this.#overloaded(this.#raw)
+    ) {
       this.#rawRecord(ev.recvTs, (enc) => enc.event(ev));
     }
-    this.#nd?.line(ev);
+    if (this.#nd !== undefined && !this.#overloaded(this.#nd)) this.#nd.line(ev);
   }
 
   /**
@@ -146,7 +187,7 @@ export class Recorder implements RawTap, AsyncDisposable {
         const sink: EventSink = {
           event: (ev) => {
             this.event(ev);
-            return inner.event(ev);
+            return inner.event(ev) && !this.#backlogged();
           },
           status: (ev) => {
             this.status(ev);
@@ -154,7 +195,10 @@ export class Recorder implements RawTap, AsyncDisposable {
             if (ev.kind === "end" && this.#o.closeOnEnd !== false) void this.close("end");
           },
           decodeError: (err) => inner.decodeError(err),
-          drain: () => inner.drain(),
+          drain: async () => {
+            await inner.drain();
+            await this.#writable();
+          },
         };
         const outer = ctx.rawTap;
         const rawTap: RawTap = outer === undefined ? this : {
@@ -178,6 +222,9 @@ export class Recorder implements RawTap, AsyncDisposable {
       events: this.#events,
       statuses: this.#statuses,
       payloads: this.#payloads,
+      dropped: this.#dropped,
+      syncs: (this.#raw?.file.syncs ?? 0) + (this.#nd?.file.syncs ?? 0),
+      pendingBytes: (this.#raw?.file.queued ?? 0) + (this.#nd?.file.queued ?? 0),
       bytes: (this.#raw?.file.bytes ?? 0) + (this.#nd?.file.bytes ?? 0),
       files: [...(this.#raw?.file.paths ?? []), ...(this.#nd?.file.paths ?? [])],
       ...(error === undefined ? {} : { error: error.message }),
@@ -228,6 +275,33 @@ export class Recorder implements RawTap, AsyncDisposable {
         `[recorder] record skipped: ${(e as Error).message}`,
       );
     }
+  }
+
+  /** Whether an output's write queue has reached `maxPendingBytes` (ask for a pause). */
+  #backlogged(): boolean {
+    const max = this.#maxPending;
+    return (this.#raw?.file.queued ?? 0) >= max || (this.#nd?.file.queued ?? 0) >= max;
+  }
+
+  /** Resolves once every write queue is back under half of `maxPendingBytes`. */
+  async #writable(): Promise<void> {
+    const below = this.#maxPending / 2;
+    await this.#raw?.file.whenBelow(below);
+    await this.#nd?.file.whenBelow(below);
+  }
+
+  /**
+   * Whether a market record must be dropped from an output: its write queue holds
+   * `dropAboveBytes` (a producer that cannot pause). Counted in `dropped`.
+   */
+  #overloaded(out: RawOutput | LinesOutput): boolean {
+    if (out.file.queued < this.#dropAbove) return false;
+    if (this.#dropped++ === 0) {
+      this.#logger.warn(
+        `[recorder] ${out.file.label} cannot keep up (${this.#dropAbove} bytes waiting to be written, dropAboveBytes): dropping market records until it catches up; see stats().dropped`,
+      );
+    }
+    return true;
   }
 
   #schedule(): void {

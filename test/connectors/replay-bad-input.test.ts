@@ -50,10 +50,17 @@ async function openError(path: string): Promise<Error & { code?: string; offset?
 }
 
 describe("replay of bad input", () => {
-  it("keeps every record of a truncated file, then reports the cut with byte and record", async () => {
+  it("keeps every record of a truncated file and ends normally; strict reports the cut as an error", async () => {
     const { bytes, ends } = capture(20);
     const path = file("cut.twr", bytes.subarray(0, ends[11]! + 9));
-    const run = await replayToEnd({ file: path, speed: "max" });
+    const lenient = await replayToEnd({ file: path, speed: "max" });
+    expect(lenient.rec.events.map(lots)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    expect(lenient.rec.statuses.filter((s) => s.kind === "error")).toEqual([]);
+    expect(lenient.rec.decodeErrors).toEqual([]);
+    expect(lenient.connector.issues).toEqual([
+      expect.objectContaining({ code: "truncated", record: 14, tail: true }),
+    ]);
+    const run = await replayToEnd({ file: path, speed: "max", strict: true });
     expect(run.rec.events.map(lots)).toEqual(
       Array.from({ length: 12 }, (_, i) => i + 1),
     );

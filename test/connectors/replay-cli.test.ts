@@ -13,6 +13,7 @@ import type { FeedEvent, MarketEvent } from "../../src/events.ts";
 import { inspectCapture } from "../../connectors/replay/mod.ts";
 import { memoryIo } from "../_helpers/memory-io.ts";
 import {
+  type Child,
   comparable,
   killChildren,
   parseLines,
@@ -120,12 +121,13 @@ describe("tickwire record, replay and inspect", () => {
     expect(JSON.parse(json.stdout())).toMatchObject({ format: "ndjson", issues: [] });
   });
 
-  it("reports a damaged capture from replay and inspect with its place, exiting with 1", async () => {
+  it("reports a damaged capture from replay --strict and inspect with its place, exiting with 1", async () => {
     const bytes = readFileSync(capture);
     const cut = tmp.path("cut.twr");
     writeFileSync(cut, bytes.subarray(0, bytes.length - 40));
     const io = memoryIo();
-    expect(await main(["replay", cut, "--speed", "max", "--format", "ndjson"], io)).toBe(1);
+    expect(await main(["replay", cut, "--speed", "max", "--format", "ndjson", "--strict"], io))
+      .toBe(1);
     expect(parseLines(io.stdout()).length).toBeGreaterThan(10);
     expect(io.stderr()).toMatch(
       /tickwire: \[capture\] ".*cut\.twr": record \d+ at byte \d+ ends inside it/,
@@ -171,14 +173,30 @@ describe("tickwire record, replay and inspect", () => {
     expect(await main(["--help"], io)).toBe(0);
     expect(io.stdout()).toMatch(/record .*\n.*replay .*\n.*inspect /);
   });
+
+  it("record aborts on a third interrupt, saying so (in process: signals do not queue)", async () => {
+    const out = tmp.path("third.twr");
+    let exited: number | undefined;
+    const io = { ...memoryIo(), exit: (code: number) => void (exited = code) };
+    const stderr = (): string => io.stderr();
+    const running = main(["record", "--source", "synthetic", "--rate", "max", "--out", out], io);
+    await until(() => existsSync(out) && statSync(out).size > 0, "the first flush", 30_000);
+    const sigint = process.listeners("SIGINT").at(-1)!;
+    // Three at once: the capture cannot have closed in between.
+    for (let i = 0; i < 3; i++) sigint("SIGINT");
+    await until(() => exited !== undefined, "the abort", 10_000);
+    expect(await running).toBe(0);
+    expect(exited).toBe(130);
+    expect(stderr()).toMatch(
+      /SIGINT: stopping[^]*still closing[^]*SIGINT: aborted; .*third\.twr.* has no close record/,
+    );
+  });
 });
 
 const bin = fileURLToPath(new URL("../../cli/bin.ts", import.meta.url));
 
 /** Runs the CLI in the runtime that runs this test. */
-function cli(
-  args: readonly string[],
-): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
+function cli(args: readonly string[]): Child {
   return startChild(bin, args, children);
 }
 
@@ -224,4 +242,71 @@ describe("tickwire as a process", () => {
     expect(summary).toMatchObject({ closedCleanly: true, issues: [] });
     expect(summary.counts.event).toBeGreaterThan(0);
   }, 60_000);
+
+  it("still writes the close record when a second SIGTERM comes while it closes", async () => {
+    const out = tmp.path("term2.twr.gz");
+    const run = cli(["record", "--source", "synthetic", "--rate", "max", "--out", out]);
+    const size = (): number => (existsSync(out) ? statSync(out).size : 0);
+    await until(() => size() > 0 || run.child.exitCode !== null, "the first flush", 30_000);
+    process.kill(run.child.pid!, "SIGTERM");
+    await until(
+      () => /stopping/.test(run.output().stderr) || run.child.exitCode !== null,
+      "the first signal to be handled",
+      30_000,
+    );
+    if (run.child.exitCode === null) process.kill(run.child.pid!, "SIGTERM");
+    const result = await run.done;
+    // Exit 0; or, if the second signal came after the capture was closed and the
+    // handlers removed, the default action (the file is complete either way).
+    if (result.code !== 0) expect(result.stderr).toMatch(/recorded \d/);
+    const summary = await inspectCapture(out);
+    expect(summary).toMatchObject({ closedCleanly: true, issues: [] });
+  }, 60_000);
+
+  for (const name of ["crashed.twr", "crashed.twr.gz"]) {
+    it(
+      `replays every complete record of ${name} cut by a crash, exit 0 with one warning; --strict exits 1`,
+      async () => {
+        const whole = tmp.path(`whole-${name}`);
+        const rec = cli([
+          "record",
+          "--source",
+          "synthetic",
+          "--rate",
+          "2000",
+          "--duration",
+          "1",
+          "--out",
+          whole,
+        ]);
+        expect((await rec.done).code).toBe(0);
+        const bytes = readFileSync(whole);
+        const cut = tmp.path(name);
+        writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+        const summary = await inspectCapture(cut);
+        const last = summary.issues.at(-1)!;
+        expect(last).toMatchObject({ code: "truncated", tail: true });
+
+        const lenient = await cli(["replay", cut, "--speed", "max", "--format", "ndjson"]).done;
+        expect(lenient.code, lenient.stderr).toBe(0);
+        expect(markets(parseLines(lenient.stdout))).toHaveLength(summary.counts.event);
+        const lines = lenient.stderr.trim().split("\n");
+        expect(lines, lenient.stderr).toHaveLength(1);
+        expect(lines[0]).toMatch(new RegExp(`cut short at byte ${last.offset}\\b.*--strict`));
+
+        const strict = await cli([
+          "replay",
+          cut,
+          "--speed",
+          "max",
+          "--format",
+          "ndjson",
+          "--strict",
+        ]).done;
+        expect(strict.code).toBe(1);
+        expect(strict.stderr).toMatch(/ends inside/);
+      },
+      60_000,
+    );
+  }
 });

@@ -2,9 +2,10 @@
  * Crash safety: a real recording process (`_record-child.ts`, in the runtime that
  * runs this test) is killed with SIGKILL mid-recording; the file it leaves reads
  * back with every complete record, in order, and the unfinished end is reported.
+ * The test waits for conditions (events read back from the file), never for time.
  */
 import type { ChildProcess } from "node:child_process";
-import { statSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import type { MarketEvent } from "../../src/events.ts";
@@ -21,24 +22,37 @@ afterAll(() => {
 
 const script = fileURLToPath(new URL("./_record-child.ts", import.meta.url));
 
-/** Starts the recording child, waits for it to write `bytes`, and kills it by its pid. */
-async function recordAndKill(out: string, bytes: number): Promise<{ signal: string | null }> {
+/** Events in the complete records of a capture so far (0 while it cannot be read). */
+async function eventsIn(out: string): Promise<number> {
+  try {
+    return (await inspectCapture(out)).counts.event;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Starts the recording child, waits until its file holds `events` complete events
+ * (read back, not guessed from its size: a compressed file grows in steps), and
+ * kills it by its pid.
+ */
+async function recordAndKill(out: string, events: number): Promise<{ signal: string | null }> {
   const { child, output, done } = startChild(script, [out], children);
-  const size = (): number => {
-    try {
-      return statSync(out).size;
-    } catch {
-      return 0;
-    }
-  };
   try {
     await until(
       () => output().stdout.includes("recording") || child.exitCode !== null,
       "the child to start",
-      30_000,
+      60_000,
     );
     expect(child.exitCode, output().stderr).toBe(null);
-    await until(() => size() >= bytes, `${bytes} bytes in ${out}`, 15_000);
+    const deadline = performance.now() + 60_000;
+    while (existsSync(out) ? (await eventsIn(out)) < events : true) {
+      expect(child.exitCode, output().stderr).toBe(null);
+      if (performance.now() > deadline) {
+        throw new Error(`timed out waiting for ${events} events in ${out}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   } finally {
     if (child.exitCode === null && child.signalCode === null) process.kill(child.pid!, "SIGKILL");
   }
@@ -51,7 +65,7 @@ describe("recording crash safety", () => {
       `keeps every complete record of ${name} after the recorder is killed with SIGKILL`,
       async () => {
         const out = tmp.path(name);
-        const { signal } = await recordAndKill(out, 64 * 1024);
+        const { signal } = await recordAndKill(out, 200);
         expect(signal).toBe("SIGKILL");
         const summary = await inspectCapture(out);
         expect(summary.closedCleanly).toBe(false);
@@ -61,7 +75,6 @@ describe("recording crash safety", () => {
           .toBe(true);
         expect(summary.issues.length).toBeLessThanOrEqual(2);
 
-        const { readFileSync } = await import("node:fs");
         const reader = await openCapture(new Response(readFileSync(out)).body!, { name });
         const seqs: number[] = [];
         for await (const r of reader.records()) {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock.ts";
-import type { ConnectorDefinition, RawTap } from "../../src/connector.ts";
+import type { ConnectorDefinition, EventSink, RawTap } from "../../src/connector.ts";
 import { createFeed } from "../../mod.ts";
 import type { MarketEvent } from "../../src/events.ts";
 import { silentLogger } from "../../src/log.ts";
@@ -9,7 +9,7 @@ import { openCapture } from "../../connectors/replay/capture/reader.ts";
 import { createRecorder, inspectCapture } from "../../connectors/replay/mod.ts";
 import { quote, status } from "./capture/_helpers.ts";
 import { lastScripted, scriptedConnector } from "../_helpers/scripted-connector.ts";
-import { memorySink, tempDir, until } from "./_replay-helpers.ts";
+import { memorySink, replayToEnd, tempDir, until } from "./_replay-helpers.ts";
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -238,5 +238,171 @@ describe("recorder", () => {
     await feed.close();
     await until(() => rec.stats().bytes > 0, "the capture");
     expect(got).toEqual([7]);
+  });
+});
+
+describe("recorder backpressure", () => {
+  /** A stream whose writes wait until `open()`; counts the bytes it took. */
+  function gatedSink(): { stream: WritableStream<Uint8Array>; open(): void; bytes(): Uint8Array } {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const chunks: Uint8Array[] = [];
+    return {
+      stream: new WritableStream<Uint8Array>({
+        write: async (c) => {
+          await gate;
+          chunks.push(c.slice());
+        },
+      }),
+      open: () => release(),
+      bytes: () => {
+        const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+        let at = 0;
+        for (const c of chunks) (all.set(c, at), at += c.length);
+        return all;
+      },
+    };
+  }
+
+  /** A definition that hands its sink out, so a test can be the producer. */
+  function bareDefinition(): { definition: ConnectorDefinition; sink(): EventSink } {
+    let sink: EventSink | undefined;
+    return {
+      definition: {
+        name: "bare",
+        capabilities: { channels: ["quote"], intervals: [], wildcard: false },
+        env: [],
+        optionKeys: [],
+        parseOptions: () => ({}),
+        create: (_o: unknown, ctx: { sink: EventSink }) => {
+          sink = ctx.sink;
+          return {
+            connect: async () => {},
+            disconnect: async () => {},
+            subscribe: async () => {},
+            unsubscribe: async () => {},
+          } as never;
+        },
+      } as never,
+      sink: () => sink!,
+    };
+  }
+
+  it("asks the producer to pause when writes fall behind, and drops with exact counts past dropAboveBytes", async () => {
+    const out = gatedSink();
+    const rec = await createRecorder({
+      out: out.stream,
+      flushBytes: 1_000,
+      maxPendingBytes: 2_000,
+      dropAboveBytes: 4_000,
+      logger: silentLogger,
+    });
+    const { definition, sink } = bareDefinition();
+    const inner: EventSink = {
+      event: () => true,
+      status: () => {},
+      decodeError: () => {},
+      drain: () => Promise.resolve(),
+    };
+    rec.connector(definition).create({}, { sink: inner, logger: silentLogger } as never);
+    const accepted: boolean[] = [];
+    for (let i = 1; i <= 200; i++) accepted.push(sink().event(quote(i)));
+    const paused = accepted.indexOf(false);
+    expect(paused).toBeGreaterThan(0);
+    const s = rec.stats();
+    expect(s.events).toBe(200);
+    expect(s.dropped).toBeGreaterThan(0);
+    // Everything not dropped is written once the disk catches up; drain() then resolves.
+    let drained = false;
+    const draining = sink().drain().then(() => (drained = true));
+    await turns();
+    expect(drained).toBe(false);
+    out.open();
+    await draining;
+    await rec.close();
+    expect(rec.stats().pendingBytes).toBe(0);
+    const kinds = await kindsOf(out.bytes());
+    expect(kinds.filter((k) => k === "event").length).toBe(200 - s.dropped);
+    expect(kinds.at(-1)).toBe("close:closed");
+  });
+});
+
+describe("recorder segments and fsync", () => {
+  it("rotates by size and by time, and a rotated set replays as one from its first part", async () => {
+    for (const name of ["set.twr", "set.twr.gz"]) {
+      const path = tmp.path(name);
+      const rec = await createRecorder({
+        out: path,
+        rotateBytes: 3_000,
+        rotateMs: 15,
+        flushBytes: 500,
+        logger: silentLogger,
+      });
+      // Every 10th event jumps 20 ms ahead: a part never spans 15 ms.
+      for (let i = 1; i <= 60; i++) {
+        rec.event(quote(i, "PTT", { recvTs: 1_767_582_000_000 + i + 20 * Math.floor(i / 10) }));
+      }
+      await rec.close();
+      const files = rec.stats().files;
+      expect(files.length).toBeGreaterThanOrEqual(6);
+      const run = await replayToEnd({ file: path, speed: "max" });
+      const seqs = run.rec.events.map((e) => (e as { bidSize: number }).bidSize / 100);
+      expect(seqs).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+      const summary = await inspectCapture(path);
+      expect(summary.counts.event).toBe(60);
+      expect(summary.counts.close).toBe(files.length);
+      // A numbered part read alone is that part only.
+      expect((await inspectCapture(files[1]!)).counts.close).toBe(1);
+    }
+  });
+
+  it("rotates paths at 25 MiB by default, and never with rotateBytes: false", async () => {
+    const rec = await createRecorder({ out: tmp.path("d.twr"), logger: silentLogger });
+    const rec2 = await createRecorder({
+      out: tmp.path("e.twr"),
+      rotateBytes: false,
+      logger: silentLogger,
+    });
+    const big = "X".repeat(900_000);
+    for (let i = 1; i <= 40; i++) {
+      rec.event(quote(i, big));
+      rec2.event(quote(i, big));
+      await until(() => rec.stats().pendingBytes + rec2.stats().pendingBytes === 0, "the writes");
+    }
+    await rec.close();
+    await rec2.close();
+    expect(rec.stats().files.length).toBe(2);
+    expect(rec2.stats().files.length).toBe(1);
+  });
+
+  it("fsyncs per its policy: none, at most every fsyncMs, or after every write", async () => {
+    const syncs: Record<string, number> = {};
+    for (const fsync of ["none", "interval", "every-flush"] as const) {
+      const clock = new ManualClock();
+      const rec = await createRecorder({
+        out: tmp.path(`sync-${fsync}.twr`),
+        flushBytes: 500,
+        fsync,
+        fsyncMs: 1_000,
+        clock,
+        logger: silentLogger,
+      });
+      for (let i = 1; i <= 40; i++) {
+        rec.event(quote(i));
+        if (i === 20) {
+          await until(() => rec.stats().pendingBytes === 0, "the writes");
+          clock.advance(1_000);
+        }
+      }
+      await rec.close();
+      syncs[fsync] = rec.stats().syncs;
+    }
+    expect(syncs.none).toBe(0);
+    // None in the first fsyncMs, one after the first write past it, one at close.
+    expect(syncs.interval).toBe(2);
+    // One per write (40 records of ~150 bytes in 500-byte flushes), and one at close.
+    expect(syncs["every-flush"]).toBeGreaterThan(8);
+    await expect(createRecorder({ out: tmp.path("x.twr"), fsync: "always" as never })).rejects
+      .toThrow(/fsync must be one of none, interval, every-flush, got "always"/);
   });
 });

@@ -41,6 +41,7 @@ describe("replay connector", () => {
       "REPLAY_SYMBOLS",
       "REPLAY_LOOP",
       "REPLAY_ON_CORRUPT",
+      "REPLAY_STRICT",
     ]);
     const cfg = await resolveEnvConfig({
       DATA_SOURCE: "replay",
@@ -50,6 +51,7 @@ describe("replay connector", () => {
       REPLAY_TO: "1767589200000",
       REPLAY_LOOP: "yes",
       REPLAY_ON_CORRUPT: "skip",
+      REPLAY_STRICT: "true",
     });
     expect(cfg.connectorOptions).toMatchObject({
       file: "s.twr",
@@ -58,6 +60,7 @@ describe("replay connector", () => {
       to: 1_767_589_200_000,
       loop: true,
       onCorrupt: "skip",
+      strict: true,
     });
   });
 

@@ -69,9 +69,17 @@ export function frameAt(
 /**
  * @param buf Bytes. @param from First candidate. @param end End of valid bytes.
  * @param sum The checksum of the part's format version.
+ * @param budget Bytes it may checksum (`left` is decreased); candidates past it are
+ *   not checked, so crafted damage costs linear time.
  * @returns Offset of the first complete valid frame at or after `from`, or -1.
  */
-export function findValid(buf: Uint8Array, from: number, end: number, sum: FrameChecksum): number {
+export function findValid(
+  buf: Uint8Array,
+  from: number,
+  end: number,
+  sum: FrameChecksum,
+  budget: { left: number } = { left: Infinity },
+): number {
   const bytes = buf.subarray(0, end);
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   for (
@@ -79,6 +87,13 @@ export function findValid(buf: Uint8Array, from: number, end: number, sum: Frame
     s >= 0;
     s = bytes.indexOf(RECORD_MARKER, s + 1)
   ) {
+    if (end - s >= 6) {
+      const len = u32(buf, s + 2);
+      if (plausible(buf[s + 1]!, len) && end - s >= len + FRAME_OVERHEAD) {
+        if (budget.left < len + 5) continue;
+        budget.left -= len + 5;
+      }
+    }
     if (frameAt(buf, view, s, end, true, sum) === 1) return s;
   }
   return -1;

@@ -7,27 +7,50 @@
 import type { GzipIssueHandler } from "./issues.ts";
 import type { ChunkSource } from "./source.ts";
 
+/** One gzip member being decompressed, chunk by chunk (never held whole). */
+export interface MemberSource {
+  /** The next output chunk, or `undefined` at the end or after an error (see `error`). */
+  read(): Promise<Uint8Array | undefined>;
+  /** Why decompression failed, once it has. */
+  readonly error: string | undefined;
+  /** Stops decompressing. Never rejects. */
+  cancel(): Promise<void>;
+}
+
 /**
- * Decompresses one gzip member, keeping what came out before an error.
+ * Decompresses one gzip member as its output is read, keeping what came out before
+ * an error: memory stays at a chunk, whatever the member inflates to.
  * @param bytes The member.
- * @returns The output chunks, and the error message if decompression failed.
+ * @returns Its output, pulled.
  */
-export async function inflate(bytes: Uint8Array): Promise<{ out: Uint8Array[]; error?: string }> {
+export function inflate(bytes: Uint8Array): MemberSource {
   const ds = new DecompressionStream("gzip");
   const writer = ds.writable.getWriter();
   void writer.write(bytes as Uint8Array<ArrayBuffer>).catch(() => {});
   void writer.close().catch(() => {});
   const reader = ds.readable.getReader();
-  const out: Uint8Array[] = [];
-  try {
-    for (;;) {
-      const r = await reader.read();
-      if (r.done) return { out };
-      out.push(r.value);
-    }
-  } catch (e) {
-    return { out, error: e instanceof Error ? e.message : String(e) };
-  }
+  let error: string | undefined;
+  let done = false;
+  return {
+    get error() {
+      return error;
+    },
+    async read(): Promise<Uint8Array | undefined> {
+      if (done) return undefined;
+      try {
+        const r = await reader.read();
+        if (!r.done) return r.value;
+      } catch (e) {
+        error = e instanceof Error ? e.message : String(e);
+      }
+      done = true;
+      return undefined;
+    },
+    async cancel(): Promise<void> {
+      done = true;
+      await reader.cancel().catch(() => {});
+    },
+  };
 }
 
 /**

@@ -16,7 +16,10 @@
 import { DecodeError } from "../../../src/errors.ts";
 import { ChunkBuffer } from "./_chunk-buffer.ts";
 import type { CaptureIssueCode, GzipIssueHandler, OnCorrupt } from "./issues.ts";
-import { inflate, wholeStream } from "./_inflate.ts";
+import { inflate, type MemberSource, wholeStream } from "./_inflate.ts";
+
+/** Default of `maxInflatedBytes`: the most bytes a compressed capture may decompress to. */
+export const DEFAULT_MAX_INFLATED: number = 16 * 1024 ** 3;
 import type { ChunkSource } from "./source.ts";
 
 const FEXTRA = 4;
@@ -91,12 +94,17 @@ export function gunzipSource(
   src: ChunkSource,
   onCorrupt: OnCorrupt,
   onIssue: GzipIssueHandler,
+  maxInflated: number = DEFAULT_MAX_INFLATED,
 ): ChunkSource {
   const inp = new ChunkBuffer();
-  const queue: Uint8Array[] = [];
   let srcDone = false;
   let done = false;
   let stream: ChunkSource | undefined;
+  let inflated = 0;
+  /** The member being decompressed, with what its end means. */
+  let member:
+    | { out: MemberSource; at: number; complete: boolean; length: number; size: number }
+    | undefined;
 
   const fill = async (n: number): Promise<boolean> => {
     while (inp.available < n && !srcDone) {
@@ -183,32 +191,70 @@ export function gunzipSource(
     const complete = await fill(size);
     const block = inp.buf.slice(inp.pos, inp.pos + Math.min(size, inp.available));
     inp.pos += block.length;
-    const { out, error } = await inflate(block);
-    queue.push(...out);
-    if (!complete) {
+    member = { out: inflate(block), at, complete, length: block.length, size };
+  };
+
+  /** The member's output has ended: a cut or damaged member is reported now. */
+  const endMember = (): Promise<void> => {
+    const m = member!;
+    member = undefined;
+    if (!m.complete) {
       return fail(
         "truncated",
-        `ends inside a compressed block: ${block.length} of ${size} bytes (a write cut short)`,
-        at,
+        `ends inside a compressed block: ${m.length} of ${m.size} bytes (a write cut short)`,
+        m.at,
         true,
       );
     }
-    if (error !== undefined) {
-      return fail("gzip", `holds a damaged compressed block (${error})`, at, false);
+    if (m.out.error !== undefined) {
+      return fail("gzip", `holds a damaged compressed block (${m.out.error})`, m.at, false);
     }
+    return Promise.resolve();
+  };
+
+  /** Counts decompressed bytes; past the limit, reading ends with one issue. */
+  const counted = async (chunk: Uint8Array | undefined, at: number): Promise<boolean> => {
+    if (chunk === undefined) return true;
+    inflated += chunk.length;
+    if (inflated <= maxInflated) return true;
+    done = true;
+    onIssue(
+      "gzip",
+      `decompresses to more than ${maxInflated} bytes (maxInflatedBytes, --max-inflated-mb): ` +
+        `a gzip bomb or a larger capture than allowed; reading stops here`,
+      at,
+      true,
+    );
+    await member?.out.cancel();
+    member = undefined;
+    await stream?.cancel();
+    stream = undefined;
+    return false;
   };
 
   return {
     async read(): Promise<Uint8Array | undefined> {
       for (;;) {
-        if (queue.length > 0) return queue.shift();
-        if (stream !== undefined) return stream.read();
         if (done) return undefined;
+        if (stream !== undefined) {
+          const chunk = await stream.read();
+          return (await counted(chunk, inp.offset)) ? chunk : undefined;
+        }
+        if (member !== undefined) {
+          const chunk = await member.out.read();
+          if (chunk === undefined) {
+            await endMember();
+            continue;
+          }
+          if (!(await counted(chunk, member.at))) return undefined;
+          return chunk;
+        }
         await nextBlock();
       }
     },
     async cancel(): Promise<void> {
       done = true;
+      await member?.out.cancel();
       await (stream ?? src).cancel();
     },
   };

@@ -20,7 +20,7 @@
 
 import { DecodeError } from "../../../src/errors.ts";
 import { parseEventJson } from "./_event-json.ts";
-import { findValid, frameAt, isMagicAt, plausible } from "./_frames.ts";
+import { findValid, frameAt, isMagicAt, plausible, u32 } from "./_frames.ts";
 import { ParserBase } from "./_parser-base.ts";
 import type { CaptureIssueCode, IssueHandler, OnCorrupt } from "./issues.ts";
 import {
@@ -47,6 +47,11 @@ export const NEED_MORE: number = -1;
 export const END: number = 0;
 
 const EMPTY = new Uint8Array(0);
+
+/** Resynchronising checksums at most this many times the bytes read... */
+export const RESYNC_WORK_FACTOR = 4;
+/** ...plus this many bytes (room for a few of the largest frames). */
+export const RESYNC_WORK_ALLOWANCE: number = 4 * 1_048_576;
 
 /** Incremental parser of a raw capture. See the module documentation. */
 export class RawParser extends ParserBase {
@@ -78,6 +83,15 @@ export class RawParser extends ParserBase {
   closedTs: number = 0;
   /** Close records: why. */
   closeReason: string = "";
+  /**
+   * Bytes checksummed while resynchronising, over the whole read: at most
+   * {@link RESYNC_WORK_FACTOR} times the bytes read plus {@link RESYNC_WORK_ALLOWANCE}
+   * (a candidate frame that would take it over is not checked), so damage costs
+   * linear time however it is crafted.
+   */
+  resyncHashed = 0;
+  /** Candidate frames passed over unchecked because of that bound. */
+  resyncUnchecked = 0;
   /** Topic names by number: an array, as numbers count up from 1 (a stray large one still works). */
   #topics: (string | undefined)[] = [];
   readonly #text = new TextDecoder();
@@ -246,7 +260,7 @@ export class RawParser extends ParserBase {
   /** The input ends inside a frame of `need` bytes (unknown when the length is missing). */
   #badTail(avail: number, need: number | undefined): void {
     const inp = this.input;
-    if (findValid(inp.buf, inp.pos + 1, inp.end, this.#sum) >= 0) {
+    if (this.#findValid() >= 0) {
       const len = need === undefined ? "" : `length ${need - FRAME_OVERHEAD} `;
       this.#damaged("corrupt", `${len}runs past the end of the data`);
       return;
@@ -272,11 +286,23 @@ export class RawParser extends ParserBase {
       inp.pos += 1;
       return;
     }
-    const tail = inp.eof && findValid(inp.buf, inp.pos + 1, inp.end, this.#sum) < 0;
+    const tail = inp.eof && this.#findValid() < 0;
     const text = `is damaged (${what}); reading stops here (onCorrupt "stop")`;
     this.report("record", code, at, record, text, { tail, skipped: inp.end - inp.pos });
     inp.pos = inp.end;
     this.halted = true;
+  }
+
+  /** A valid frame after the current position (within the resynchronisation work bound), or -1. */
+  #findValid(): number {
+    const inp = this.input;
+    const budget = {
+      left: RESYNC_WORK_FACTOR * (inp.base + inp.end) + RESYNC_WORK_ALLOWANCE - this.resyncHashed,
+    };
+    const start = budget.left;
+    const at = findValid(inp.buf, inp.pos + 1, inp.end, this.#sum, budget);
+    this.resyncHashed += start - budget.left;
+    return at;
   }
 
   /** Resynchronising: looks for the next valid frame. Returns NEED_MORE/END, or 0 when found. */
@@ -297,6 +323,20 @@ export class RawParser extends ParserBase {
         return END;
       }
       inp.pos = s;
+      const avail = inp.end - s;
+      if (avail >= 6) {
+        const len = u32(inp.buf, s + 2);
+        if (plausible(inp.buf[s + 1]!, len) && avail >= len + FRAME_OVERHEAD) {
+          const cost = len + 5;
+          const budget = RESYNC_WORK_FACTOR * (inp.base + s) + RESYNC_WORK_ALLOWANCE;
+          if (this.resyncHashed + cost > budget) {
+            this.resyncUnchecked++;
+            inp.pos = s + 1;
+            continue;
+          }
+          this.resyncHashed += cost;
+        }
+      }
       const check = frameAt(inp.buf, this.#dataView(inp.buf), s, inp.end, inp.eof, this.#sum);
       if (check === -1) return NEED_MORE;
       if (check === 1) {

@@ -33,6 +33,11 @@ export interface OpenCaptureOptions {
   readonly onCorrupt?: OnCorrupt;
   /** Receives each problem as it is found (they are also kept in `issues`). */
   readonly onIssue?: IssueHandler;
+  /**
+   * The most bytes a compressed capture may decompress to; past it reading ends with
+   * one `gzip` issue (a gzip bomb). Memory stays at a chunk either way. @default 16 GiB
+   */
+  readonly maxInflatedBytes?: number;
 }
 
 /** One record, as a plain object (from {@link CaptureReader.records}). */
@@ -231,7 +236,7 @@ export async function openCapture(
           tail,
           fileOffset,
         });
-      });
+      }, options.maxInflatedBytes);
       source = {
         read: async () => {
           const chunk = await gz.read();
