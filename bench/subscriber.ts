@@ -24,7 +24,6 @@
  */
 
 import { type IpcChild, spawnIpc } from "./_proc.ts";
-import { median } from "./_stats.ts";
 
 /** One subscriber's runs. */
 export interface SubscriberStack {
@@ -121,12 +120,4 @@ export async function runSubscriber(options: SubscriberOptions = {}): Promise<Su
   } finally {
     for (const c of children) await c.stop();
   }
-}
-
-/**
- * The median of a section's per-round ratios (tickwire over the peer).
- * @param r The section's result. @returns The median ratio.
- */
-export function medianRatio(r: SubscriberResult): number {
-  return median(r.ratios);
 }
