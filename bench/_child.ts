@@ -30,6 +30,8 @@ async function run(section: string, options: Record<string, unknown>): Promise<u
       return (await import("./record.ts")).runRecord(options);
     case "record-play":
       return (await import("./record.ts")).recordOnce(options);
+    case "subscriber":
+      return (await import("./subscriber.ts")).runSubscriber(options);
     case "replay-play":
       return (await import("./replay.ts")).playOnce(options);
     default:

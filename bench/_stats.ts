@@ -135,3 +135,25 @@ export function monoNanos(): () => number {
   }
   return () => base + performance.now() * 1e6;
 }
+
+/**
+ * Formats repeated measurements as their median and spread:
+ * `1.20 M (1.10 M … 1.31 M, ±9 %)`, the ± being half the range over the median.
+ * @param values At least one measurement.
+ * @param fmt Formats one value.
+ * @returns The text (the bare median for a single value).
+ * @example
+ * ```ts
+ * import { fmtRate, fmtSpread } from "./_stats.ts";
+ * console.log(fmtSpread([900e3, 1.1e6, 1e6], fmtRate)); // "1.00 M (900 k … 1.10 M, ±10 %)"
+ * ```
+ */
+export function fmtSpread(values: readonly number[], fmt: (v: number) => string): string {
+  if (values.length === 0) return "-";
+  const m = median(values);
+  if (values.length === 1) return fmt(m);
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  const pm = m > 0 ? ((hi - lo) / 2 / m) * 100 : 0;
+  return `${fmt(m)} (${fmt(lo)} … ${fmt(hi)}, ±${pm.toFixed(0)} %)`;
+}

@@ -1,6 +1,6 @@
 /**
  * The end-to-end subscriber, a child process of its own:
- * `node --import bench/_register.mjs bench/_subscriber.ts KIND BROKER_URL`.
+ * `node --import bench/_register.mjs bench/_subscriber.ts KIND BROKER_URL [ceiling]`.
  *
  * - `tickwire`: the Settrade connector in direct mode (`brokerUrl`, no login)
  *   behind `createFeed`, channel `quote` on every symbol of the data set, and a
@@ -20,6 +20,13 @@
  * latency percentiles, CPU time per message (user + system, all threads) and
  * how often the OS preempted the process (involuntary context switches: the
  * mark of a machine busy with other work); `{ cmd: "exit" }`.
+ *
+ * With `ceiling` as third argument (the subscriber section, fed by
+ * `_frame-server.ts`), the payloads carry no stamp: neither stack reads one
+ * (tickwire runs without a raw tap) and the consumer only counts.
+ * `{ cmd: "ceiling", count }` connects, takes `count` events as fast as they
+ * come, disconnects, and answers the rate from the first event to the last and
+ * the CPU time per event (user + system, every thread) over the same span.
  *
  * @module
  */
@@ -49,6 +56,25 @@ function consume(ev: QuoteEvent, sendNs: number): void {
   sum += ev.bidSize;
 }
 
+/** The `ceiling` run: events wanted, and the clock and CPU at the first and the last. */
+let target = 0;
+let firstMs = 0;
+let firstCpu = process.cpuUsage();
+let lastMs = 0;
+let lastCpu = process.cpuUsage();
+
+function count(ev: QuoteEvent): void {
+  received++;
+  sum += ev.bidSize;
+  if (received === 1) {
+    firstMs = performance.now();
+    firstCpu = process.cpuUsage();
+  } else if (received === target) {
+    lastMs = performance.now();
+    lastCpu = process.cpuUsage(firstCpu);
+  }
+}
+
 /** A subscriber stack the orchestrator switches on and off between phases. */
 interface Stack {
   /** Connects and subscribes to every topic; resolves once the broker acknowledged. */
@@ -57,7 +83,7 @@ interface Stack {
   close(): Promise<void>;
 }
 
-function tickwireStack(url: string, symbols: string[]): Stack {
+function tickwireStack(url: string, symbols: string[], stamped: boolean): Stack {
   const sendTimes = new Float64Array(RING);
   let feed: Feed | undefined;
   let loop: Promise<void> | undefined;
@@ -71,18 +97,26 @@ function tickwireStack(url: string, symbols: string[]): Stack {
         symbols,
         channels: ["quote"],
         logLevel: "warn",
-        rawTap: {
-          payload(_topic: string, payload: Uint8Array): void {
-            sendTimes[tapped++ & (RING - 1)] = readSendNs(payload);
-          },
-        },
+        ...(stamped
+          ? {
+            rawTap: {
+              payload(_topic: string, payload: Uint8Array): void {
+                sendTimes[tapped++ & (RING - 1)] = readSendNs(payload);
+              },
+            },
+          }
+          : {}),
       });
       feed = f;
-      loop = (async () => {
-        for await (const ev of f) {
-          if (ev.type === "quote") consume(ev, sendTimes[consumed++ & (RING - 1)]);
-        }
-      })();
+      loop = stamped
+        ? (async () => {
+          for await (const ev of f) {
+            if (ev.type === "quote") consume(ev, sendTimes[consumed++ & (RING - 1)]);
+          }
+        })()
+        : (async () => {
+          for await (const ev of f) if (ev.type === "quote") count(ev);
+        })();
     },
     async close(): Promise<void> {
       if (feed === undefined) return;
@@ -95,7 +129,7 @@ function tickwireStack(url: string, symbols: string[]): Stack {
   };
 }
 
-function peerStack(url: string, symbols: string[]): Stack {
+function peerStack(url: string, symbols: string[], stamped: boolean): Stack {
   const type = loadProtobufjsBidOffer();
   const meta: Stamp = { source: "settrade", seq: 1, recvTs: 0, recvMono: 0, epoch: 0 };
   const topics = symbols.map((s) => `proto/topic/bidofferv3/${s}`);
@@ -114,7 +148,8 @@ function peerStack(url: string, symbols: string[]): Stack {
         meta.recvTs = performance.timeOrigin + meta.recvMono;
         const ev = pbQuote(type, payload, meta);
         meta.seq++;
-        consume(ev, readSendNs(payload));
+        if (stamped) consume(ev, readSendNs(payload));
+        else count(ev);
       });
       await c.subscribeAsync(topics, { qos: 0 });
     },
@@ -140,13 +175,44 @@ async function waitFor(sent: number): Promise<{ received: number; lagMs: number 
   return { received, lagMs: performance.now() - t0 };
 }
 
+async function ceiling(
+  stack: Stack,
+  events: number,
+): Promise<{ received: number; eventsPerSec: number; cpuUsPerMsg: number }> {
+  received = 0;
+  target = events;
+  lastMs = 0;
+  await stack.open();
+  const t0 = performance.now();
+  while (received < events && performance.now() - t0 < 120_000) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  await stack.close();
+  if (received < events) throw new Error(`subscriber: ${received} of ${events} events arrived`);
+  const cpu = lastCpu.user + lastCpu.system;
+  const ms = lastMs - firstMs;
+  return {
+    received,
+    eventsPerSec: (events - 1) / (ms / 1000),
+    cpuUsPerMsg: cpu / (events - 1),
+  };
+}
+
 function main(): void {
-  const [kind, url] = process.argv.slice(2);
+  const [kind, url, mode] = process.argv.slice(2);
+  const stamped = mode !== "ceiling";
   const symbols = [...new Set(buildPayloads().map((p) => p.symbol))];
-  const stack = kind === "tickwire" ? tickwireStack(url, symbols) : peerStack(url, symbols);
+  const stack = kind === "tickwire"
+    ? tickwireStack(url, symbols, stamped)
+    : peerStack(url, symbols, stamped);
   process.on("disconnect", () => process.exit(0));
-  process.on("message", (m: { cmd: string; sent?: number }) => {
-    if (m.cmd === "open") {
+  process.on("message", (m: { cmd: string; sent?: number; count?: number }) => {
+    if (m.cmd === "ceiling") {
+      ceiling(stack, m.count!).then(
+        (r) => process.send!(r),
+        (e: Error) => process.send!({ error: e.message }),
+      );
+    } else if (m.cmd === "open") {
       void stack.open().then(() => process.send!({ ok: true }));
     } else if (m.cmd === "close") {
       void stack.close().then(() => process.send!({ ok: true }));

@@ -18,6 +18,11 @@
  *    share the machine, so past some rate the publisher itself slows down and
  *    the asked rate is not reached.
  *
+ * The whole run (warm-up, latency, ladder) is repeated `rounds` times,
+ * alternating the subscribers (tickwire, peer, tickwire, peer, ...), so that a
+ * burst of load from elsewhere on the machine hits both; the report gives each
+ * figure's median with its spread, and the targets are judged on the median.
+ *
  * Mosquitto drops QoS 0 messages for a client that falls behind ("Outgoing
  * messages are being dropped"), so loss means the subscriber could not keep up.
  * Each phase also reports the subscriber's CPU time per message and how often
@@ -52,10 +57,24 @@ export interface E2ePhase {
   readonly preempted: number;
 }
 
-/** One subscriber's figures. */
+/** One round of one subscriber: warm-up, latency and the ladder. */
+export interface E2eRun {
+  /** The 10k msg/s phase. */
+  readonly latency: E2ePhase;
+  /** Every step of the ladder. */
+  readonly ladder: readonly E2ePhase[];
+  /** Highest sustained published rate, msg/s (0 when none). */
+  readonly sustainedMsgPerSec: number;
+  /** Asked rate of the highest ladder step sustained, msg/s (0 when none). */
+  readonly sustainedStep: number;
+}
+
+/** One subscriber's figures: those of its last round, and every round. */
 export interface E2eSubscriber {
   /** `"tickwire"` or `"mqttjs-protobufjs"`. */
   readonly kind: string;
+  /** Every round, in run order. */
+  readonly runs?: readonly E2eRun[];
   /** The 10k msg/s phase. */
   readonly latency: E2ePhase;
   /** Every step of the ladder. */
@@ -87,6 +106,8 @@ export interface E2eOptions {
   readonly broker?: "auto" | "aedes";
   /** Rates of the ladder, msg/s. @default [20k, 40k, 60k, 80k, 100k, 120k, 160k, 200k] */
   readonly ladder?: readonly number[];
+  /** Rounds, each subscriber once per round, alternating. @default 3 */
+  readonly rounds?: number;
 }
 
 const KINDS = ["tickwire", "mqttjs-protobufjs"] as const;
@@ -125,31 +146,32 @@ async function phase(
 interface Contender {
   readonly kind: string;
   readonly sub: IpcChild;
-  latency?: E2ePhase;
-  readonly ladder: E2ePhase[];
-  best: number;
-  bestStep: number;
+  readonly runs: E2eRun[];
 }
 
-/** One subscriber's whole run: it connects once, then warm-up, latency and the ladder. */
+/** One round of a subscriber: it connects once, then warm-up, latency and the ladder. */
 async function contest(pub: IpcChild, c: Contender, o: Required<E2eOptions>): Promise<void> {
   c.sub.send({ cmd: "open" });
   await c.sub.next(20_000);
+  const ladder: E2ePhase[] = [];
+  let best = 0;
+  let bestStep = 0;
   try {
     await phase(pub, c.sub, 20_000, 1_000); // warm-up
-    c.latency = await phase(pub, c.sub, 10_000, o.latencyMs);
+    const latency = await phase(pub, c.sub, 10_000, o.latencyMs);
     for (const rate of o.ladder) {
       const step = await phase(pub, c.sub, rate, o.stepMs);
-      c.ladder.push(step);
+      ladder.push(step);
       console.error(
         `  e2e ${c.kind}: ${rate} msg/s asked, ${Math.round(step.published)} published, ` +
           `${step.received}/${step.sent} received, lag ${step.lagMs.toFixed(0)} ms, ` +
           `${step.cpuUsPerMsg.toFixed(1)} µs CPU/msg`,
       );
       if (!step.sustained) break;
-      c.best = Math.max(c.best, step.published);
-      c.bestStep = rate;
+      best = Math.max(best, step.published);
+      bestStep = rate;
     }
+    c.runs.push({ latency, ladder, sustainedMsgPerSec: best, sustainedStep: bestStep });
   } finally {
     c.sub.send({ cmd: "close" });
     await c.sub.next(20_000);
@@ -167,6 +189,7 @@ export async function runE2e(options: E2eOptions = {}): Promise<E2eResult> {
     latencyMs: options.latencyMs ?? 5_000,
     stepMs: options.stepMs ?? 3_000,
     ladder: options.ladder ?? [20_000, 40_000, 60_000, 80_000, 100_000, 120_000, 160_000, 200_000],
+    rounds: options.rounds ?? 3,
   };
   const broker = await startBroker(o.broker);
   const children: IpcChild[] = [];
@@ -179,20 +202,16 @@ export async function runE2e(options: E2eOptions = {}): Promise<E2eResult> {
       const sub = spawnIpc("bench/_subscriber.ts", [kind, broker.url]);
       children.push(sub);
       await sub.next(30_000);
-      contenders.push({ kind, sub, ladder: [], best: 0, bestStep: 0 });
+      contenders.push({ kind, sub, runs: [] });
     }
-    for (const c of contenders) await contest(pub, c, o);
+    for (let r = 0; r < o.rounds; r++) {
+      for (const c of contenders) await contest(pub, c, o);
+    }
     for (const c of children) c.send({ cmd: "exit" });
     await new Promise((resolve) => setTimeout(resolve, 300));
     return {
       broker: broker.kind,
-      subscribers: contenders.map((c) => ({
-        kind: c.kind,
-        latency: c.latency!,
-        ladder: c.ladder,
-        sustainedMsgPerSec: c.best,
-        sustainedStep: c.bestStep,
-      })),
+      subscribers: contenders.map((c) => ({ kind: c.kind, runs: c.runs, ...c.runs.at(-1)! })),
     };
   } finally {
     for (const c of children) await c.stop();

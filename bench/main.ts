@@ -2,8 +2,8 @@
  * The benchmark suite: `npm run bench` (Node 20 through `bench/_register.mjs`).
  *
  * Runs every section in a child process of its own (decode on Node, Bun and
- * Deno; then latency, dispatcher, memory, replay, recording, end to end and the
- * service's WebSocket fan-out on Node),
+ * Deno; then latency, dispatcher, memory, replay, recording, end to end, the
+ * service's WebSocket fan-out and the subscriber on its own on Node),
  * prints a table of every figure with the peer ratios and a pass/fail per
  * target, and exits with code 1 when a target fails or a section breaks.
  *
@@ -14,8 +14,8 @@
  * - `--write-md` replaces the results block of `BENCHMARKS.md`.
  * - `--only=decode,latency,...` runs only these sections.
  * - `--runtimes=node,bun,deno` picks the runtimes of the decode section.
- * - `--quick` runs every section with small counts (a smoke test, ~1 min; its
- *   figures are not comparable).
+ * - `--quick` runs every section with small counts and few rounds (a smoke
+ *   test, a few minutes; its figures are not comparable).
  *
  * @module
  */
@@ -36,6 +36,7 @@ const SECTIONS = [
   "record",
   "e2e",
   "serve",
+  "subscriber",
 ] as const;
 const MD_START = "<!-- bench:results:start -->";
 const MD_END = "<!-- bench:results:end -->";
@@ -103,10 +104,11 @@ const QUICK: Record<string, Record<string, unknown>> = {
   latency: { messages: 100_000, warmup: 50_000 },
   dispatcher: { events: 500_000, rounds: 3 },
   memory: { events: 2_000_000 },
-  replay: { rawRecords: 100_000, ndjsonRecords: 20_000 },
+  replay: { rawRecords: 100_000, ndjsonRecords: 20_000, runs: 3 },
   record: { events: 100_000 },
-  e2e: { latencyMs: 1_000, stepMs: 1_000, ladder: [40_000, 80_000] },
+  e2e: { latencyMs: 1_000, stepMs: 1_000, ladder: [40_000, 80_000], rounds: 2 },
   serve: { throughputMs: 1_000, latencyMs: 1_000 },
+  subscriber: { events: 100_000, rounds: 2 },
 };
 
 const TIMEOUT_MS: Record<string, number> = {
@@ -114,10 +116,11 @@ const TIMEOUT_MS: Record<string, number> = {
   latency: 90_000,
   dispatcher: 120_000,
   memory: 180_000,
-  replay: 180_000,
+  replay: 300_000,
   record: 480_000,
-  e2e: 240_000,
+  e2e: 720_000,
   serve: 240_000,
+  subscriber: 600_000,
 };
 
 async function main(): Promise<void> {
@@ -178,6 +181,7 @@ async function main(): Promise<void> {
   if (args.only.has("record")) results.record = await run("record", "node");
   if (args.only.has("e2e")) results.e2e = await run("e2e", "node");
   if (args.only.has("serve")) results.serve = await run("serve", "node");
+  if (args.only.has("subscriber")) results.subscriber = await run("subscriber", "node");
 
   const targets: TargetOutcome[] = evaluateTargets(results).map((t) =>
     args.only.has(t.section) ? t : { ...t, result: "skip" }

@@ -10,9 +10,11 @@
  * Each is replayed through `createFeed({ source: replayConnector, speed: "max",
  * overflow: "block" })` with the `quote` channel of every symbol and a
  * `for await` consumer; the rate is events delivered per second from
- * `createFeed` to the `end` status. Each capture is replayed five times, each
- * time in a fresh process (as a user replays a file: not in the process that
- * just wrote 284 MB and holds its garbage), and the median run is reported.
+ * `createFeed` to the `end` status. Each capture is replayed `runs` times,
+ * each time in a fresh process (as a user replays a file: not in the process
+ * that just wrote 284 MB and holds its garbage), the two captures alternating
+ * (raw, NDJSON, raw, NDJSON, ...) so that a burst of load from elsewhere hits
+ * both; the median run is reported with every run.
  *
  * @module
  */
@@ -27,9 +29,6 @@ import { eventLine } from "../connectors/replay/capture/ndjson.ts";
 import { createFeed } from "../mod.ts";
 import { buildPayloads } from "./_payloads.ts";
 import { runSection } from "./_proc.ts";
-
-/** Replays of each capture, each in a fresh process. */
-const RUNS = 5;
 
 /** One replayed capture. */
 export interface ReplayFigure {
@@ -58,6 +57,8 @@ export interface ReplayOptions {
   readonly rawRecords?: number;
   /** Event lines in the NDJSON capture. @default 200_000 */
   readonly ndjsonRecords?: number;
+  /** Replays of each capture, each in a fresh process. @default 5 */
+  readonly runs?: number;
 }
 
 const T0 = 1_700_000_000_000;
@@ -168,54 +169,56 @@ export async function playOnce(options: { file?: unknown }): Promise<ReplayRun> 
   return { events, ms };
 }
 
-/** Replays a file `RUNS` times, each in a process of its own; the median run by rate. */
-async function replayRuns(file: string): Promise<{ median: ReplayRun; rates: number[] }> {
-  const runs: ReplayRun[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    runs.push(
-      await runSection<ReplayRun>({
-        runtime: "node",
-        section: "replay-play",
-        options: { file },
-        timeoutMs: 150_000,
-      }),
-    );
-  }
-  const rate = (r: ReplayRun) => r.events / (r.ms / 1000);
-  runs.sort((a, b) => rate(a) - rate(b));
-  return { median: runs[Math.floor(runs.length / 2)]!, rates: runs.map(rate) };
+/** Replays a file once in a process of its own. */
+function replayRun(file: string): Promise<ReplayRun> {
+  return runSection<ReplayRun>({
+    runtime: "node",
+    section: "replay-play",
+    options: { file },
+    timeoutMs: 150_000,
+  });
 }
+
+const rate = (r: ReplayRun): number => r.events / (r.ms / 1000);
 
 /**
  * Runs section 5.
- * @param options Capture sizes.
+ * @param options Capture sizes and runs.
  * @returns Events per second for each format.
  */
 export async function runReplay(options: ReplayOptions = {}): Promise<ReplayResult> {
   const rawRecords = options.rawRecords ?? 1_000_000;
   const ndjsonRecords = options.ndjsonRecords ?? 200_000;
+  const runs = options.runs ?? 5;
   const dir = await mkdtemp(join(tmpdir(), "tickwire-bench-"));
   try {
-    const figures: ReplayFigure[] = [];
     const captures = [
       { format: "raw", name: "bench.twr", records: rawRecords, write: writeRaw },
       { format: "ndjson", name: "bench.ndjson", records: ndjsonRecords, write: writeNdjson },
     ] as const;
-    for (const c of captures) {
-      const file = join(dir, c.name);
-      const bytes = await c.write(file, c.records);
-      const r = await replayRuns(file);
-      figures.push({
-        format: c.format,
-        records: c.records,
-        bytes,
-        events: r.median.events,
-        eventsPerSec: r.median.events / (r.median.ms / 1000),
-        runs: r.rates,
-      });
-      await rm(file);
+    const files = captures.map((c) => join(dir, c.name));
+    const sizes: number[] = [];
+    for (let k = 0; k < captures.length; k++) {
+      sizes.push(await captures[k].write(files[k], captures[k].records));
     }
-    return { figures };
+    const done: ReplayRun[][] = captures.map(() => []);
+    for (let i = 0; i < runs; i++) {
+      for (let k = 0; k < captures.length; k++) done[k].push(await replayRun(files[k]));
+    }
+    return {
+      figures: captures.map((c, k) => {
+        const sorted = [...done[k]].sort((a, b) => rate(a) - rate(b));
+        const mid = sorted[Math.floor(sorted.length / 2)]!;
+        return {
+          format: c.format,
+          records: c.records,
+          bytes: sizes[k],
+          events: mid.events,
+          eventsPerSec: rate(mid),
+          runs: sorted.map(rate),
+        };
+      }),
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
