@@ -1,0 +1,23 @@
+/**
+ * NATS JetStream for tickwire: the wire format of its events (`tickwire.v1`,
+ * protobuf or JSON) and their subjects.
+ *
+ * @module
+ */
+
+export {
+  CONTENT_TYPES,
+  decodeEvent,
+  encodeEvent,
+  SCHEMA_VERSION,
+  type WireEncoding,
+} from "./codec.ts";
+export {
+  DEFAULT_SUBJECT_PREFIX,
+  escapeToken,
+  eventSubject,
+  type ParsedSubject,
+  parseSubject,
+  statusSubject,
+  unescapeToken,
+} from "./subjects.ts";
