@@ -46,6 +46,8 @@ export class NatsConnector implements ConnectorWrapper {
   #last = 0;
   /** Publisher run id seen last, per published source. */
   readonly #runs = new Map<string, string>();
+  /** Sequences found missing while connecting, reported once connected. */
+  #pendingGap: [number, number] | undefined;
   /** Messages skipped as not events. */
   badMessages = 0;
 
@@ -79,6 +81,9 @@ export class NatsConnector implements ConnectorWrapper {
     });
     this.#link = link;
     this.#life.connected();
+    const gap = this.#pendingGap;
+    this.#pendingGap = undefined;
+    if (gap !== undefined) this.#gap(gap[0], gap[1]);
     void link.nc.closed().then((err) => {
       if (this.#link !== link || this.#life.ended || this.#stop.signal.aborted) return;
       this.#link = undefined;
@@ -103,7 +108,7 @@ export class NatsConnector implements ConnectorWrapper {
       // Where to start: after the last delivered event, or the first time, as asked.
       let opts: Record<string, unknown>;
       if (this.#last > 0) {
-        if (first > this.#last + 1) this.#gap(this.#last + 1, first - 1);
+        if (first > this.#last + 1) this.#pendingGap = [this.#last + 1, first - 1];
         opts = { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: this.#last + 1 };
       } else {
         const s = this.#o.start;
@@ -113,7 +118,7 @@ export class NatsConnector implements ConnectorWrapper {
         } else if (s === "all") opts = { deliver_policy: DeliverPolicy.All };
         else if (s === "last") opts = { deliver_policy: DeliverPolicy.LastPerSubject };
         else if ("seq" in s) {
-          if (s.seq < first && first > 1) this.#gap(s.seq, first - 1);
+          if (s.seq < first) this.#pendingGap = [s.seq, first - 1];
           opts = { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: s.seq };
         } else {
           const t = typeof s.time === "number" ? new Date(s.time) : new Date(s.time);
