@@ -26,6 +26,8 @@ async function run(section: string, options: Record<string, unknown>): Promise<u
       return (await import("./serve.ts")).runServe(options);
     case "replay":
       return (await import("./replay.ts")).runReplay(options);
+    case "nats":
+      return (await import("./nats.ts")).runNats(options);
     case "replay-play":
       return (await import("./replay.ts")).playOnce(options);
     default:

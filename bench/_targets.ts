@@ -12,6 +12,7 @@ import type { E2eResult, E2eSubscriber } from "./e2e.ts";
 import type { LatencyResult } from "./latency.ts";
 import type { MemoryResult } from "./memory.ts";
 import type { ReplayResult } from "./replay.ts";
+import type { NatsResult } from "./nats.ts";
 import type { ServeResult } from "./serve.ts";
 
 /** Everything the sections produced (a missing one failed or was skipped). */
@@ -23,6 +24,7 @@ export interface SuiteResults {
   replay?: ReplayResult;
   e2e?: E2eResult;
   serve?: ServeResult;
+  nats?: NatsResult;
 }
 
 /** One target and how it went. */
@@ -55,6 +57,8 @@ const SECTION_OF: Record<string, string> = {
   "heap-growth": "memory",
   "serve-rate": "serve",
   "serve-stall": "serve",
+  "nats-publish-vs-plain": "nats",
+  "nats-zero-loss": "nats",
 };
 
 function check(
@@ -112,6 +116,8 @@ export function evaluateTargets(r: SuiteResults): TargetOutcome[] {
   const raw = r.replay?.figures.find((f) => f.format === "raw");
   const served = r.serve?.servers.find((s) => s.kind === "tickwire")?.phases;
   const calm = served?.find((p) => p.phase === "latency")?.latency.p99;
+  const natsTw = r.nats?.paths.find((p) => p.kind === "tickwire");
+  const natsPlain = r.nats?.paths.find((p) => p.kind !== "tickwire");
   const stalled = served?.find((p) => p.phase === "stalled")?.latency.p99;
   return [
     check("quote-rate", "quote decode + event", quote, "msg/s", ">=", 2_000_000),
@@ -205,6 +211,24 @@ export function evaluateTargets(r: SuiteResults): TargetOutcome[] {
       "%",
       "<=",
       20,
+    ),
+    check(
+      "nats-publish-vs-plain",
+      "NATS: tickwire publish path vs plain @nats-io js.publish, same bytes",
+      natsTw !== undefined && natsPlain !== undefined
+        ? natsTw.publishPerSec / natsPlain.publishPerSec
+        : undefined,
+      "×",
+      ">=",
+      0.8,
+    ),
+    check(
+      "nats-zero-loss",
+      "NATS: events lost or duplicated over four consumers",
+      natsTw?.lostOrDuplicated,
+      "events",
+      "<=",
+      0,
     ),
   ];
 }

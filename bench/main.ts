@@ -2,8 +2,8 @@
  * The benchmark suite: `npm run bench` (Node 20 through `bench/_register.mjs`).
  *
  * Runs every section in a child process of its own (decode on Node, Bun and
- * Deno; then latency, dispatcher, memory, replay, end to end and the
- * service's WebSocket fan-out on Node),
+ * Deno; then latency, dispatcher, memory, replay, end to end, the
+ * service's WebSocket fan-out and NATS JetStream fan-out on Node),
  * prints a table of every figure with the peer ratios and a pass/fail per
  * target, and exits with code 1 when a target fails or a section breaks.
  *
@@ -27,7 +27,16 @@ import { runSection, type Runtime, stopAll } from "./_proc.ts";
 import { buildTables, renderInfo, renderMarkdown, renderText, type RunInfo } from "./_report.ts";
 import { evaluateTargets, type SuiteResults, type TargetOutcome } from "./_targets.ts";
 
-const SECTIONS = ["decode", "latency", "dispatcher", "memory", "replay", "e2e", "serve"] as const;
+const SECTIONS = [
+  "decode",
+  "latency",
+  "dispatcher",
+  "memory",
+  "replay",
+  "e2e",
+  "serve",
+  "nats",
+] as const;
 const MD_START = "<!-- bench:results:start -->";
 const MD_END = "<!-- bench:results:end -->";
 
@@ -97,6 +106,7 @@ const QUICK: Record<string, Record<string, unknown>> = {
   replay: { rawRecords: 100_000, ndjsonRecords: 20_000 },
   e2e: { latencyMs: 1_000, stepMs: 1_000, ladder: [40_000, 80_000] },
   serve: { throughputMs: 1_000, latencyMs: 1_000 },
+  nats: { events: 10_000, paceMs: 1_000 },
 };
 
 const TIMEOUT_MS: Record<string, number> = {
@@ -107,6 +117,7 @@ const TIMEOUT_MS: Record<string, number> = {
   replay: 180_000,
   e2e: 240_000,
   serve: 240_000,
+  nats: 600_000,
 };
 
 async function main(): Promise<void> {
@@ -166,6 +177,7 @@ async function main(): Promise<void> {
   if (args.only.has("replay")) results.replay = await run("replay", "node");
   if (args.only.has("e2e")) results.e2e = await run("e2e", "node");
   if (args.only.has("serve")) results.serve = await run("serve", "node");
+  if (args.only.has("nats")) results.nats = await run("nats", "node");
 
   const targets: TargetOutcome[] = evaluateTargets(results).map((t) =>
     args.only.has(t.section) ? t : { ...t, result: "skip" }
