@@ -89,10 +89,10 @@ async function run({ flags, positionals }: ParsedArgs, io: CliIo): Promise<numbe
     }),
     publisher.done().then(() => "end of the source"),
   ]);
-  off();
   logger.info(`[nats] ${signal}: closing the feed, then waiting for acknowledgements`);
   await feed.close();
   await publisher.close();
+  off(); // after the close: a second signal meanwhile is absorbed, not fatal
   const h = publisher.health();
   await io.out.write(`tickwire publish: stopped (${signal}) ${JSON.stringify(h)}\n`);
   return h.dropped === 0 && h.acknowledged === h.published ? 0 : 1;
