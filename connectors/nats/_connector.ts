@@ -51,7 +51,10 @@ export class NatsConnector implements ConnectorWrapper {
   /** Messages skipped as not events. */
   badMessages = 0;
 
-  /** @param o Validated options. @param ctx Sink, logger, clock. */
+  /**
+   * Creates an idle connector; `connect()` starts it.
+   * @param o Validated options. @param ctx Sink, logger, clock.
+   */
   constructor(o: NatsOptions, ctx: ConnectorContext) {
     this.#o = o;
     this.#ctx = ctx;

@@ -78,7 +78,10 @@ export interface PublishStats {
 export interface Publisher extends AsyncDisposable {
   /** Identifies the run in every `Nats-Msg-Id`. */
   readonly runId: string;
-  /** @returns The counters now. */
+  /**
+   * The publisher's exact counters now.
+   * @returns Published, acknowledged, retried, deduplicated, buffered, dropped and more.
+   */
   health(): PublishStats;
   /** Stops pulling, waits for acknowledgements (up to `closeTimeoutMs`), closes the connection. */
   close(): Promise<void>;
