@@ -32,6 +32,8 @@ async function run(section: string, options: Record<string, unknown>): Promise<u
       return (await import("./record.ts")).recordOnce(options);
     case "subscriber":
       return (await import("./subscriber.ts")).runSubscriber(options);
+    case "nats":
+      return (await import("./nats.ts")).runNats(options);
     case "replay-play":
       return (await import("./replay.ts")).playOnce(options);
     default:

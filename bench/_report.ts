@@ -197,6 +197,30 @@ export function buildTables(r: SuiteResults, targets: readonly TargetOutcome[]):
       ),
     });
   }
+  if (r.nats !== undefined && r.nats.paths.length > 0) {
+    tables.push({
+      title:
+        `NATS JetStream: one publisher → ${r.nats.consumers} consumers, same bytes, Node (latency: paced phase)`,
+      header: [
+        "path",
+        "events",
+        "publish events/s",
+        "end to end events/s",
+        "lost+dup",
+        "p50",
+        "p99",
+      ],
+      rows: r.nats.paths.map((f) => [
+        f.kind,
+        f.events.toLocaleString("en"),
+        fmtRate(f.publishPerSec),
+        fmtRate(f.eventsPerSec),
+        String(f.lostOrDuplicated),
+        `${f.p50Ms.toFixed(2)} ms`,
+        `${f.p99Ms.toFixed(2)} ms`,
+      ]),
+    });
+  }
   if (r.replay !== undefined) {
     tables.push({
       title:

@@ -13,6 +13,7 @@ import type { LatencyResult } from "./latency.ts";
 import type { MemoryResult } from "./memory.ts";
 import type { RecordResult } from "./record.ts";
 import type { ReplayResult } from "./replay.ts";
+import type { NatsResult } from "./nats.ts";
 import type { ServeResult } from "./serve.ts";
 import type { SubscriberResult } from "./subscriber.ts";
 import { median } from "./_stats.ts";
@@ -28,6 +29,7 @@ export interface SuiteResults {
   e2e?: E2eResult;
   serve?: ServeResult;
   subscriber?: SubscriberResult;
+  nats?: NatsResult;
 }
 
 /** One target and how it went. */
@@ -65,6 +67,8 @@ const SECTION_OF: Record<string, string> = {
   "heap-growth": "memory",
   "serve-rate": "serve",
   "serve-stall": "serve",
+  "nats-publish-vs-plain": "nats",
+  "nats-zero-loss": "nats",
 };
 
 function check(
@@ -142,6 +146,8 @@ export function evaluateTargets(r: SuiteResults): TargetOutcome[] {
   const subRatios = r.subscriber?.ratios;
   const served = r.serve?.servers.find((s) => s.kind === "tickwire")?.phases;
   const calm = served?.find((p) => p.phase === "latency")?.latency.p99;
+  const natsTw = r.nats?.paths.find((p) => p.kind === "tickwire");
+  const natsPlain = r.nats?.paths.find((p) => p.kind !== "tickwire");
   const stalled = served?.find((p) => p.phase === "stalled")?.latency.p99;
   return [
     check("quote-rate", "quote decode + event", quote, "msg/s", ">=", 2_000_000),
@@ -282,6 +288,24 @@ export function evaluateTargets(r: SuiteResults): TargetOutcome[] {
       "%",
       "<=",
       20,
+    ),
+    check(
+      "nats-publish-vs-plain",
+      "NATS: tickwire publish path vs plain @nats-io js.publish, same bytes",
+      natsTw !== undefined && natsPlain !== undefined
+        ? natsTw.publishPerSec / natsPlain.publishPerSec
+        : undefined,
+      "×",
+      ">=",
+      0.8,
+    ),
+    check(
+      "nats-zero-loss",
+      "NATS: events lost or duplicated over four consumers",
+      natsTw?.lostOrDuplicated,
+      "events",
+      "<=",
+      0,
     ),
   ];
 }

@@ -3,7 +3,8 @@
  *
  * Runs every section in a child process of its own (decode on Node, Bun and
  * Deno; then latency, dispatcher, memory, replay, recording, end to end, the
- * service's WebSocket fan-out and the subscriber on its own on Node),
+ * service's WebSocket fan-out, the subscriber on its own and NATS JetStream
+ * fan-out on Node),
  * prints a table of every figure with the peer ratios and a pass/fail per
  * target, and exits with code 1 when a target fails or a section breaks.
  *
@@ -37,6 +38,7 @@ const SECTIONS = [
   "e2e",
   "serve",
   "subscriber",
+  "nats",
 ] as const;
 const MD_START = "<!-- bench:results:start -->";
 const MD_END = "<!-- bench:results:end -->";
@@ -109,6 +111,7 @@ const QUICK: Record<string, Record<string, unknown>> = {
   e2e: { latencyMs: 1_000, stepMs: 1_000, ladder: [40_000, 80_000], rounds: 2 },
   serve: { throughputMs: 1_000, latencyMs: 1_000 },
   subscriber: { events: 100_000, rounds: 2 },
+  nats: { events: 10_000, paceMs: 1_000 },
 };
 
 const TIMEOUT_MS: Record<string, number> = {
@@ -121,6 +124,7 @@ const TIMEOUT_MS: Record<string, number> = {
   e2e: 720_000,
   serve: 240_000,
   subscriber: 600_000,
+  nats: 600_000,
 };
 
 async function main(): Promise<void> {
@@ -182,6 +186,7 @@ async function main(): Promise<void> {
   if (args.only.has("e2e")) results.e2e = await run("e2e", "node");
   if (args.only.has("serve")) results.serve = await run("serve", "node");
   if (args.only.has("subscriber")) results.subscriber = await run("subscriber", "node");
+  if (args.only.has("nats")) results.nats = await run("nats", "node");
 
   const targets: TargetOutcome[] = evaluateTargets(results).map((t) =>
     args.only.has(t.section) ? t : { ...t, result: "skip" }

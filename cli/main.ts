@@ -36,6 +36,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "stream normalized events (a live table on a terminal, NDJSON otherwise)",
     load: async () => (await import("./stream.ts")).STREAM_COMMAND,
   },
+  publish: {
+    summary: "publish normalized events to NATS JetStream (tickwire.<source>.<type>.<SYMBOL>)",
+    load: async () => (await import("./publish.ts")).PUBLISH_COMMAND,
+  },
   record: {
     summary: "record a source to a capture file (raw .twr, optionally NDJSON)",
     load: async () => (await import("./record.ts")).RECORD_COMMAND,

@@ -22,6 +22,7 @@ import type {
   FeedOptionsFor,
 } from "../src/feed-options.ts";
 import * as registry from "../src/registry.ts";
+import type { NatsOptionsInput } from "./nats/_options.ts";
 import type { ReplayOptionsInput } from "./replay/_options.ts";
 import type { SettradeConnectorOptionsInput } from "./settrade/_broker-options.ts";
 import type { SyntheticOptionsInput } from "./synthetic/_options.ts";
@@ -34,6 +35,8 @@ export interface BuiltinConnectorOptions {
   settrade: SettradeConnectorOptionsInput;
   /** A recorded capture (`file` or `stream`). */
   replay: ReplayOptionsInput;
+  /** Events published to NATS JetStream by `tickwire publish`. */
+  nats: NatsOptionsInput;
 }
 
 /**
@@ -41,7 +44,7 @@ export interface BuiltinConnectorOptions {
  * @example
  * ```ts
  * import { BUILTIN_CONNECTORS } from "@tickwire/tickwire";
- * console.log(Object.keys(BUILTIN_CONNECTORS)); // ["synthetic", "settrade", "replay"]
+ * console.log(Object.keys(BUILTIN_CONNECTORS)); // ["synthetic", "settrade", "replay", "nats"]
  * ```
  */
 export const BUILTIN_CONNECTORS: registry.ConnectorTable = {
@@ -51,6 +54,8 @@ export const BUILTIN_CONNECTORS: registry.ConnectorTable = {
     (await import("./settrade/mod.ts")).settradeConnector,
   replay: async (): Promise<ConnectorDefinition<any, any>> =>
     (await import("./replay/mod.ts")).replayConnector,
+  nats: async (): Promise<ConnectorDefinition<any, any>> =>
+    (await import("./nats/mod.ts")).natsConnector,
 };
 
 function withBuiltins(connectors?: registry.ConnectorTable): registry.ConnectorTable {

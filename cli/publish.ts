@@ -1,0 +1,140 @@
+/**
+ * `tickwire publish`: a source's normalized events to NATS JetStream, until
+ * SIGTERM or SIGINT (or the end of a finite source).
+ *
+ * @module
+ */
+
+import { consoleLogger, type FeedOptions, resolveEnvConfig, startFeed } from "../mod.ts";
+import {
+  intFlag,
+  type ParsedArgs,
+  SOURCE_FLAG_OF,
+  SOURCE_FLAGS,
+  sourceOverrides,
+  UsageError,
+} from "./args.ts";
+import { type CommandSpec, nameFlags } from "./command.ts";
+import { type CliIo, onInterrupt } from "./_runtime.ts";
+
+function nonEmpty(v: string | undefined): string | undefined {
+  return v === undefined || v === "" ? undefined : v;
+}
+
+async function run({ flags, positionals }: ParsedArgs, io: CliIo): Promise<number> {
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
+  const encoding = flags.encoding ?? "protobuf";
+  if (encoding !== "protobuf" && encoding !== "json") {
+    throw new UsageError(`--encoding must be protobuf or json, got ${JSON.stringify(encoding)}`);
+  }
+  const window = intFlag(flags, "window");
+  const replicas = intFlag(flags, "replicas");
+  const maxAgeMs = intFlag(flags, "max-age");
+  const maxBytes = intFlag(flags, "max-bytes");
+  const env = io.env;
+  const str = (name: string): string | undefined =>
+    typeof flags[name] === "string" ? flags[name] as string : undefined;
+
+  const config = await resolveEnvConfig(env, sourceOverrides(flags) as Partial<FeedOptions>)
+    .catch((e) => {
+      throw nameFlags(e, SOURCE_FLAG_OF);
+    });
+  const logger = config.core.logger ??
+    consoleLogger({
+      level: config.core.logLevel ?? "warn",
+      format: config.core.logFormat ?? "text",
+    });
+  // The NATS client packages load only for this command.
+  const { publishFeed, DEFAULT_NATS_URL, DEFAULT_STREAM } = await import(
+    "../connectors/nats/mod.ts"
+  );
+  const servers = str("server") ?? nonEmpty(env.NATS_URL) ?? DEFAULT_NATS_URL;
+  const user = nonEmpty(env.NATS_USER);
+  const password = nonEmpty(env.NATS_PASSWORD);
+  const token = nonEmpty(env.NATS_TOKEN);
+  const credsFile = str("creds") ?? nonEmpty(env.NATS_CREDS);
+  const caFile = str("ca") ?? nonEmpty(env.NATS_CA);
+  const feed = await startFeed({ ...config, core: { ...config.core, logger } });
+  let publisher;
+  try {
+    publisher = await publishFeed(feed, {
+      servers,
+      logger,
+      encoding,
+      ...(user === undefined ? {} : { user }),
+      ...(password === undefined ? {} : { password }),
+      ...(token === undefined ? {} : { token }),
+      ...(credsFile === undefined ? {} : { credsFile }),
+      ...(caFile === undefined ? {} : { caFile }),
+      ...(str("stream") === undefined ? {} : { stream: str("stream")! }),
+      ...(window === undefined ? {} : { window }),
+      ...(replicas === undefined ? {} : { replicas }),
+      ...(maxAgeMs === undefined ? {} : { maxAgeMs }),
+      ...(maxBytes === undefined ? {} : { maxBytes }),
+      ...(flags["no-kv"] === true ? { kvBucket: false as const } : {}),
+    });
+  } catch (e) {
+    await feed.close();
+    throw e;
+  }
+  await io.out.write(
+    `tickwire publish: ${feed.source} to ${servers}, stream ${
+      str("stream") ?? DEFAULT_STREAM
+    }, run ${publisher.runId}\n`,
+  );
+  let off: () => void = () => {};
+  const signal = await Promise.race([
+    new Promise<string>((resolve) => {
+      off = onInterrupt((s) => resolve(s));
+    }),
+    publisher.done().then(() => "end of the source"),
+  ]);
+  logger.info(`[nats] ${signal}: closing the feed, then waiting for acknowledgements`);
+  await feed.close();
+  await publisher.close();
+  off(); // after the close: a second signal meanwhile is absorbed, not fatal
+  const h = publisher.health();
+  await io.out.write(`tickwire publish: stopped (${signal}) ${JSON.stringify(h)}\n`);
+  return h.dropped === 0 && h.acknowledged === h.published ? 0 : 1;
+}
+
+/** `tickwire publish`. */
+export const PUBLISH_COMMAND: CommandSpec = {
+  usage: "publish [options]",
+  description: `Publishes a source's normalized events to NATS JetStream, on
+tickwire.<source>.<type>.<SYMBOL> (statuses on tickwire.<source>.status), and
+keeps the latest quote and book per symbol in the KV bucket tickwire-latest.
+Creates the stream if it is missing; never changes one whose settings differ.
+Runs until SIGTERM or SIGINT, or the end of a finite source; exits 1 if any
+event was dropped or left unacknowledged.`,
+  flags: {
+    ...SOURCE_FLAGS,
+    server: {
+      type: "string",
+      value: "URL",
+      help: "NATS server(s), comma-separated (default $NATS_URL or nats://127.0.0.1:4222)",
+    },
+    creds: { type: "string", value: "FILE", help: "credentials file (default $NATS_CREDS)" },
+    ca: { type: "string", value: "FILE", help: "CA certificate for TLS (default $NATS_CA)" },
+    stream: { type: "string", value: "NAME", help: "stream name (default TICKWIRE)" },
+    encoding: { type: "string", value: "E", help: "protobuf (default) or json" },
+    window: { type: "string", value: "N", help: "most publishes awaiting an ack (default 256)" },
+    replicas: { type: "string", value: "N", help: "replicas of a new stream (default 1)" },
+    "max-age": {
+      type: "string",
+      value: "MS",
+      help: "age limit of a new stream, ms (default none)",
+    },
+    "max-bytes": { type: "string", value: "N", help: "size limit of a new stream (default none)" },
+    "no-kv": { type: "boolean", help: "do not keep the latest quote and book in KV" },
+  },
+  notes: `Environment: NATS_URL, NATS_USER and NATS_PASSWORD, NATS_TOKEN, NATS_CREDS,
+NATS_CA (secrets are never logged), the source's own variables,
+TICKWIRE_LOG_LEVEL and TICKWIRE_LOG_FORMAT (logs go to stderr).
+
+Examples:
+  tickwire publish --symbols PTT,AOT
+  NATS_URL=nats://10.0.0.5:4222 DATA_SOURCE=settrade \\
+    tickwire publish --replicas 3`,
+  run,
+};

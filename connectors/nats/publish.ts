@@ -1,0 +1,366 @@
+/**
+ * `publishFeed`: every event of a feed to NATS JetStream, once, in order.
+ *
+ * The publisher pulls events from the feed only while fewer than `window`
+ * publishes await their acknowledgement. While NATS is unreachable it pulls
+ * nothing, so events wait in the feed's own bounded queue, under the feed's
+ * drop policy and its exact counters (`buffered`, `dropped`). Each message
+ * carries `Nats-Msg-Id` = `<runId>-<seq>` (statuses `<runId>-s<n>`), the same
+ * on every retry, so the stream stores a retried message once
+ * (`deduplicated`). A failed publish stops new ones; the failed ones are
+ * retried in order first.
+ *
+ * @module
+ */
+
+import type { JetStreamClient } from "@nats-io/jetstream";
+import type { MsgHdrs, NatsConnection } from "@nats-io/transport-node";
+import type { FeedEvent } from "../../src/events.ts";
+import type { Feed } from "../../src/feed.ts";
+import { consoleLogger, type Logger } from "../../src/log.ts";
+import { CONTENT_TYPES, encodeEvent, type WireEncoding } from "./codec.ts";
+import { connectNats, describeServers, type NatsConnectOptions, serverList } from "./_connect.ts";
+import { DEFAULT_KV_BUCKET, latestKey, LatestWriter } from "./_latest.ts";
+import { ensureStream, type StreamSettings } from "./_stream.ts";
+import { DEFAULT_SUBJECT_PREFIX, eventSubject, statusSubject } from "./subjects.ts";
+
+/** Options of {@link publishFeed}. */
+export interface PublishOptions extends NatsConnectOptions, StreamSettings {
+  /** First token of every subject. @default "tickwire" */
+  readonly subjectPrefix?: string;
+  /** Encoding of the messages. @default "protobuf" */
+  readonly encoding?: WireEncoding;
+  /** Most publishes awaiting their acknowledgement. @default 256 */
+  readonly window?: number;
+  /** How long to wait for one acknowledgement before retrying, ms. @default 5_000 */
+  readonly ackTimeoutMs?: number;
+  /** KV bucket of the latest quote and book per symbol; `false` for none. @default "tickwire-latest" */
+  readonly kvBucket?: string | false;
+  /** Longest delay before a latest value reaches the bucket, ms. @default 100 */
+  readonly kvIntervalMs?: number;
+  /** Identifies this run in every `Nats-Msg-Id`. @default a new random id */
+  readonly runId?: string;
+  /** How long `close()` waits for acknowledgements, ms. @default 10_000 */
+  readonly closeTimeoutMs?: number;
+  /** Where to log. @default the console (stderr) */
+  readonly logger?: Logger;
+}
+
+/** Exact counters of a publisher. */
+export interface PublishStats {
+  /** Identifies the run in every `Nats-Msg-Id`. */
+  readonly runId: string;
+  /** Whether the connection to NATS is up. */
+  readonly connected: boolean;
+  /** Events sent (each once, however often retried). */
+  readonly published: number;
+  /** Events the stream acknowledged (duplicates included). */
+  readonly acknowledged: number;
+  /** Publish attempts repeated after a failure or a timeout. */
+  readonly retried: number;
+  /** Acknowledgements that said the stream had the message already (a retry after a lost ack). */
+  readonly deduplicated: number;
+  /** Events waiting to be sent: in the feed's queue, or awaiting a retry. */
+  readonly buffered: number;
+  /** Events sent and not yet acknowledged. */
+  readonly inFlight: number;
+  /** Events lost: dropped by the feed's queue policy, or unacknowledged when `close()` gave up. */
+  readonly dropped: number;
+  /** Times the connection to NATS was lost and came back. */
+  readonly reconnects: number;
+  /** Latest values written to the KV bucket. */
+  readonly kvWrites: number;
+  /** The last publish error (never a secret). */
+  readonly lastError?: string;
+}
+
+/** A running publisher. */
+export interface Publisher extends AsyncDisposable {
+  /** Identifies the run in every `Nats-Msg-Id`. */
+  readonly runId: string;
+  /**
+   * The publisher's exact counters now.
+   * @returns Published, acknowledged, retried, deduplicated, buffered, dropped and more.
+   */
+  health(): PublishStats;
+  /** Stops pulling, waits for acknowledgements (up to `closeTimeoutMs`), closes the connection. */
+  close(): Promise<void>;
+  /** Resolves when the feed has ended and every event is acknowledged, or after `close()`. */
+  done(): Promise<void>;
+}
+
+interface Pending {
+  readonly n: number;
+  readonly subject: string;
+  readonly id: string;
+  readonly data: Uint8Array;
+}
+
+function newRunId(): string {
+  const rnd = crypto.getRandomValues(new Uint32Array(1))[0]!.toString(36);
+  return `${Date.now().toString(36)}${rnd}`;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+class NatsPublisher implements Publisher {
+  readonly runId: string;
+  readonly #feed: Feed;
+  readonly #o: PublishOptions;
+  readonly #log: Logger;
+  readonly #nc: NatsConnection;
+  readonly #js: JetStreamClient;
+  readonly #headers: () => MsgHdrs;
+  readonly #latest: LatestWriter | undefined;
+  readonly #ct: string;
+  readonly #window: number;
+  #published = 0;
+  #acked = 0;
+  #retried = 0;
+  #dedup = 0;
+  #abandoned = 0;
+  #reconnects = 0;
+  #connected = true;
+  #lastError: string | undefined;
+  #statusN = 0;
+  readonly #inFlight = new Map<number, Pending>();
+  readonly #failed: Pending[] = [];
+  #retrying: Promise<void> | undefined;
+  readonly #waiters: (() => void)[] = [];
+  #closing = false;
+  readonly #done: Promise<void>;
+
+  constructor(
+    feed: Feed,
+    o: PublishOptions,
+    nc: NatsConnection,
+    js: JetStreamClient,
+    headers: () => MsgHdrs,
+    latest: LatestWriter | undefined,
+  ) {
+    this.#feed = feed;
+    this.#o = o;
+    this.#log = o.logger ?? consoleLogger();
+    this.runId = o.runId ?? newRunId();
+    this.#nc = nc;
+    this.#js = js;
+    this.#headers = headers;
+    this.#latest = latest;
+    this.#ct = CONTENT_TYPES[o.encoding ?? "protobuf"];
+    this.#window = o.window ?? 256;
+    void this.#watch();
+    this.#done = this.#run();
+  }
+
+  async #watch(): Promise<void> {
+    for await (const s of this.#nc.status()) {
+      if (s.type === "disconnect") {
+        this.#connected = false;
+        this.#log.warn("[nats] publisher lost the connection; events wait in the feed's queue", {
+          server: s.server,
+        });
+      } else if (s.type === "reconnect") {
+        this.#connected = true;
+        this.#reconnects++;
+        this.#log.info("[nats] publisher reconnected", { server: s.server });
+      }
+    }
+  }
+
+  async #run(): Promise<void> {
+    for await (const ev of this.#feed) {
+      this.#send(ev);
+      while (!this.#closing && (this.#inFlight.size >= this.#window || this.#retrying)) {
+        await this.#changed();
+      }
+      if (this.#closing) break;
+    }
+    await this.#settle(Infinity);
+  }
+
+  #send(ev: FeedEvent): void {
+    const prefix = this.#o.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX;
+    const data = encodeEvent(ev, this.#o.encoding);
+    let p: Pending;
+    if (ev.type === "status") {
+      const n = ++this.#statusN;
+      p = {
+        n: this.#published,
+        subject: statusSubject(ev.source, prefix),
+        id: `${this.runId}-s${n}`,
+        data,
+      };
+    } else {
+      const subject = eventSubject(ev.source, ev.type, ev.symbol, prefix);
+      p = { n: this.#published, subject, id: `${this.runId}-${ev.seq}`, data };
+      if (this.#latest !== undefined && (ev.type === "quote" || ev.type === "book")) {
+        const pb = this.#o.encoding === "json" ? encodeEvent(ev) : data;
+        this.#latest.set(latestKey(ev.source, ev.type, ev.symbol), pb);
+      }
+    }
+    this.#published++;
+    this.#inFlight.set(p.n, p);
+    void this.#first(p);
+  }
+
+  #publish(p: Pending): Promise<void> {
+    const h = this.#headers();
+    h.set("Content-Type", this.#ct);
+    return this.#js.publish(p.subject, p.data, {
+      msgID: p.id,
+      headers: h,
+      timeout: this.#o.ackTimeoutMs ?? 5_000,
+    }).then((ack) => {
+      if (ack.duplicate) this.#dedup++;
+      this.#acked++;
+      this.#inFlight.delete(p.n);
+      this.#notify();
+    });
+  }
+
+  async #first(p: Pending): Promise<void> {
+    try {
+      await this.#publish(p);
+    } catch (e) {
+      this.#fail(e);
+      this.#failed.push(p);
+      this.#retrying ??= this.#retryAll();
+      this.#notify();
+    }
+  }
+
+  #fail(e: unknown): void {
+    const reason = e instanceof Error ? e.message : String(e);
+    if (reason !== this.#lastError) this.#log.warn(`[nats] publish failed, retrying: ${reason}`);
+    this.#lastError = reason;
+  }
+
+  /** Retries the failed publishes in order, each until acknowledged, after the others settle. */
+  async #retryAll(): Promise<void> {
+    let delay = 100;
+    while (this.#failed.length > 0) {
+      while (this.#inFlight.size > this.#failed.length) await this.#changed();
+      this.#failed.sort((a, b) => a.n - b.n);
+      const p = this.#failed[0]!;
+      if (this.#closing && this.#abandonNow) return;
+      this.#retried++;
+      try {
+        await this.#publish(p);
+        this.#failed.shift();
+        delay = 100;
+      } catch (e) {
+        this.#fail(e);
+        await sleep(delay);
+        delay = Math.min(delay * 2, 2_000);
+      }
+    }
+    this.#retrying = undefined;
+    this.#notify();
+  }
+
+  #abandonNow = false;
+
+  #changed(): Promise<void> {
+    return new Promise<void>((r) => this.#waiters.push(r));
+  }
+
+  #notify(): void {
+    for (const w of this.#waiters.splice(0)) w();
+  }
+
+  async #settle(timeoutMs: number): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (this.#inFlight.size > 0 && Date.now() < until) {
+      await Promise.race([this.#changed(), sleep(Math.min(100, until - Date.now()))]);
+    }
+  }
+
+  health(): PublishStats {
+    const q = this.#feed.health().queue;
+    return {
+      runId: this.runId,
+      connected: this.#connected,
+      published: this.#published,
+      acknowledged: this.#acked,
+      retried: this.#retried,
+      deduplicated: this.#dedup,
+      buffered: q.size + this.#failed.length,
+      inFlight: this.#inFlight.size,
+      dropped: q.dropped + this.#abandoned,
+      reconnects: this.#reconnects,
+      kvWrites: this.#latest?.writes ?? 0,
+      ...(this.#lastError === undefined ? {} : { lastError: this.#lastError }),
+    };
+  }
+
+  done(): Promise<void> {
+    return this.#done;
+  }
+
+  #closed: Promise<void> | undefined;
+
+  close(): Promise<void> {
+    return (this.#closed ??= (async () => {
+      this.#closing = true;
+      this.#notify();
+      await this.#settle(this.#o.closeTimeoutMs ?? 10_000);
+      this.#abandonNow = true;
+      this.#abandoned += this.#inFlight.size;
+      if (this.#inFlight.size > 0) {
+        this.#log.error(`[nats] ${this.#inFlight.size} events were never acknowledged`);
+      }
+      await this.#latest?.close();
+      await this.#nc.close();
+    })());
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+/**
+ * Publishes every event of a feed to NATS JetStream: market events on
+ * `tickwire.<source>.<type>.<SYMBOL>`, statuses on `tickwire.<source>.status`.
+ * Creates the stream (subjects `<prefix>.>`) if it is missing, and the KV
+ * bucket of the latest quote and book per symbol.
+ *
+ * @param feed The feed to publish (the publisher consumes it; nothing else should pull from it).
+ * @param options Server, authentication, stream settings and publish window.
+ * @returns The running publisher, once connected and the stream is checked.
+ * @throws ConfigError for bad options or a stream whose settings differ (naming
+ *   them); the client's error when NATS cannot be reached.
+ * @example
+ * ```ts ignore
+ * import { createFeed } from "@tickwire/tickwire";
+ * import { publishFeed } from "@tickwire/tickwire/connectors/nats";
+ * const feed = await createFeed({ source: "synthetic", symbols: ["PTT"] });
+ * const publisher = await publishFeed(feed, { servers: "nats://127.0.0.1:4222" });
+ * console.log(publisher.health().published);
+ * await publisher.close();
+ * await feed.close();
+ * ```
+ */
+export async function publishFeed(feed: Feed, options: PublishOptions = {}): Promise<Publisher> {
+  const servers = serverList(options.servers);
+  const nc = await connectNats(options, true, { name: options.name ?? "tickwire-publish" });
+  try {
+    const { jetstream, jetstreamManager } = await import("@nats-io/jetstream");
+    const { headers } = await import("@nats-io/transport-node");
+    const prefix = options.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX;
+    const created = await ensureStream(await jetstreamManager(nc), options, [`${prefix}.>`]);
+    const log = options.logger ?? consoleLogger();
+    log.info(`[nats] publishing to ${describeServers(servers)}`, {
+      stream: options.stream ?? "TICKWIRE",
+      created,
+    });
+    const bucket = options.kvBucket ?? DEFAULT_KV_BUCKET;
+    const latest = bucket === false
+      ? undefined
+      : await LatestWriter.open(nc, bucket, options.replicas ?? 1, options.kvIntervalMs ?? 100);
+    return new NatsPublisher(feed, options, nc, jetstream(nc), headers, latest);
+  } catch (e) {
+    await nc.close();
+    throw e;
+  }
+}
