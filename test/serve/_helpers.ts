@@ -92,13 +92,13 @@ export class Recorder {
   }
 
   /** Waits for a message matching `pred`, from index `from` on. */
-  async next(pred: (m: Msg) => boolean, what: string, timeoutMs = 5_000): Promise<Msg> {
+  async next(pred: (m: Msg) => boolean, what: string, timeoutMs = 12_000): Promise<Msg> {
     let found: Msg | undefined;
     await waitUntil(() => (found = this.messages.find(pred)) !== undefined, timeoutMs, what);
     return found!;
   }
 
-  async closed(timeoutMs = 5_000): Promise<void> {
+  async closed(timeoutMs = 12_000): Promise<void> {
     await waitUntil(() => this.closeCode !== undefined, timeoutMs, "the socket to close");
   }
 

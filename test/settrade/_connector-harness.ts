@@ -88,7 +88,7 @@ export async function disconnectAll(): Promise<void> {
 }
 
 /** Polls `done` every 5 ms for at most `timeoutMs`. */
-export async function until(done: () => boolean, what: string, timeoutMs = 8_000): Promise<void> {
+export async function until(done: () => boolean, what: string, timeoutMs = 12_000): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (!done()) {
     if (performance.now() > deadline) {
