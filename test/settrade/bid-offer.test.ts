@@ -279,11 +279,15 @@ describe("BidOfferDecoder", () => {
 });
 
 describe("BidOfferDecoder on a payload inside a larger buffer", () => {
-  /** The payload at offset 7 of a buffer padded on both sides. */
-  function embedded(payload: Uint8Array): { buf: Uint8Array; start: number; end: number } {
-    const buf = new Uint8Array(payload.length + 14).fill(0xff);
-    buf.set(payload, 7);
-    return { buf, start: 7, end: 7 + payload.length };
+  /** The payload inside a buffer padded with 0xff: 7 bytes on both sides unless told. */
+  function embedded(
+    payload: Uint8Array,
+    before = 7,
+    after = 7,
+  ): { buf: Uint8Array; start: number; end: number } {
+    const buf = new Uint8Array(before + payload.length + after).fill(0xff);
+    buf.set(payload, before);
+    return { buf, start: before, end: before + payload.length };
   }
 
   function failure(parse: () => void): string {
@@ -316,21 +320,25 @@ describe("BidOfferDecoder on a payload inside a larger buffer", () => {
       new RawProto().bytes(1, [0x41, 0xff]).finish(), // not UTF-8
       new RawProto().string(1, "PTT").varint(17, -5).finish(), // negative volume
     ];
+    // Padding on both sides, before only, after only: the checked loop must see the range alone.
+    const paddings = [[7, 7], [7, 0], [0, 7]] as const;
     for (const payload of cases) {
-      const { buf, start, end } = embedded(payload);
-      for (const quoteOnly of [false, true]) {
-        const alone = failure(() =>
-          quoteOnly
-            ? new BidOfferDecoder().parseQuote(payload)
-            : new BidOfferDecoder().parse(payload)
-        );
-        expect(alone).not.toBe("decoded");
-        const inside = failure(() =>
-          quoteOnly
-            ? new BidOfferDecoder().parseQuote(buf, start, end)
-            : new BidOfferDecoder().parse(buf, start, end)
-        );
-        expect(inside).toBe(alone);
+      for (const [before, after] of paddings) {
+        const { buf, start, end } = embedded(payload, before, after);
+        for (const quoteOnly of [false, true]) {
+          const alone = failure(() =>
+            quoteOnly
+              ? new BidOfferDecoder().parseQuote(payload)
+              : new BidOfferDecoder().parse(payload)
+          );
+          expect(alone).not.toBe("decoded");
+          const inside = failure(() =>
+            quoteOnly
+              ? new BidOfferDecoder().parseQuote(buf, start, end)
+              : new BidOfferDecoder().parse(buf, start, end)
+          );
+          expect(inside, `padding ${before}/${after}`).toBe(alone);
+        }
       }
     }
   });
