@@ -51,7 +51,8 @@ describe("RateLimiter", () => {
     clock.advance(1_000); // a new second: nothing heard from the server in it yet
     let through = 0;
     const all = [1, 2, 3].map(() => limiter.acquire().then(() => through++));
-    await settle();
+    // The third waits on the clock: until it moves, it cannot get through.
+    await until(() => through === 2 && clock.pending === 1, "two through, one waiting");
     expect(through).toBe(2); // the limit of 2 per second, not unlimited
     clock.advance(1_000);
     await Promise.all(all);
@@ -66,10 +67,11 @@ describe("RateLimiter", () => {
     const p = limiter.acquire().then(() => {
       through = true;
     });
-    await settle();
+    await until(() => clock.pending === 1, "the wait on the clock");
     expect(through).toBe(false);
     clock.advance(749);
-    await settle();
+    // Its timer has not fired: still the one pending.
+    expect(clock.pending).toBe(1);
     expect(through).toBe(false);
     clock.advance(1);
     await p;
@@ -85,8 +87,9 @@ describe("RateLimiter", () => {
     const p = limiter.acquire().then(() => {
       through = true;
     });
+    await until(() => clock.pending === 1, "the wait on the clock");
     clock.advance(2_000);
-    await settle();
+    expect(clock.pending).toBe(1);
     expect(through).toBe(false);
     clock.advance(1_000);
     await p;
