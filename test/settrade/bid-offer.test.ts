@@ -181,7 +181,12 @@ describe("BidOfferDecoder", () => {
     const err = decodeFailure(bytes);
     expect(err.code).toBe("empty-symbol");
     expect(err.offset).toBe(bytes.length);
+    expect(err.message).toBe(`[settrade] missing symbol at byte ${bytes.length}`);
     expect(decodeFailure(new Uint8Array(0)).offset).toBe(0);
+    // The same when the checked loop decides (a fast-loop give-up: a repeated scalar).
+    const checked = decodeFailure(new RawProto().varint(12, 1).varint(12, 2).finish());
+    expect(checked.message).toBe("[settrade] missing symbol at byte 4");
+    expect(checked.offset).toBe(4);
   });
 
   it("rejects an empty symbol at its field, even after a non-empty one", () => {
@@ -189,6 +194,7 @@ describe("BidOfferDecoder", () => {
     const err = decodeFailure(bytes);
     expect(err.code).toBe("empty-symbol");
     expect(err.offset).toBe(7);
+    expect(err.message).toBe("[settrade] empty symbol at byte 7");
   });
 
   it("rejects a symbol that is not UTF-8", () => {
@@ -263,11 +269,20 @@ describe("BidOfferDecoder", () => {
 
   it("refuses to build events before a successful parse", () => {
     const decoder = new BidOfferDecoder();
-    expect(() => decoder.toQuote(META)).toThrow(TypeError);
+    const none = "[settrade] no payload parsed: call parse() and let it succeed first";
+    expect(() => decoder.toQuote(META)).toThrow(new TypeError(none));
     decoder.parse(SYMBOL.finish());
     expect(decoder.toQuote(META).symbol).toBe("PTT");
-    expect(() => decoder.parse(Uint8Array.from([0x80]))).toThrow();
-    expect(() => decoder.toBook(META)).toThrow(TypeError);
+    expect(() => decoder.parse(Uint8Array.from([0x80]))).toThrow(
+      expect.objectContaining({ code: "truncated", offset: 0 }),
+    );
+    expect(() => decoder.toBook(META)).toThrow(new TypeError(none));
+    expect(() => decoder.toQuote(META)).toThrow(new TypeError(none));
+    decoder.parseQuote(SYMBOL.finish());
+    expect(decoder.toQuote(META).symbol).toBe("PTT");
+    expect(() => decoder.toBook(META)).toThrow(
+      new TypeError("[settrade] only the quote was parsed: call parse() for a book"),
+    );
   });
 
   it("decodes quote and book in one call each", () => {
@@ -275,6 +290,10 @@ describe("BidOfferDecoder", () => {
     const bytes = bidOfferBytes(realisticBook("SCB", 112.5));
     expect(decoder.decodeQuote(bytes, META).bid).toBe(112.5);
     expect(decoder.decodeBook(bytes, META).asks[0].price).toBe(113);
+    // Each call parses its own payload.
+    const other = bidOfferBytes(realisticBook("PTT", 34.25));
+    expect(decoder.decodeBook(other, META).symbol).toBe("PTT");
+    expect(decoder.decodeQuote(bytes, META).symbol).toBe("SCB");
   });
 });
 
@@ -347,6 +366,9 @@ describe("BidOfferDecoder on a payload inside a larger buffer", () => {
     const d = new BidOfferDecoder();
     expect(() => d.parse(new Uint8Array(4), 2, 5)).toThrow(RangeError);
     expect(() => d.parseQuote(new Uint8Array(4), 3, 2)).toThrow(/\[3, 2\) is not a range/);
+    expect(() => d.parse(new Uint8Array(4), -1, 2)).toThrow(
+      new RangeError("[settrade] [-1, 2) is not a range of a payload of 4 bytes"),
+    );
   });
 });
 
