@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Dispatcher } from "../src/dispatcher.ts";
+import { EventRing } from "../src/_event-ring.ts";
 import type { TradeEvent } from "../src/events.ts";
 
 /** The dispatcher's option errors word for word, its bounds, and iterators stopped at odd moments. */
@@ -41,6 +42,23 @@ describe("dispatcher edges", () => {
         '[dispatcher] unknown overflow policy "drop-all"; expected "drop-oldest", "drop-newest", "block"',
       ),
     );
+  });
+
+  it("preallocates its ring, rounded up to a power of two, so pushes up to capacity never grow it", () => {
+    expect([1, 2, 3, 5, 8, 1000].map((n) => new EventRing(n).length)).toEqual([
+      1,
+      2,
+      4,
+      8,
+      8,
+      1024,
+    ]);
+    const ring = new EventRing(5);
+    for (let i = 0; i < 8; i++) ring.push(trade(i));
+    expect(ring.length).toBe(8);
+    ring.push(trade(8));
+    expect(ring.length).toBe(16);
+    expect(ring.take(9).map((e) => e.seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
   it("accepts the ends of each range it states", () => {
