@@ -58,7 +58,7 @@ describe("dispatcher edges", () => {
     expect(ring.length).toBe(8);
     ring.push(trade(8));
     expect(ring.length).toBe(16);
-    expect(ring.take(9).map((e) => e.seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(ring.take(9).map((e) => (e as TradeEvent).seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
   it("accepts the ends of each range it states", () => {
