@@ -174,6 +174,7 @@ describe("BidOfferDecoder", () => {
     const err = decodeFailure(new RawProto().string(1, "PTT").varint(34, -5).finish());
     expect(err.code).toBe("range");
     expect(err.offset).toBe(7);
+    expect(err.message).toBe("[settrade] negative volume -5 in field 34 at byte 7");
   });
 
   it("rejects a missing symbol at the end of the payload", () => {
