@@ -127,11 +127,19 @@ describe("RestClient", () => {
       perWindow.set(w, n);
       return budget(Math.max(0, 2 - n));
     });
-    const rest = new RestClient({ clock });
+    let calls = 0;
+    const rest = new RestClient({ clock, fetch: (url, init) => (calls++, fetch(url, init)) });
     await rest.request(`${server.url}/first`);
-    const all = Promise.all([1, 2, 3].map((i) => rest.request(`${server!.url}/r${i}`)));
-    await until(() => server!.requests.length === 2, "the request within budget");
-    await settle();
+    let answered = 0;
+    const all = Promise.all(
+      [1, 2, 3].map((i) => rest.request(`${server!.url}/r${i}`).then((r) => (answered++, r))),
+    );
+    // One answered and two waiting on the clock, with no request of theirs in flight
+    // (a request in flight holds its timeout timer): until the clock moves, they cannot go.
+    await until(
+      () => answered === 1 && calls === 2 && clock.pending === 2,
+      "one answered, two waiting on the clock",
+    );
     expect(server.requests.length).toBe(2);
     clock.advance(1_000);
     const done = await all;
@@ -143,12 +151,14 @@ describe("RestClient", () => {
   it("waits for the next minute when the minute's budget is spent", async () => {
     const clock = new ManualClock(START);
     server = await startServer(() => budget(5, 0));
-    const rest = new RestClient({ clock });
+    let calls = 0;
+    const rest = new RestClient({ clock, fetch: (url, init) => (calls++, fetch(url, init)) });
     await rest.request(`${server.url}/a`);
     const p = rest.request(`${server.url}/b`);
-    await settle();
+    await until(() => calls === 1 && clock.pending === 1, "the wait on the clock");
     clock.advance(1_000);
-    await settle();
+    // Still waiting on the clock, not sent: a request sent would hold its own timer.
+    await until(() => calls === 1 && clock.pending === 1, "the wait for the next minute");
     expect(server.requests.length).toBe(1);
     clock.advance(59_000);
     await p;
