@@ -172,4 +172,34 @@ describe("feed wiring", () => {
     const statuses = feed.poll().filter((e): e is StatusEvent => e.type === "status");
     expect(statuses.at(-1)?.kind).toBe("end");
   });
+
+  it("logs a skipped payload with its code and topic, and no offset it does not have", async () => {
+    const logger = capture();
+    const feed = await createFeed({ source: scriptedConnector, logger });
+    lastScripted().malformed("bad bytes");
+    const line = logger.lines.find((l) => l.message.startsWith("payload skipped"));
+    expect(line?.fields).toMatchObject({ code: "malformed", topic: "t" });
+    expect(line?.fields).not.toHaveProperty("offset");
+    await feed.close();
+  });
+
+  it("counts listener errors in the error status, one and then several", async () => {
+    const clock = new ManualClock();
+    const feed = await createFeed({ source: scriptedConnector, clock, logger: capture() });
+    const c = lastScripted();
+    feed.on("quote", () => {
+      throw new Error("bad listener");
+    });
+    c.quote("PTT");
+    clock.advance(1_000);
+    c.quote("PTT");
+    const reasons = feed.poll().flatMap((e) =>
+      e.type === "status" && e.kind === "error" ? [e.reason] : []
+    );
+    expect(reasons).toStrictEqual([
+      "a quote listener threw: bad listener (1 listener error so far); the feed goes on",
+      "a quote listener threw: bad listener (2 listener errors so far); the feed goes on",
+    ]);
+    await feed.close();
+  });
 });
