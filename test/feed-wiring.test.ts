@@ -202,4 +202,35 @@ describe("feed wiring", () => {
     ]);
     await feed.close();
   });
+
+  it("keeps the other listeners after off() removes one", async () => {
+    const feed = await createFeed({ source: scriptedConnector, logger: capture(), buffer: false });
+    const seen: string[] = [];
+    const a = (): void => void seen.push("a");
+    feed.on("quote", a);
+    feed.on("event", (e) => void seen.push(`event:${e.type}`));
+    feed.off("quote", a);
+    lastScripted().quote("PTT");
+    expect(seen).toStrictEqual(["event:quote"]);
+    await feed.close();
+  });
+
+  it("watches for staleness again when a disconnected connector polls", async () => {
+    const clock = new ManualClock();
+    const feed = await createFeed({
+      source: scriptedConnector,
+      symbols: ["PTT"],
+      clock,
+      health: { staleAfterMs: 1_000, feedStaleAfterMs: 60_000, checkIntervalMs: 100 },
+      logger: capture(),
+    });
+    const c = lastScripted();
+    c.status("disconnected", { reason: "stream down" });
+    clock.advance(5_000);
+    expect(feed.staleSymbols()).toStrictEqual([]);
+    c.mode("poll", "stream");
+    clock.advance(1_200);
+    expect(feed.staleSymbols()).toStrictEqual(["PTT"]);
+    await feed.close();
+  });
 });
