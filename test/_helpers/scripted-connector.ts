@@ -15,12 +15,20 @@ import { makeStatus } from "./status.ts";
 
 export interface ScriptedOptions {
   readonly failConnect?: string;
+  /** Makes `disconnect()` reject with this message (after ending). */
+  readonly failDisconnect?: string;
 }
 
 export interface ScriptedConnector extends ConnectorWrapper {
   quote(symbol: string, bid?: number): boolean;
   /** Emits a one-level book. */
   book(symbol: string, bid?: number): boolean;
+  /**
+   * Sends `n` quotes (bids 0 … n-1) as a connector that can pause does: when the
+   * sink answers `false`, it awaits `sink.drain()` before the next one.
+   * @returns The largest queue size seen by `sizeOf` right after a send.
+   */
+  burst(symbol: string, n: number, sizeOf: () => number): Promise<number>;
   status(kind: StatusKind, extra?: Record<string, unknown>): void;
   malformed(message: string): void;
   reconnect(): void;
@@ -71,6 +79,9 @@ export function createScripted(options: ScriptedOptions, ctx: ConnectorContext):
         connected = false;
         status("end");
       }
+      if (options.failDisconnect !== undefined) {
+        return Promise.reject(new Error(options.failDisconnect));
+      }
       return Promise.resolve();
     },
     subscribe(sub: Subscription): Promise<void> {
@@ -116,6 +127,15 @@ export function createScripted(options: ScriptedOptions, ctx: ConnectorContext):
         askFlag: "normal",
       };
       return ctx.sink.event(ev);
+    },
+    async burst(symbol: string, n: number, sizeOf: () => number): Promise<number> {
+      let most = 0;
+      for (let i = 0; i < n; i++) {
+        const more = connector.quote(symbol, i);
+        most = Math.max(most, sizeOf());
+        if (!more) await ctx.sink.drain();
+      }
+      return most;
     },
     status,
     malformed(message: string): void {
@@ -169,7 +189,7 @@ export const scriptedConnector: ConnectorDefinition<ScriptedOptions> = {
   parseOptions(input: unknown): ScriptedOptions {
     const o = (input ?? {}) as Record<string, unknown>;
     const issues = Object.keys(o)
-      .filter((k) => k !== "failConnect")
+      .filter((k) => k !== "failConnect" && k !== "failDisconnect")
       .map((k) => ({ key: k, message: `unknown option, got ${JSON.stringify(o[k])}` }));
     if (issues.length > 0) throw new ConfigError("[scripted] invalid options", issues);
     return o as ScriptedOptions;

@@ -5,12 +5,12 @@
  * @module
  */
 
-import { systemClock } from "../../src/clock.ts";
 import type { ConnectorContext, ConnectorWrapper, Subscription } from "../../src/connector.ts";
 import { silentLogger } from "../../src/log.ts";
 import { pairKey, subKey } from "./_checks.ts";
 import { createRecordingSink, type RecordingSink } from "./_recording-sink.ts";
-import { sleep, waitUntil } from "./_wait.ts";
+import { TimerClock } from "./_timer-clock.ts";
+import { waitUntil } from "./_wait.ts";
 
 const CONNECTION_KINDS: ReadonlySet<string> = new Set([
   "connecting",
@@ -39,15 +39,14 @@ export interface HarnessConfig {
   readonly subscriptions: readonly Subscription[];
   readonly minEvents: number;
   readonly timeoutMs: number;
-  /** How long to watch for stray events after a disconnect, ms. */
-  readonly quietMs: number;
   triggerReconnect?(connector: ConnectorWrapper): void | Promise<void>;
 }
 
-/** A connector and its recording. */
+/** A connector, its recording, and the clock it was given. */
 export interface Started {
   readonly connector: ConnectorWrapper;
   readonly rec: RecordingSink;
+  readonly clock: TimerClock;
 }
 
 /** Subscribe, connect, collect, disconnect, watch. */
@@ -58,6 +57,8 @@ export interface BasicRun extends Started {
   readonly connectedAtConnect: boolean;
   /** Records at `disconnect()` resolution. */
   readonly atDisconnect: number;
+  /** Timers the connector still held on its clock when `disconnect()` resolved. */
+  readonly timersAtDisconnect: number;
   /** Subscriptions that produced no event. */
   readonly missing: string[];
 }
@@ -97,10 +98,11 @@ export class Harness {
   /** @returns A fresh connector on a new recording sink. */
   async start(): Promise<Started> {
     const rec = createRecordingSink();
-    const ctx = { sink: rec.sink, logger: silentLogger, clock: systemClock };
+    const clock = new TimerClock();
+    const ctx = { sink: rec.sink, logger: silentLogger, clock };
     const connector = await this.#config.create(ctx);
     this.#started.push(connector);
-    return { connector, rec };
+    return { connector, rec, clock };
   }
 
   /** Disconnects every connector started. */
@@ -150,7 +152,7 @@ export class Harness {
   }
 
   async #basicRun(): Promise<BasicRun> {
-    const { connector, rec } = await this.start();
+    const { connector, rec, clock } = await this.start();
     await this.subscribeAll(connector);
     await connector.connect();
     const atConnect = rec.all.length;
@@ -158,13 +160,15 @@ export class Harness {
     const missing = await this.awaitPairs(rec, 0, this.#config.minEvents);
     await connector.disconnect();
     const atDisconnect = rec.all.length;
-    await sleep(this.#config.quietMs);
+    const timersAtDisconnect = clock.pending;
     return {
       connector,
       rec,
+      clock,
       atConnect,
       connectedAtConnect,
       atDisconnect,
+      timersAtDisconnect,
       missing,
     };
   }
@@ -172,7 +176,7 @@ export class Harness {
   async #reconnectRun(): Promise<ReconnectRun> {
     const { timeoutMs, minEvents, triggerReconnect } = this.#config;
     if (triggerReconnect === undefined) throw new TypeError("no triggerReconnect given");
-    const { connector, rec } = await this.start();
+    const { connector, rec, clock } = await this.start();
     await this.subscribeAll(connector);
     await connector.connect();
     const before = Math.min(minEvents, 10);
@@ -194,6 +198,6 @@ export class Harness {
     await waitUntil(reconnected, timeoutMs, "connected after triggerReconnect");
     const missing = await this.awaitPairs(rec, connectedIndex + 1);
     await connector.disconnect();
-    return { connector, rec, epochBefore, connectedIndex, missing };
+    return { connector, rec, clock, epochBefore, connectedIndex, missing };
   }
 }

@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { createFeed, resolveConnector, resolveEnvConfig } from "../../mod.ts";
+import { ManualClock } from "../../src/clock.ts";
 import { isConfigError, isConnectionError } from "../../src/errors.ts";
 import type { FeedEvent, MarketEvent, QuoteEvent, StatusEvent } from "../../src/events.ts";
 import { RawEncoder } from "../../connectors/replay/capture/raw-encoder.ts";
@@ -323,11 +324,16 @@ describe("replay connector", () => {
 
   it("stops on disconnect with nothing after end", async () => {
     const { raw } = await recording;
-    const run = await startReplay({ stream: bytesStream(raw), speed: 1 });
-    await until(() => run.rec.events.length > 0, "a first event");
+    // Paced on a manual clock: the replay waits on it for its events, so a stop that
+    // left its pacing timer behind would show as a pending timer, and advancing the
+    // clock (an hour of recording) would fire it.
+    const clock = new ManualClock();
+    const run = await startReplay({ stream: bytesStream(raw), speed: 1 }, [], clock);
+    await until(() => clock.pending > 0, "the replay to wait on its clock");
     await run.connector.disconnect("enough");
     const n = run.rec.all.length;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(clock.pending).toBe(0);
+    clock.advance(3_600_000);
     expect(run.rec.all.length).toBe(n);
     expect(run.rec.all.at(-1)).toMatchObject({ kind: "end", reason: "enough" });
     expect(run.rec.afterEnd).toEqual([]);

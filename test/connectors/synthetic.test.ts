@@ -241,6 +241,9 @@ describe("synthetic connector: faults", () => {
   });
 });
 
+/** One turn of the event loop: every timer of delay 0 queued before it has run. */
+const macrotask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
 describe("synthetic connector: pacing", () => {
   it("emits about rate events per second per symbol on the given clock", () => {
     const run = startManual({ rate: 50 }, [{ channel: "quote", symbol: "PTT" }, {
@@ -273,7 +276,9 @@ describe("synthetic connector: pacing", () => {
     await connector.connect();
     for (let i = 0; i < 200 && drains === 0; i++) await new Promise((r) => setTimeout(r, 5));
     const paused = events.length;
-    await new Promise((r) => setTimeout(r, 50));
+    // A pump that went on without waiting would have queued its next batch as a
+    // macrotask before this one (timers of equal delay run in order): one turn shows it.
+    await macrotask();
     expect(drains).toBe(1);
     expect(events.length).toBe(paused);
     release();
@@ -282,7 +287,9 @@ describe("synthetic connector: pacing", () => {
     await connector.disconnect();
     const final = events.length;
     release();
-    await new Promise((r) => setTimeout(r, 50));
+    // Released after the disconnect: the pump resumes from its drain() in a microtask and
+    // must stop there; a pump that went on would step in that turn or queue a batch before this.
+    await macrotask();
     expect(events.length).toBe(final);
   });
 });

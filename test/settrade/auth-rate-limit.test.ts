@@ -51,7 +51,8 @@ describe("RateLimiter", () => {
     clock.advance(1_000); // a new second: nothing heard from the server in it yet
     let through = 0;
     const all = [1, 2, 3].map(() => limiter.acquire().then(() => through++));
-    await settle();
+    // The third waits on the clock: until it moves, it cannot get through.
+    await until(() => through === 2 && clock.pending === 1, "two through, one waiting");
     expect(through).toBe(2); // the limit of 2 per second, not unlimited
     clock.advance(1_000);
     await Promise.all(all);
@@ -66,10 +67,11 @@ describe("RateLimiter", () => {
     const p = limiter.acquire().then(() => {
       through = true;
     });
-    await settle();
+    await until(() => clock.pending === 1, "the wait on the clock");
     expect(through).toBe(false);
     clock.advance(749);
-    await settle();
+    // Its timer has not fired: still the one pending.
+    expect(clock.pending).toBe(1);
     expect(through).toBe(false);
     clock.advance(1);
     await p;
@@ -85,8 +87,9 @@ describe("RateLimiter", () => {
     const p = limiter.acquire().then(() => {
       through = true;
     });
+    await until(() => clock.pending === 1, "the wait on the clock");
     clock.advance(2_000);
-    await settle();
+    expect(clock.pending).toBe(1);
     expect(through).toBe(false);
     clock.advance(1_000);
     await p;
@@ -124,11 +127,19 @@ describe("RestClient", () => {
       perWindow.set(w, n);
       return budget(Math.max(0, 2 - n));
     });
-    const rest = new RestClient({ clock });
+    let calls = 0;
+    const rest = new RestClient({ clock, fetch: (url, init) => (calls++, fetch(url, init)) });
     await rest.request(`${server.url}/first`);
-    const all = Promise.all([1, 2, 3].map((i) => rest.request(`${server!.url}/r${i}`)));
-    await until(() => server!.requests.length === 2, "the request within budget");
-    await settle();
+    let answered = 0;
+    const all = Promise.all(
+      [1, 2, 3].map((i) => rest.request(`${server!.url}/r${i}`).then((r) => (answered++, r))),
+    );
+    // One answered and two waiting on the clock, with no request of theirs in flight
+    // (a request in flight holds its timeout timer): until the clock moves, they cannot go.
+    await until(
+      () => answered === 1 && calls === 2 && clock.pending === 2,
+      "one answered, two waiting on the clock",
+    );
     expect(server.requests.length).toBe(2);
     clock.advance(1_000);
     const done = await all;
@@ -140,12 +151,14 @@ describe("RestClient", () => {
   it("waits for the next minute when the minute's budget is spent", async () => {
     const clock = new ManualClock(START);
     server = await startServer(() => budget(5, 0));
-    const rest = new RestClient({ clock });
+    let calls = 0;
+    const rest = new RestClient({ clock, fetch: (url, init) => (calls++, fetch(url, init)) });
     await rest.request(`${server.url}/a`);
     const p = rest.request(`${server.url}/b`);
-    await settle();
+    await until(() => calls === 1 && clock.pending === 1, "the wait on the clock");
     clock.advance(1_000);
-    await settle();
+    // Still waiting on the clock, not sent: a request sent would hold its own timer.
+    await until(() => calls === 1 && clock.pending === 1, "the wait for the next minute");
     expect(server.requests.length).toBe(1);
     clock.advance(59_000);
     await p;

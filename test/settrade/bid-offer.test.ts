@@ -174,6 +174,7 @@ describe("BidOfferDecoder", () => {
     const err = decodeFailure(new RawProto().string(1, "PTT").varint(34, -5).finish());
     expect(err.code).toBe("range");
     expect(err.offset).toBe(7);
+    expect(err.message).toBe("[settrade] negative volume -5 in field 34 at byte 7");
   });
 
   it("rejects a missing symbol at the end of the payload", () => {
@@ -181,7 +182,12 @@ describe("BidOfferDecoder", () => {
     const err = decodeFailure(bytes);
     expect(err.code).toBe("empty-symbol");
     expect(err.offset).toBe(bytes.length);
+    expect(err.message).toBe(`[settrade] missing symbol at byte ${bytes.length}`);
     expect(decodeFailure(new Uint8Array(0)).offset).toBe(0);
+    // The same when the checked loop decides (a fast-loop give-up: a repeated scalar).
+    const checked = decodeFailure(new RawProto().varint(12, 1).varint(12, 2).finish());
+    expect(checked.message).toBe("[settrade] missing symbol at byte 4");
+    expect(checked.offset).toBe(4);
   });
 
   it("rejects an empty symbol at its field, even after a non-empty one", () => {
@@ -189,6 +195,7 @@ describe("BidOfferDecoder", () => {
     const err = decodeFailure(bytes);
     expect(err.code).toBe("empty-symbol");
     expect(err.offset).toBe(7);
+    expect(err.message).toBe("[settrade] empty symbol at byte 7");
   });
 
   it("rejects a symbol that is not UTF-8", () => {
@@ -263,11 +270,20 @@ describe("BidOfferDecoder", () => {
 
   it("refuses to build events before a successful parse", () => {
     const decoder = new BidOfferDecoder();
-    expect(() => decoder.toQuote(META)).toThrow(TypeError);
+    const none = "[settrade] no payload parsed: call parse() and let it succeed first";
+    expect(() => decoder.toQuote(META)).toThrow(new TypeError(none));
     decoder.parse(SYMBOL.finish());
     expect(decoder.toQuote(META).symbol).toBe("PTT");
-    expect(() => decoder.parse(Uint8Array.from([0x80]))).toThrow();
-    expect(() => decoder.toBook(META)).toThrow(TypeError);
+    expect(() => decoder.parse(Uint8Array.from([0x80]))).toThrow(
+      expect.objectContaining({ code: "truncated", offset: 0 }),
+    );
+    expect(() => decoder.toBook(META)).toThrow(new TypeError(none));
+    expect(() => decoder.toQuote(META)).toThrow(new TypeError(none));
+    decoder.parseQuote(SYMBOL.finish());
+    expect(decoder.toQuote(META).symbol).toBe("PTT");
+    expect(() => decoder.toBook(META)).toThrow(
+      new TypeError("[settrade] only the quote was parsed: call parse() for a book"),
+    );
   });
 
   it("decodes quote and book in one call each", () => {
@@ -275,15 +291,23 @@ describe("BidOfferDecoder", () => {
     const bytes = bidOfferBytes(realisticBook("SCB", 112.5));
     expect(decoder.decodeQuote(bytes, META).bid).toBe(112.5);
     expect(decoder.decodeBook(bytes, META).asks[0].price).toBe(113);
+    // Each call parses its own payload.
+    const other = bidOfferBytes(realisticBook("PTT", 34.25));
+    expect(decoder.decodeBook(other, META).symbol).toBe("PTT");
+    expect(decoder.decodeQuote(bytes, META).symbol).toBe("SCB");
   });
 });
 
 describe("BidOfferDecoder on a payload inside a larger buffer", () => {
-  /** The payload at offset 7 of a buffer padded on both sides. */
-  function embedded(payload: Uint8Array): { buf: Uint8Array; start: number; end: number } {
-    const buf = new Uint8Array(payload.length + 14).fill(0xff);
-    buf.set(payload, 7);
-    return { buf, start: 7, end: 7 + payload.length };
+  /** The payload inside a buffer padded with 0xff: 7 bytes on both sides unless told. */
+  function embedded(
+    payload: Uint8Array,
+    before = 7,
+    after = 7,
+  ): { buf: Uint8Array; start: number; end: number } {
+    const buf = new Uint8Array(before + payload.length + after).fill(0xff);
+    buf.set(payload, before);
+    return { buf, start: before, end: before + payload.length };
   }
 
   function failure(parse: () => void): string {
@@ -316,21 +340,25 @@ describe("BidOfferDecoder on a payload inside a larger buffer", () => {
       new RawProto().bytes(1, [0x41, 0xff]).finish(), // not UTF-8
       new RawProto().string(1, "PTT").varint(17, -5).finish(), // negative volume
     ];
+    // Padding on both sides, before only, after only: the checked loop must see the range alone.
+    const paddings = [[7, 7], [7, 0], [0, 7]] as const;
     for (const payload of cases) {
-      const { buf, start, end } = embedded(payload);
-      for (const quoteOnly of [false, true]) {
-        const alone = failure(() =>
-          quoteOnly
-            ? new BidOfferDecoder().parseQuote(payload)
-            : new BidOfferDecoder().parse(payload)
-        );
-        expect(alone).not.toBe("decoded");
-        const inside = failure(() =>
-          quoteOnly
-            ? new BidOfferDecoder().parseQuote(buf, start, end)
-            : new BidOfferDecoder().parse(buf, start, end)
-        );
-        expect(inside).toBe(alone);
+      for (const [before, after] of paddings) {
+        const { buf, start, end } = embedded(payload, before, after);
+        for (const quoteOnly of [false, true]) {
+          const alone = failure(() =>
+            quoteOnly
+              ? new BidOfferDecoder().parseQuote(payload)
+              : new BidOfferDecoder().parse(payload)
+          );
+          expect(alone).not.toBe("decoded");
+          const inside = failure(() =>
+            quoteOnly
+              ? new BidOfferDecoder().parseQuote(buf, start, end)
+              : new BidOfferDecoder().parse(buf, start, end)
+          );
+          expect(inside, `padding ${before}/${after}`).toBe(alone);
+        }
       }
     }
   });
@@ -339,6 +367,9 @@ describe("BidOfferDecoder on a payload inside a larger buffer", () => {
     const d = new BidOfferDecoder();
     expect(() => d.parse(new Uint8Array(4), 2, 5)).toThrow(RangeError);
     expect(() => d.parseQuote(new Uint8Array(4), 3, 2)).toThrow(/\[3, 2\) is not a range/);
+    expect(() => d.parse(new Uint8Array(4), -1, 2)).toThrow(
+      new RangeError("[settrade] [-1, 2) is not a range of a payload of 4 bytes"),
+    );
   });
 });
 

@@ -15,7 +15,6 @@ import {
   FAST_RECONNECT,
   harness,
   lifecycleProblems,
-  pause,
   rejection,
   seqProblems,
   until,
@@ -61,9 +60,11 @@ describe("the Settrade connector on a plain broker", () => {
     await h.connector.connect();
     await h.connector.unsubscribe({ channel: "book", symbol: "PTT" });
     await broker.publish(BOOK, book("34.00"));
-    await until(() => h.rec.events.length >= 1, "a quote");
-    await pause(50);
-    expect(h.rec.events.map((e) => e.type)).toEqual(["quote"]);
+    // A second payload on the same topic is the barrier: once its quote is here, any
+    // book built from the first payload would be here too (one connection, in order).
+    await broker.publish(BOOK, book("34.25"));
+    await until(() => h.rec.events.length >= 2, "two quotes");
+    expect(h.rec.events.map((e) => e.type)).toEqual(["quote", "quote"]);
     const unsubscribedBefore = broker.unsubscribed.length;
     await h.connector.unsubscribe({ channel: "quote", symbol: "PTT" });
     await until(() => broker.unsubscribed.length > unsubscribedBefore, "the MQTT unsubscribe");
@@ -75,13 +76,16 @@ describe("the Settrade connector on a plain broker", () => {
     const h = harness({ brokerUrl: broker.tcpUrl });
     await h.connector.connect();
     await h.connector.subscribe({ channel: "info", symbol: "PTT" });
+    await h.connector.subscribe({ channel: "quote", symbol: "PTT" });
     await broker.publish("proto/topic/infov3/PTT", infoBytes({ symbol: "PTT", last: "34.25" }));
     await until(() => h.rec.events.length === 1, "an info event");
     expect(h.rec.events[0]).toMatchObject({ type: "info", symbol: "PTT", last: 34.25 });
     await h.connector.unsubscribe({ channel: "info", symbol: "PTT" });
     await broker.publish("proto/topic/infov3/PTT", infoBytes({ symbol: "PTT", last: "35" }));
-    await pause(50);
-    expect(h.rec.events).toHaveLength(1);
+    // The barrier: a payload on the topic still held, published after the dropped one.
+    await broker.publish(BOOK, book("34.25"));
+    await until(() => h.rec.events.length >= 2, "the quote published after it");
+    expect(h.rec.events.map((e) => e.type)).toEqual(["info", "quote"]);
   });
 
   it("counts a malformed payload, reports it to the sink and goes on", async () => {
@@ -245,8 +249,9 @@ describe("the Settrade connector's reconnect loop", () => {
     await h.connector.connect();
     await Promise.all([h.connector.disconnect(), h.connector.disconnect("again")]);
     await h.connector.disconnect();
+    // Once the broker has no client left, nothing published can reach the connector.
+    await until(() => broker.clients() === 0, "the broker to see the client go");
     await broker.publish(BOOK, book("34.25"));
-    await pause(50);
     expect(h.kinds()).toEqual(["connecting", "connected:0", "disconnected", "end"]);
     expect(h.rec.events).toEqual([]);
     expect(h.rec.afterEnd).toEqual([]);

@@ -130,7 +130,7 @@ describe("SettradeDecoder", () => {
     const decoder = new SettradeDecoder();
     const emit = vi.fn();
     expect(() => decoder.decode(BOOK_TOPIC, Uint8Array.from([0x80]), META, WANT_BOTH, emit))
-      .toThrow();
+      .toThrow(expect.objectContaining({ name: "DecodeError", code: "truncated", offset: 0 }));
     expect(() =>
       decoder.decode("proto/topic/infov3/PTT", Uint8Array.from([0x0a, 3]), META, WANT_BOTH, emit)
     )

@@ -76,7 +76,10 @@ describe("tickwire emulate", () => {
       expect(res.status).toBe(401);
       run.stop("test");
       expect(await run.done).toBe(0);
-      await expect(fetch(`${env.SETTRADE_BASE_URL}/api/dispatcher/v3/098/token`)).rejects.toThrow();
+      // A refused connection: fetch rejects with a TypeError on every runtime.
+      await expect(fetch(`${env.SETTRADE_BASE_URL}/api/dispatcher/v3/098/token`)).rejects.toThrow(
+        TypeError,
+      );
     } finally {
       run.stop("test");
       await run.done.catch(() => {});

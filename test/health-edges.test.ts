@@ -1,0 +1,124 @@
+import { describe, expect, it } from "vitest";
+import { ManualClock, type TimerOptions } from "../src/clock.ts";
+import type { QuoteEvent, StatusEvent } from "../src/events.ts";
+import { HealthMonitor } from "../src/health.ts";
+import type { SessionSource } from "../src/session.ts";
+
+/** The health monitor's boundaries, reasons, sessions without symbols and its timer. */
+
+function quote(symbol: string, clock: ManualClock): QuoteEvent {
+  return {
+    type: "quote",
+    source: "test",
+    symbol,
+    seq: 1,
+    recvTs: clock.now(),
+    recvMono: clock.mono(),
+    epoch: 0,
+    bid: 1,
+    ask: 1.01,
+    bidSize: 100,
+    askSize: 100,
+    bidFlag: "normal",
+    askFlag: "normal",
+  };
+}
+
+/** A manual clock that also keeps the options of each timer set. */
+class RecordingClock extends ManualClock {
+  readonly options: (TimerOptions | undefined)[] = [];
+  override setTimeout(fn: () => void, ms: number, options?: TimerOptions): unknown {
+    this.options.push(options);
+    return super.setTimeout(fn, ms);
+  }
+}
+
+function setup(options: ConstructorParameters<typeof HealthMonitor>[1] = {}) {
+  const clock = new RecordingClock();
+  const statuses: StatusEvent[] = [];
+  const monitor = new HealthMonitor(
+    "test",
+    { staleAfterMs: 600_000, feedStaleAfterMs: 1_000, checkIntervalMs: 100, ...options },
+    (s) => statuses.push(s),
+    clock,
+  );
+  return { clock, statuses, monitor };
+}
+
+describe("health edges", () => {
+  it("reports the feed stale only past its gap, with the age in the reason, and says why it recovered", () => {
+    const { clock, statuses, monitor } = setup();
+    monitor.setConnected(true, 0);
+    monitor.start();
+    clock.advance(1_000); // exactly the gap: not yet
+    expect(statuses).toEqual([]);
+    clock.advance(100);
+    expect(statuses).toMatchObject([
+      { kind: "stale", scope: "feed", ageMs: 1_100, reason: "no event for 1100 ms" },
+    ]);
+    monitor.onEvent(quote("PTT", clock));
+    expect(statuses[1]).toMatchObject({ kind: "recovered", reason: "events flowing again" });
+    monitor.stop();
+  });
+
+  it("says why a symbol recovered", () => {
+    const { clock, statuses, monitor } = setup({ staleAfterMs: 500, feedStaleAfterMs: 60_000 });
+    monitor.track("PTT");
+    monitor.setConnected(true, 0);
+    monitor.start();
+    clock.advance(600);
+    monitor.onEvent(quote("PTT", clock));
+    expect(statuses.at(-1)).toMatchObject({
+      kind: "recovered",
+      symbol: "PTT",
+      reason: "events flowing again",
+    });
+    monitor.stop();
+  });
+
+  it("with a session but no symbol tracked, the feed still goes stale", () => {
+    const closed: SessionSource = { quietReason: () => "closed" };
+    const { clock, statuses, monitor } = setup({ session: closed });
+    monitor.setConnected(true, 0);
+    monitor.start();
+    clock.advance(1_200);
+    expect(statuses).toMatchObject([{ kind: "stale", scope: "feed" }]);
+    monitor.stop();
+  });
+
+  it("keeps what it knows of a symbol seen in events when it is then tracked", () => {
+    const { clock, monitor } = setup();
+    monitor.onEvent(quote("PTT", clock));
+    monitor.onEvent(quote("PTT", clock));
+    clock.advance(300);
+    monitor.track("PTT");
+    expect(monitor.snapshot().symbols).toMatchObject([
+      { symbol: "PTT", events: 2, lastEventAgeMs: 300 },
+    ]);
+  });
+
+  it("checks on an unref'd timer, and a stop from inside a check ends the checks", () => {
+    const { clock, statuses, monitor } = setup();
+    monitor.setConnected(true, 0);
+    monitor.start();
+    expect(clock.options).toEqual([{ unref: true }]);
+    // The consumer stops the monitor when it hears of the stale feed.
+    const stopOnStale = new HealthMonitor(
+      "test",
+      { feedStaleAfterMs: 1_000, checkIntervalMs: 100 },
+      (s) => {
+        statuses.push(s);
+        stopOnStale.stop();
+      },
+      clock,
+    );
+    monitor.stop();
+    stopOnStale.setConnected(true, 0);
+    stopOnStale.start();
+    clock.advance(1_100);
+    expect(statuses).toMatchObject([{ kind: "stale", scope: "feed" }]);
+    clock.advance(10_000);
+    expect(clock.pending).toBe(0);
+    expect(statuses).toHaveLength(1);
+  });
+});
