@@ -318,8 +318,8 @@ describe("SettradeAuth dispatcher", () => {
     }, clock);
     await auth.accessToken();
     const p = auth.getDispatcherToken();
+    // Parked on the clock: the one timer pending is the wait, and no request left.
     await until(() => clock.pending === 1, "the rate-limit wait");
-    await new Promise((r) => setTimeout(r, 30));
     expect(paths()).toEqual([LOGIN]);
     clock.advance(1_000);
     await p;

@@ -24,9 +24,6 @@ const budget = (second: number, minute = 100): Reply => ({
   },
 });
 
-/** Lets pending I/O settle a little, so a request that should not go out has had the chance. */
-const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 30));
-
 describe("RateLimiter", () => {
   it("reads the four rate-limit headers", () => {
     const clock = new ManualClock(START);
@@ -174,9 +171,11 @@ describe("RestClient", () => {
       result = r.status;
     });
     await until(() => server!.requests.length === 1, "the first request");
-    await settle();
+    // Parked on the clock for Retry-After: the one timer pending is the wait.
+    await until(() => clock.pending === 1, "the Retry-After wait");
     clock.advance(1_999);
-    await settle();
+    // One millisecond short, the wait still holds and nothing was resent.
+    expect(clock.pending).toBe(1);
     expect(server.requests.length).toBe(1);
     clock.advance(1);
     await p;
