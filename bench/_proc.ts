@@ -47,7 +47,10 @@ export function command(runtime: Runtime, file: string, nodeFlags: readonly stri
 } {
   switch (runtime) {
     case "node":
-      return { exe: process.execPath, args: [...nodeFlags, "--import", REGISTER, file] };
+      return {
+        exe: process.execPath,
+        args: [...nodeFlags, "--disable-warning=DEP0205", "--import", REGISTER, file],
+      };
     case "bun":
       return { exe: `${ROOT}node_modules/.bin/bun`, args: [file] };
     case "deno":

@@ -22,7 +22,7 @@ export function cliCommand(): { program: string; args: string[] } {
     ? ["run", "-A"]
     : "Bun" in globalThis || stripsTypes()
     ? []
-    : ["--import", register];
+    : ["--disable-warning=DEP0205", "--import", register];
   return { program: process.execPath, args: [...pre, bin] };
 }
 

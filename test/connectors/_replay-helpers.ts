@@ -39,6 +39,13 @@ export function tempDir(
 }
 
 const register = fileURLToPath(new URL("./_ts-register.mjs", import.meta.url));
+
+/**
+ * Node's flags for a TypeScript child: the hooks, and no word about
+ * `module.register()` being deprecated (Node 26 prints it on stderr, where the
+ * tests read the program's own messages).
+ */
+export const TS_HOOKS: readonly string[] = ["--disable-warning=DEP0205", "--import", register];
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
 /** A child process started by {@link startChild}. */
@@ -60,11 +67,7 @@ export interface Child {
  */
 export function startChild(file: string, args: readonly string[], children: ChildProcess[]): Child {
   const exe = process.execPath;
-  const pre = "Deno" in globalThis
-    ? ["run", "-A"]
-    : "Bun" in globalThis
-    ? []
-    : ["--import", register];
+  const pre = "Deno" in globalThis ? ["run", "-A"] : "Bun" in globalThis ? [] : TS_HOOKS;
   const child = spawn(exe, [...pre, file, ...args], {
     cwd: root,
     stdio: ["ignore", "pipe", "pipe"],
