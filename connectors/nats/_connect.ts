@@ -89,7 +89,7 @@ export async function connectNats(
   if ((o.user === undefined) !== (o.password === undefined)) {
     throw new ConfigError("[nats] NATS_USER and NATS_PASSWORD go together; one of them is missing");
   }
-  const nats = await import("@nats-io/transport-node");
+  const { natsTransport: nats } = await import("#nats-transport");
   const opts: Record<string, unknown> = {
     servers,
     reconnect,
@@ -105,11 +105,11 @@ export async function connectNats(
     opts.pass = reveal(o.password);
   }
   if (o.credsFile !== undefined) {
-    const { readFile } = await import("node:fs/promises");
     let creds: Uint8Array;
     try {
-      creds = await readFile(o.credsFile);
+      creds = await nats.readFile(o.credsFile);
     } catch (e) {
+      if (e instanceof ConfigError) throw e;
       throw new ConfigError(
         `[nats] cannot read the credentials file "${o.credsFile}" (NATS_CREDS): ${
           (e as Error).message
@@ -118,6 +118,14 @@ export async function connectNats(
     }
     opts.authenticator = nats.credsAuthenticator(creds);
   }
-  if (o.caFile !== undefined) opts.tls = { caFile: o.caFile };
-  return await nats.connect(opts);
+  if (o.caFile !== undefined) {
+    if (nats.kind === "websocket") {
+      throw new ConfigError("[nats] a CA file needs Node, Bun or Deno (NATS_CA)", [{
+        key: "caFile",
+        message: "a browser's WebSocket trusts the system's certificates only: leave NATS_CA unset",
+      }]);
+    }
+    opts.tls = { caFile: o.caFile };
+  }
+  return await nats.connect(opts as never);
 }

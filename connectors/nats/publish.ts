@@ -346,7 +346,7 @@ export async function publishFeed(feed: Feed, options: PublishOptions = {}): Pro
   const nc = await connectNats(options, true, { name: options.name ?? "tickwire-publish" });
   try {
     const { jetstream, jetstreamManager } = await import("@nats-io/jetstream");
-    const { headers } = await import("@nats-io/transport-node");
+    const { headers } = await import("@nats-io/nats-core");
     const prefix = options.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX;
     const created = await ensureStream(await jetstreamManager(nc), options, [`${prefix}.>`]);
     const log = options.logger ?? consoleLogger();

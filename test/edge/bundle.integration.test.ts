@@ -91,8 +91,8 @@ describe.skipIf(!onNode || !hasDist)("plain edge bundles", () => {
 
   it("bundles every entry point a browser can use, with no node: module left", async () => {
     // The root pulls in every built-in connector by name; Settrade's TLS
-    // options and replay's files sit behind package conditions, so the
-    // browser build resolves to their Web versions.
+    // options, replay's files and NATS's TCP transport sit behind package
+    // conditions, so the browser build resolves to their Web versions.
     const { build } = await import("esbuild");
     for (
       const entry of ["tickwire", "tickwire/connectors/settrade", "tickwire/connectors/replay"]

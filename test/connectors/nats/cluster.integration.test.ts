@@ -90,9 +90,9 @@ describe.skipIf(skip !== undefined)("a 3-node JetStream cluster with an R3 strea
     const h = pub!.health();
     expect(h.dropped).toBe(0);
     expect(h.acknowledged).toBe(h.published);
-    // The failover was seen: by the publisher (retries, a reconnect) and/or the consumer's statuses.
-    const consumerSaw = statuses.some((s) => s.kind === "disconnected");
-    expect(h.retried + h.reconnects > 0 || consumerSaw).toBe(true);
+    // Whether the clients see the failover depends on the nodes they were
+    // connected to (a client of a surviving node sees nothing), so it is
+    // printed, not asserted; reporting it as status events is still to come.
     console.info(
       `cluster: leader ${leader} killed; publisher retried ${h.retried}, reconnected ${h.reconnects}; consumer statuses: ${
         statuses.map((s) => s.kind).join(",")
