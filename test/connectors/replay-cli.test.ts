@@ -258,7 +258,11 @@ describe("tickwire as a process", () => {
     const result = await run.done;
     // Exit 0; or, if the second signal came after the capture was closed and the
     // handlers removed, the default action (the file is complete either way).
-    if (result.code !== 0) expect(result.stderr).toMatch(/recorded \d/);
+    // Deno's child_process reports a child it signalled as killed by the signal,
+    // whatever its exit code, and may cut its last stderr line: the file decides.
+    if (result.code !== 0 && !("Deno" in globalThis)) {
+      expect(result.stderr).toMatch(/recorded \d/);
+    }
     const summary = await inspectCapture(out);
     expect(summary).toMatchObject({ closedCleanly: true, issues: [] });
   }, 60_000);
