@@ -31,8 +31,13 @@ const SECONDS = Number(
 /** The recorder's defaults: buffer (`flushBytes`) and write queue (`maxPendingBytes`). */
 const FLUSH_BYTES = 65_536;
 const MAX_PENDING = 2 * FLUSH_BYTES;
-/** Growth of RSS allowed after the first progress line (GC heuristics, JIT code). */
-const RSS_GROWTH = 32 * 1024 * 1024;
+/** How much more the later half of the run may hold than the earlier (bytes). */
+const RSS_TREND = 16 * 1_048_576;
+/**
+ * Growth of RSS allowed after the first progress line (GC heuristics, JIT code;
+ * Node 26's collector spiked to 35 MB once, then settled).
+ */
+const RSS_GROWTH = 48 * 1024 * 1024;
 const procStatus = (pid: number): string => `/proc/${pid}/status`;
 
 /** Resident set size of a process, bytes, or undefined when `/proc` cannot tell. */
@@ -106,7 +111,14 @@ describe("tickwire record at the maximum rate", () => {
           console.warn("record-load: no /proc here; the RSS check is skipped");
         } else {
           const peak = Math.max(...samples);
-          expect(peak - first, `RSS ${first} → ${samples.join(", ")}`).toBeLessThan(RSS_GROWTH);
+          const what = `RSS ${first} → ${samples.join(", ")}`;
+          expect(peak - first, what).toBeLessThan(RSS_GROWTH);
+          // No trend either: unbounded buffering grows all the way (13 MB/s for
+          // gzip before the recorder applied backpressure), while a runtime's
+          // collector may spike once early (seen on Node 26) and settle.
+          const half = Math.floor(samples.length / 2);
+          const early = Math.max(first, ...samples.slice(0, half));
+          expect(Math.max(...samples.slice(half)) - early, what).toBeLessThan(RSS_TREND);
         }
 
         const reported = progressCounts(stderr).at(-1)!;
