@@ -1,28 +1,13 @@
 import { describe, expect, it } from "vitest";
+import { clockQuote } from "./_helpers/clock-quote.ts";
 import { ManualClock, type TimerOptions } from "../src/clock.ts";
-import type { QuoteEvent, StatusEvent } from "../src/events.ts";
+import type { StatusEvent } from "../src/events.ts";
 import { HealthMonitor } from "../src/health.ts";
 import type { SessionSource } from "../src/session.ts";
 
 /** The health monitor's boundaries, reasons, sessions without symbols and its timer. */
 
-function quote(symbol: string, clock: ManualClock): QuoteEvent {
-  return {
-    type: "quote",
-    source: "test",
-    symbol,
-    seq: 1,
-    recvTs: clock.now(),
-    recvMono: clock.mono(),
-    epoch: 0,
-    bid: 1,
-    ask: 1.01,
-    bidSize: 100,
-    askSize: 100,
-    bidFlag: "normal",
-    askFlag: "normal",
-  };
-}
+const quote = clockQuote;
 
 /** A manual clock that also keeps the options of each timer set. */
 class RecordingClock extends ManualClock {

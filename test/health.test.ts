@@ -1,27 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { clockQuote } from "./_helpers/clock-quote.ts";
 import { ManualClock } from "../src/clock.ts";
-import type { QuoteEvent, StaleStatus, StatusEvent } from "../src/events.ts";
+import type { StaleStatus, StatusEvent } from "../src/events.ts";
 import { validateEvent } from "../src/schemas.ts";
 import { HealthMonitor } from "../src/health.ts";
 import type { SessionQuiet, SessionSource } from "../src/session.ts";
 
-function quote(symbol: string, clock: ManualClock, seq: number): QuoteEvent {
-  return {
-    type: "quote",
-    source: "test",
-    symbol,
-    seq,
-    recvTs: clock.now(),
-    recvMono: clock.mono(),
-    epoch: 0,
-    bid: 1,
-    ask: 1.01,
-    bidSize: 100,
-    askSize: 100,
-    bidFlag: "normal",
-    askFlag: "normal",
-  };
-}
+const quote = clockQuote;
 
 function setup(options: ConstructorParameters<typeof HealthMonitor>[1] = {}) {
   const clock = new ManualClock();
