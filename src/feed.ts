@@ -553,11 +553,6 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
     return this.#closing;
   }
 
-  /** @internal Ends the feed after a failed start or a fatal error. */
-  fail(error: Error, reason: string): void {
-    this.#closeInfo ??= { reason, error };
-  }
-
   #finish(info: FeedCloseInfo): void {
     if (this.#ended) return;
     this.#ended = true;

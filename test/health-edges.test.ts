@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { clockQuote } from "./_helpers/clock-quote.ts";
-import { ManualClock, type TimerOptions } from "../src/clock.ts";
+import { RecordingClock } from "./_helpers/recording-clock.ts";
 import type { StatusEvent } from "../src/events.ts";
 import { HealthMonitor } from "../src/health.ts";
 import type { SessionSource } from "../src/session.ts";
@@ -8,15 +8,6 @@ import type { SessionSource } from "../src/session.ts";
 /** The health monitor's boundaries, reasons, sessions without symbols and its timer. */
 
 const quote = clockQuote;
-
-/** A manual clock that also keeps the options of each timer set. */
-class RecordingClock extends ManualClock {
-  readonly options: (TimerOptions | undefined)[] = [];
-  override setTimeout(fn: () => void, ms: number, options?: TimerOptions): unknown {
-    this.options.push(options);
-    return super.setTimeout(fn, ms);
-  }
-}
 
 function setup(options: ConstructorParameters<typeof HealthMonitor>[1] = {}) {
   const clock = new RecordingClock();
