@@ -13,6 +13,7 @@ import { bidOfferArb, expectFastLoopCoverage, expectSameWalks } from "./_bid-off
 import { BOOK_FIELDS, META } from "./_fixtures.ts";
 import { RawProto, WT } from "./_raw-proto.ts";
 import { referenceBook, referenceQuote } from "./_reference.ts";
+import { propertyRuns } from "../_helpers/property-runs.ts";
 
 const messageArb: fc.Arbitrary<BidOfferV3> = bidOfferArb();
 
@@ -171,7 +172,7 @@ describe("BidOfferDecoder against the generated code", () => {
         const parsed = fromBinary(BidOfferV3Schema, bytes);
         expect(decoder.toBook(META)).toEqual(referenceBook(parsed, META));
       }),
-      { numRuns: 400 },
+      { numRuns: propertyRuns(400) },
     );
   });
 
@@ -207,7 +208,7 @@ describe("BidOfferDecoder against the generated code", () => {
         expect(decoder.toBook(META)).toEqual(referenceBook(msg, META));
         expect(decoder.toBook(META)).toEqual(referenceBook(parsed, META));
       }),
-      { numRuns: 400 },
+      { numRuns: propertyRuns(400) },
     );
   });
 });
@@ -233,7 +234,7 @@ describe("BidOfferDecoder on hostile input", () => {
         expectSameWalks(bytes, BOOK_WALK);
         outcome(decoder, bytes);
       }),
-      { numRuns: 3000 },
+      { numRuns: propertyRuns(3000) },
     );
   });
 
@@ -266,7 +267,7 @@ describe("BidOfferDecoder on hostile input", () => {
         expect(decoder.toBook(META)).toEqual(referenceBook(parsed, META));
         expect(decoder.toQuote(META)).toEqual(referenceQuote(parsed, META));
       }),
-      { numRuns: 2000 },
+      { numRuns: propertyRuns(2000) },
     );
   });
 
