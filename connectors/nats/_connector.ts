@@ -22,7 +22,7 @@ import { Lifecycle } from "../../src/kit/lifecycle.ts";
 import { reasonOf } from "../../src/errors.ts";
 import { connectWithRetry } from "../../src/kit/retry.ts";
 import { decodeEvent } from "./codec.ts";
-import { connectNats } from "./_connect.ts";
+import { connectNats, serverList } from "./_connect.ts";
 import type { NatsOptions } from "./_options.ts";
 import { escapeToken, unescapeToken } from "./subjects.ts";
 
@@ -51,6 +51,12 @@ export class NatsConnector implements ConnectorWrapper {
   #pendingGap: [number, number] | undefined;
   /** Messages skipped as not events. */
   badMessages = 0;
+  /**
+   * Client URLs the cluster advertised (`connect_urls`): tried after the
+   * configured servers, so a consumer given one node's URL still finds the
+   * others when that node dies.
+   */
+  readonly #learned = new Set<string>();
 
   /**
    * Creates an idle connector; `connect()` starts it.
@@ -99,7 +105,13 @@ export class NatsConnector implements ConnectorWrapper {
   }
 
   async #open(signal: AbortSignal): Promise<Link> {
-    const nc = await connectNats(this.#o, false, { name: this.#o.name ?? "tickwire-nats" });
+    const configured = serverList(this.#o.servers);
+    const learned = [...this.#learned].filter((u) => !configured.includes(u));
+    const nc = await connectNats(this.#o, false, {
+      name: this.#o.name ?? "tickwire-nats",
+      ...(learned.length === 0 ? {} : { servers: [...configured, ...learned] }),
+    });
+    this.#learn(nc);
     try {
       if (signal.aborted) throw signal.reason;
       const { jetstream, jetstreamManager, DeliverPolicy, AckPolicy } = await import(
@@ -138,6 +150,16 @@ export class NatsConnector implements ConnectorWrapper {
       await nc.close().catch(() => undefined);
       throw e;
     }
+  }
+
+  /** Keeps the client URLs the cluster advertises, now and as its members change. */
+  #learn(nc: NatsConnection): void {
+    for (const url of nc.info?.connect_urls ?? []) this.#learned.add(url);
+    void (async () => {
+      for await (const s of nc.status()) {
+        if (s.type === "update") { for (const url of s.added ?? []) this.#learned.add(url); }
+      }
+    })().catch(() => undefined);
   }
 
   async #consumer(

@@ -15,11 +15,18 @@
 
 import type { JetStreamClient } from "@nats-io/jetstream";
 import type { MsgHdrs, NatsConnection } from "@nats-io/transport-node";
-import type { FeedEvent } from "../../src/events.ts";
+import { AsyncQueue } from "../../src/_async-queue.ts";
+import type { FeedEvent, StatusEvent, StatusKind } from "../../src/events.ts";
 import type { Feed } from "../../src/feed.ts";
 import { consoleLogger, type Logger } from "../../src/log.ts";
 import { CONTENT_TYPES, encodeEvent, type WireEncoding } from "./codec.ts";
-import { connectNats, describeServers, type NatsConnectOptions, serverList } from "./_connect.ts";
+import {
+  connectNats,
+  describeServers,
+  type NatsConnectOptions,
+  RECONNECT_WAIT_MS,
+  serverList,
+} from "./_connect.ts";
 import { DEFAULT_KV_BUCKET, latestKey, LatestWriter } from "./_latest.ts";
 import { ensureStream, type StreamSettings } from "./_stream.ts";
 import { DEFAULT_SUBJECT_PREFIX, eventSubject, statusSubject } from "./subjects.ts";
@@ -83,6 +90,15 @@ export interface Publisher extends AsyncDisposable {
    * @returns Published, acknowledged, retried, deduplicated, buffered, dropped and more.
    */
   health(): PublishStats;
+  /**
+   * The publisher's own connection to NATS, from now on, as status events
+   * (`source: "nats-publish"`): `disconnected` when the server is lost,
+   * `reconnecting` for each attempt, `connected` (a new `epoch`) when a server
+   * of the cluster took over, and `end` once closed. The events wait meanwhile
+   * in the feed's queue; nothing is published twice.
+   * @returns An async iterable of status events that ends with the publisher.
+   */
+  status(): AsyncIterableIterator<StatusEvent>;
   /** Stops pulling, waits for acknowledgements (up to `closeTimeoutMs`), closes the connection. */
   close(): Promise<void>;
   /** Resolves when the feed has ended and every event is acknowledged, or after `close()`. */
@@ -102,6 +118,9 @@ function newRunId(): string {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** The `source` of the publisher's status events. */
+const PUBLISHER_SOURCE = "nats-publish";
 
 class NatsPublisher implements Publisher {
   readonly runId: string;
@@ -129,6 +148,12 @@ class NatsPublisher implements Publisher {
   readonly #waiters: (() => void)[] = [];
   #closing = false;
   readonly #done: Promise<void>;
+  readonly #statusStreams = new Set<AsyncQueue<StatusEvent>>();
+  /** Connections to NATS so far, less one: the `epoch` of the status events. */
+  #epoch = 0;
+  /** Reconnect attempts since the connection was lost. */
+  #attempt = 0;
+  #ended = false;
 
   constructor(
     feed: Feed,
@@ -156,15 +181,41 @@ class NatsPublisher implements Publisher {
     for await (const s of this.#nc.status()) {
       if (s.type === "disconnect") {
         this.#connected = false;
+        this.#attempt = 0;
         this.#log.warn("[nats] publisher lost the connection; events wait in the feed's queue", {
           server: s.server,
         });
+        this.#status("disconnected", { reason: `lost the connection to ${s.server}` });
+      } else if (s.type === "reconnecting") {
+        this.#status("reconnecting", { attempt: ++this.#attempt, delayMs: RECONNECT_WAIT_MS });
       } else if (s.type === "reconnect") {
         this.#connected = true;
         this.#reconnects++;
+        this.#epoch++;
         this.#log.info("[nats] publisher reconnected", { server: s.server });
+        this.#status("connected", { reason: `reconnected to ${s.server}` });
       }
     }
+  }
+
+  #status(kind: StatusKind, fields: Record<string, unknown> = {}): void {
+    const ev = {
+      type: "status",
+      kind,
+      source: PUBLISHER_SOURCE,
+      epoch: this.#epoch,
+      recvTs: Date.now(),
+      recvMono: performance.now(),
+      ...fields,
+    } as StatusEvent;
+    for (const q of this.#statusStreams) q.push(ev);
+  }
+
+  status(): AsyncIterableIterator<StatusEvent> {
+    const q: AsyncQueue<StatusEvent> = new AsyncQueue(() => this.#statusStreams.delete(q));
+    if (this.#ended) q.close();
+    else this.#statusStreams.add(q);
+    return q;
   }
 
   async #run(): Promise<void> {
@@ -311,6 +362,9 @@ class NatsPublisher implements Publisher {
       }
       await this.#latest?.close();
       await this.#nc.close();
+      this.#ended = true;
+      this.#status("end");
+      for (const q of this.#statusStreams) q.close();
     })());
   }
 
