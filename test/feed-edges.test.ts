@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createFeed } from "../mod.ts";
 import { ManualClock } from "../src/clock.ts";
 import { Dispatcher } from "../src/dispatcher.ts";
+import { DecodeError } from "../src/errors.ts";
 import type { FeedEvent, QuoteEvent, StatusEvent } from "../src/events.ts";
 import { Feed } from "../src/feed.ts";
 import { silentLogger } from "../src/log.ts";
@@ -172,6 +173,36 @@ describe("feed edges", () => {
     feed.off("quote", fn);
     c.quote("PTT", 2);
     expect(seen).toStrictEqual([1, 1]);
+    await feed.close();
+  });
+
+  it("a once() listener added while an event is emitted waits for the next one, whatever else fires", async () => {
+    const feed = await createFeed({
+      source: scriptedConnector,
+      buffer: false,
+      logger: captureLogger(),
+    });
+    const c = lastScripted();
+    const seen: string[] = [];
+    const late = (q: QuoteEvent): void => void seen.push(`late:${q.bid}`);
+    feed.once("quote", (q) => {
+      seen.push(`first:${q.bid}`);
+      feed.once("quote", late);
+    });
+    feed.once("quote", (q) => void seen.push(`second:${q.bid}`));
+    c.quote("PTT", 1);
+    c.quote("PTT", 2);
+    c.quote("PTT", 3);
+    expect(seen).toStrictEqual(["first:1", "second:1", "late:2"]);
+    await feed.close();
+  });
+
+  it("logs a skipped payload with neither topic nor offset when it has none", async () => {
+    const logger = captureLogger();
+    const feed = await createFeed({ source: scriptedConnector, logger });
+    feed.sink.decodeError(new DecodeError("[scripted] truncated", { code: "truncated" }));
+    const line = logger.lines.find((l) => l.message.startsWith("payload skipped"));
+    expect(line?.fields).toStrictEqual({ code: "truncated", count: 1 });
     await feed.close();
   });
 
