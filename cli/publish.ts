@@ -9,6 +9,7 @@ import { consoleLogger, type FeedOptions, resolveEnvConfig, startFeed } from "..
 import {
   intFlag,
   type ParsedArgs,
+  portFlag,
   SOURCE_FLAG_OF,
   SOURCE_FLAGS,
   sourceOverrides,
@@ -31,6 +32,11 @@ async function run({ flags, positionals }: ParsedArgs, io: CliIo): Promise<numbe
   const replicas = intFlag(flags, "replicas");
   const maxAgeMs = intFlag(flags, "max-age");
   const maxBytes = intFlag(flags, "max-bytes");
+  const port = portFlag(flags.port);
+  const host = typeof flags.host === "string" ? flags.host : undefined;
+  if (host !== undefined && port === undefined) {
+    throw new UsageError("--host needs --port (the port of /health and /metrics)");
+  }
   const env = io.env;
   const str = (name: string): string | undefined =>
     typeof flags[name] === "string" ? flags[name] as string : undefined;
@@ -45,7 +51,7 @@ async function run({ flags, positionals }: ParsedArgs, io: CliIo): Promise<numbe
       format: config.core.logFormat ?? "text",
     });
   // The NATS client packages load only for this command.
-  const { publishFeed, DEFAULT_NATS_URL, DEFAULT_STREAM } = await import(
+  const { publishFeed, publisherServeExtra, DEFAULT_NATS_URL, DEFAULT_STREAM } = await import(
     "../connectors/nats/mod.ts"
   );
   const servers = str("server") ?? nonEmpty(env.NATS_URL) ?? DEFAULT_NATS_URL;
@@ -77,10 +83,31 @@ async function run({ flags, positionals }: ParsedArgs, io: CliIo): Promise<numbe
     await feed.close();
     throw e;
   }
+  let server: { readonly url: string; close(): Promise<void> } | undefined;
+  if (port !== undefined) {
+    // /health and /metrics of the feed and the publisher (hono loads only then).
+    const { serveFeed } = await import("../serve/mod.ts");
+    const token = env.TICKWIRE_SERVE_TOKEN;
+    try {
+      server = await serveFeed(feed, {
+        logger,
+        port,
+        ...(host === undefined ? {} : { host }),
+        ...(token === undefined || token === "" ? {} : { token }),
+        extra: publisherServeExtra(publisher),
+      });
+    } catch (e) {
+      await feed.close();
+      await publisher.close();
+      throw e;
+    }
+  }
   await io.out.write(
     `tickwire publish: ${feed.source} to ${servers}, stream ${
       str("stream") ?? DEFAULT_STREAM
-    }, run ${publisher.runId}\n`,
+    }, run ${publisher.runId}${
+      server === undefined ? "" : `; /health and /metrics on ${server.url}`
+    }\n`,
   );
   let off: () => void = () => {};
   const signal = await Promise.race([
@@ -90,6 +117,7 @@ async function run({ flags, positionals }: ParsedArgs, io: CliIo): Promise<numbe
     publisher.done().then(() => "end of the source"),
   ]);
   logger.info(`[nats] ${signal}: closing the feed, then waiting for acknowledgements`);
+  await server?.close();
   await feed.close();
   await publisher.close();
   off(); // after the close: a second signal meanwhile is absorbed, not fatal
@@ -127,13 +155,25 @@ event was dropped or left unacknowledged.`,
     },
     "max-bytes": { type: "string", value: "N", help: "size limit of a new stream (default none)" },
     "no-kv": { type: "boolean", help: "do not keep the latest quote and book in KV" },
+    port: {
+      type: "string",
+      value: "P",
+      help: "serve /health and /metrics on this port (0: any free one)",
+    },
+    host: {
+      type: "string",
+      value: "H",
+      help: "address of --port (default 127.0.0.1; any other needs TICKWIRE_SERVE_TOKEN)",
+    },
   },
   notes: `Environment: NATS_URL, NATS_USER and NATS_PASSWORD, NATS_TOKEN, NATS_CREDS,
-NATS_CA (secrets are never logged), the source's own variables,
-TICKWIRE_LOG_LEVEL and TICKWIRE_LOG_FORMAT (logs go to stderr).
+NATS_CA (secrets are never logged), TICKWIRE_SERVE_TOKEN (with --host), the
+source's own variables, TICKWIRE_LOG_LEVEL and TICKWIRE_LOG_FORMAT (logs go to
+stderr).
 
 Examples:
   tickwire publish --symbols PTT,AOT
+  tickwire publish --port 9464      # /health and /metrics (Prometheus)
   NATS_URL=nats://10.0.0.5:4222 DATA_SOURCE=settrade \\
     tickwire publish --replicas 3`,
   run,

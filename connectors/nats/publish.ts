@@ -59,6 +59,8 @@ export interface PublishStats {
   readonly runId: string;
   /** Whether the connection to NATS is up. */
   readonly connected: boolean;
+  /** How long the connection has been down, ms (0 while it is up). */
+  readonly disconnectedForMs: number;
   /** Events sent (each once, however often retried). */
   readonly published: number;
   /** Events the stream acknowledged (duplicates included). */
@@ -140,6 +142,8 @@ class NatsPublisher implements Publisher {
   #abandoned = 0;
   #reconnects = 0;
   #connected = true;
+  /** `performance.now()` when the connection was lost. */
+  #lostAt = 0;
   #lastError: string | undefined;
   #statusN = 0;
   readonly #inFlight = new Map<number, Pending>();
@@ -181,6 +185,7 @@ class NatsPublisher implements Publisher {
     for await (const s of this.#nc.status()) {
       if (s.type === "disconnect") {
         this.#connected = false;
+        this.#lostAt = performance.now();
         this.#attempt = 0;
         this.#log.warn("[nats] publisher lost the connection; events wait in the feed's queue", {
           server: s.server,
@@ -331,6 +336,7 @@ class NatsPublisher implements Publisher {
     return {
       runId: this.runId,
       connected: this.#connected,
+      disconnectedForMs: this.#connected ? 0 : Math.round(performance.now() - this.#lostAt),
       published: this.#published,
       acknowledged: this.#acked,
       retried: this.#retried,

@@ -40,7 +40,15 @@ describe.skipIf(skip !== undefined)("tickwire publish", () => {
   it.skipIf(onDeno)(
     "publishes with user and password until SIGTERM, exits 0 with every event acknowledged, and never prints the password",
     async () => {
-      const child = spawnCli(["publish", "--server", server.url, "--symbols", "PTT,AOT"], {
+      const child = spawnCli([
+        "publish",
+        "--server",
+        server.url,
+        "--symbols",
+        "PTT,AOT",
+        "--port",
+        "0",
+      ], {
         DATA_SOURCE: "synthetic",
         SYNTHETIC_RATE: "2000",
         NATS_USER: "tw",
@@ -54,6 +62,14 @@ describe.skipIf(skip !== undefined)("tickwire publish", () => {
         const info = await jsm.streams.info("TICKWIRE").catch(() => undefined);
         return (info?.state.messages ?? 0) >= 300;
       }, 30_000);
+      // --port 0: /health and /metrics on a free port, named on stdout.
+      const url = io.out().match(/\/health and \/metrics on (http:\/\/127\.0\.0\.1:\d+)/)?.[1];
+      expect(url, io.out()).toBeDefined();
+      const metrics = await (await fetch(`${url}/metrics`)).text();
+      expect(metrics).toMatch(/^tickwire_publish_published_total [1-9]\d*$/m);
+      expect(metrics).toMatch(/^tickwire_publish_connected 1$/m);
+      const health = await (await fetch(`${url}/health`)).json();
+      expect(health.publisher).toMatchObject({ connected: true, dropped: 0 });
       child.kill("SIGTERM");
       const { code } = await exited(child);
       expect(code, io.err()).toBe(0);
