@@ -63,6 +63,11 @@ describe.skipIf(skip !== undefined)("tickwire publish", () => {
         return (info?.state.messages ?? 0) >= 300;
       }, 30_000);
       // --port 0: /health and /metrics on a free port, named on stdout.
+      await waitFor(
+        "the URL of /health",
+        () => io.out().includes("/health and /metrics on"),
+        30_000,
+      );
       const url = io.out().match(/\/health and \/metrics on (http:\/\/127\.0\.0\.1:\d+)/)?.[1];
       expect(url, io.out()).toBeDefined();
       const metrics = await (await fetch(`${url}/metrics`)).text();
