@@ -18,6 +18,9 @@ import {
 import { type CommandSpec, nameFlags } from "./command.ts";
 import { type CliIo, onInterrupt } from "./_runtime.ts";
 
+/** How long the feed's queued events may take to be published after a signal, ms. */
+const DRAIN_MS = 10_000;
+
 function nonEmpty(v: string | undefined): string | undefined {
   return v === undefined || v === "" ? undefined : v;
 }
@@ -116,14 +119,26 @@ async function run({ flags, positionals }: ParsedArgs, io: CliIo): Promise<numbe
     }),
     publisher.done().then(() => "end of the source"),
   ]);
-  logger.info(`[nats] ${signal}: closing the feed, then waiting for acknowledgements`);
+  logger.info(`[nats] ${signal}: closing the feed, then publishing what it holds`);
   await server?.close();
   await feed.close();
+  // What the feed's queue still holds is published, and acknowledged, before the end.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    publisher.done(),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, DRAIN_MS))),
+  ]);
+  clearTimeout(timer);
   await publisher.close();
   off(); // after the close: a second signal meanwhile is absorbed, not fatal
   const h = publisher.health();
   await io.out.write(`tickwire publish: stopped (${signal}) ${JSON.stringify(h)}\n`);
-  return h.dropped === 0 && h.acknowledged === h.published ? 0 : 1;
+  if (h.buffered > 0) {
+    logger.error(
+      `[nats] ${h.buffered} events were never published (the feed's queue, after ${DRAIN_MS} ms)`,
+    );
+  }
+  return h.dropped === 0 && h.buffered === 0 && h.acknowledged === h.published ? 0 : 1;
 }
 
 /** `tickwire publish`. */

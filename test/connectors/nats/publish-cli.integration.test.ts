@@ -87,6 +87,8 @@ describe.skipIf(skip !== undefined)("tickwire publish", () => {
       const info = await jsm.streams.info("TICKWIRE");
       expect(stats.acknowledged).toBe(stats.published);
       expect(stats.dropped).toBe(0);
+      // What the feed held when the signal came was published too.
+      expect(stats.buffered).toBe(0);
       expect(info.state.messages).toBe(stats.published);
       await nc.close();
     },
