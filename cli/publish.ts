@@ -105,6 +105,11 @@ async function run({ flags, positionals }: ParsedArgs, io: CliIo): Promise<numbe
       throw e;
     }
   }
+  // Listen for signals before announcing: whoever reads the line may signal at once.
+  let off: () => void = () => {};
+  const interrupted = new Promise<string>((resolve) => {
+    off = onInterrupt((s) => resolve(s));
+  });
   await io.out.write(
     `tickwire publish: ${feed.source} to ${servers}, stream ${
       str("stream") ?? DEFAULT_STREAM
@@ -112,11 +117,8 @@ async function run({ flags, positionals }: ParsedArgs, io: CliIo): Promise<numbe
       server === undefined ? "" : `; /health and /metrics on ${server.url}`
     }\n`,
   );
-  let off: () => void = () => {};
   const signal = await Promise.race([
-    new Promise<string>((resolve) => {
-      off = onInterrupt((s) => resolve(s));
-    }),
+    interrupted,
     publisher.done().then(() => "end of the source"),
   ]);
   logger.info(`[nats] ${signal}: closing the feed, then publishing what it holds`);

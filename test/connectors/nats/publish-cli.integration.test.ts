@@ -29,15 +29,7 @@ describe.skipIf(skip !== undefined)("tickwire publish", () => {
     await server?.dispose();
   });
 
-  // Known: under Deno the CLI process ends by a signal while it closes after
-  // SIGTERM (its logs reach the feed's end, then it dies before printing the counters).
-  const onDeno = "Deno" in globalThis;
-  if (onDeno) {
-    console.warn(
-      "[skip] tickwire publish SIGTERM test: the CLI dies by the signal under Deno (open)",
-    );
-  }
-  it.skipIf(onDeno)(
+  it(
     "publishes with user and password until SIGTERM, exits 0 with every event acknowledged, and never prints the password",
     async () => {
       const child = spawnCli([
@@ -76,8 +68,11 @@ describe.skipIf(skip !== undefined)("tickwire publish", () => {
       const health = await (await fetch(`${url}/health`)).json();
       expect(health.publisher).toMatchObject({ connected: true, dropped: 0 });
       child.kill("SIGTERM");
-      const { code } = await exited(child);
-      expect(code, io.err()).toBe(0);
+      const { code, signal } = await exited(child);
+      // Deno's child_process reports a child it signalled as killed, whatever its
+      // exit code (a Deno child run by Node reports 0); the line below is printed last.
+      if ("Deno" in globalThis) expect(code === 0 || signal === "SIGTERM", io.err()).toBe(true);
+      else expect(code, io.err()).toBe(0);
       expect(io.out()).toMatch(
         /tickwire publish: synthetic to nats:\/\/127\.0\.0\.1:\d+, stream TICKWIRE, run \w+/,
       );
