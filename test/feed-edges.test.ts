@@ -206,6 +206,22 @@ describe("feed edges", () => {
     await feed.close();
   });
 
+  it("off(type, fn) removes a once() listener registered before another's", async () => {
+    const feed = await createFeed({
+      source: scriptedConnector,
+      buffer: false,
+      logger: captureLogger(),
+    });
+    const seen: string[] = [];
+    const a = (): void => void seen.push("a");
+    feed.once("quote", a);
+    feed.once("quote", () => void seen.push("b"));
+    feed.off("quote", a);
+    lastScripted().quote("PTT");
+    expect(seen).toStrictEqual(["b"]);
+    await feed.close();
+  });
+
   it("status() after the end is an iterator that is already done", async () => {
     const feed = await createFeed({ source: scriptedConnector, logger: captureLogger() });
     await feed.close();
@@ -225,6 +241,7 @@ describe("feed edges", () => {
     await feed.subscribe({ channel: "quote", symbol: "ptt" });
     await feed.unsubscribe("book", ["PTT"]);
     await feed.unsubscribe("quote", ["AOT", "AOT"]);
+    await feed.unsubscribe("quote");
     expect(c.calls).toStrictEqual(["+quote:PTT", "+quote:AOT", "-quote:AOT"]);
     await feed.close();
   });
