@@ -14,6 +14,16 @@ import { makeStatus } from "./_helpers/status.ts";
 
 /** The feed's boundaries: after its end, listener bookkeeping, log levels, timers, refusals. */
 
+/** A feed that only calls its listeners, its connector, and a list for the listeners. */
+async function listening() {
+  const feed = await createFeed({
+    source: scriptedConnector,
+    buffer: false,
+    logger: captureLogger(),
+  });
+  return { feed, c: lastScripted(), seen: [] as unknown[] };
+}
+
 const kinds = (events: readonly FeedEvent[]): string[] =>
   events.map((e) => e.type === "status" ? e.kind : e.type);
 
@@ -139,13 +149,7 @@ describe("feed edges", () => {
   });
 
   it("removes every registration of a listener with off(type, fn), and only that listener", async () => {
-    const feed = await createFeed({
-      source: scriptedConnector,
-      buffer: false,
-      logger: captureLogger(),
-    });
-    const c = lastScripted();
-    const seen: string[] = [];
+    const { feed, c, seen } = await listening();
     const twice = (q: QuoteEvent): void => void seen.push(`twice:${q.bid}`);
     const other = (q: QuoteEvent): void => void seen.push(`other:${q.bid}`);
     feed.on("quote", twice);
@@ -159,13 +163,7 @@ describe("feed edges", () => {
   });
 
   it("off(type, fn) still finds a listener's on() registration after its once() one fired", async () => {
-    const feed = await createFeed({
-      source: scriptedConnector,
-      buffer: false,
-      logger: captureLogger(),
-    });
-    const c = lastScripted();
-    const seen: number[] = [];
+    const { feed, c, seen } = await listening();
     const fn = (q: QuoteEvent): void => void seen.push(q.bid);
     feed.once("quote", fn);
     feed.on("quote", fn);
@@ -177,13 +175,7 @@ describe("feed edges", () => {
   });
 
   it("a once() listener added while an event is emitted waits for the next one, whatever else fires", async () => {
-    const feed = await createFeed({
-      source: scriptedConnector,
-      buffer: false,
-      logger: captureLogger(),
-    });
-    const c = lastScripted();
-    const seen: string[] = [];
+    const { feed, c, seen } = await listening();
     const late = (q: QuoteEvent): void => void seen.push(`late:${q.bid}`);
     feed.once("quote", (q) => {
       seen.push(`first:${q.bid}`);
@@ -207,17 +199,12 @@ describe("feed edges", () => {
   });
 
   it("off(type, fn) removes a once() listener registered before another's", async () => {
-    const feed = await createFeed({
-      source: scriptedConnector,
-      buffer: false,
-      logger: captureLogger(),
-    });
-    const seen: string[] = [];
+    const { feed, c, seen } = await listening();
     const a = (): void => void seen.push("a");
     feed.once("quote", a);
     feed.once("quote", () => void seen.push("b"));
     feed.off("quote", a);
-    lastScripted().quote("PTT");
+    c.quote("PTT");
     expect(seen).toStrictEqual(["b"]);
     await feed.close();
   });
