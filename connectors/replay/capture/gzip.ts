@@ -60,7 +60,28 @@ export async function gzipBlock(bytes: Uint8Array): Promise<Uint8Array> {
   const writer = cs.writable.getWriter();
   void writer.write(bytes as Uint8Array<ArrayBuffer>).catch(() => {});
   void writer.close().catch(() => {});
-  const plain = new Uint8Array(await new Response(cs.readable).arrayBuffer());
+  return tagMember(new Uint8Array(await new Response(cs.readable).arrayBuffer()));
+}
+
+/**
+ * Gives a gzip member (as any gzip compressor writes it) the header of a capture's
+ * block: the extra field `TW` with the block's total length (see the module docs).
+ * The compressed data and the trailer are kept as they are.
+ *
+ * @param plain One complete gzip member.
+ * @returns The same member with the `TW` field in place of any name, comment or
+ *   other extra field.
+ * @example
+ * ```ts
+ * import { tagMember } from "./gzip.ts";
+ * const plain = new Uint8Array(await new Response(
+ *   new Blob(["hello"]).stream().pipeThrough(new CompressionStream("gzip")),
+ * ).arrayBuffer());
+ * const block = tagMember(plain);
+ * console.log(block.length === plain.length + 10, block[3]); // true 4
+ * ```
+ */
+export function tagMember(plain: Uint8Array): Uint8Array {
   const start = headerLength(plain);
   const size = BLOCK_HEADER + plain.length - start;
   const out = new Uint8Array(size);
