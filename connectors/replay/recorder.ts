@@ -29,7 +29,7 @@ import {
 } from "./_recorder-options.ts";
 import { LinesOutput, type OutputPolicy, RawOutput } from "./_outputs.ts";
 import { RotatingFile } from "./_rotating-file.ts";
-import { gzipBlock } from "./capture/gzip.ts";
+import { gzip as compressor } from "./_gzip.ts";
 
 const noCompression = (bytes: Uint8Array): Promise<Uint8Array> => Promise.resolve(bytes);
 
@@ -101,7 +101,7 @@ export class Recorder implements RawTap, AsyncDisposable {
       const gzip = typeof target === "string" ? target.endsWith(".gz") : options.gzip === true;
       return new RotatingFile(target, {
         gzip,
-        compress: gzip ? gzipBlock : noCompression,
+        compress: gzip ? compressor().member : noCompression,
         overwrite: options.overwrite === true,
         logger,
         fsync,
