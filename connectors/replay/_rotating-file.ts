@@ -48,6 +48,12 @@ export interface RotatingFileOptions {
   readonly gzip: boolean;
   /** Compresses one flush into one gzip member carrying its length (when `gzip`). */
   readonly compress: (bytes: Uint8Array) => Promise<Uint8Array>;
+  /**
+   * Most bytes (uncompressed) of queued flushes written by one call. The recorder
+   * gives half of `maxPendingBytes`: a paused producer resumes when half of it is
+   * written, so the first write to end lets it go on while the next one runs.
+   */
+  readonly batchBytes: number;
   /** When to fsync: never, after a write at most every `fsyncMs`, or after every write. */
   readonly fsync: FsyncPolicy;
   readonly fsyncMs: number;
@@ -59,9 +65,6 @@ export interface RotatingFileOptions {
 
 /** Most compressions under way at once (each holds a deflate state of about 300 KiB). */
 const MAX_COMPRESSING = 4;
-
-/** Most bytes (uncompressed) of queued flushes written by one call. */
-const MAX_BATCH = 1_048_576;
 
 /** One flush handed to {@link RotatingFile.write}, waiting to be written. */
 interface Flush {
@@ -267,7 +270,7 @@ export class RotatingFile {
       let n = 1;
       let size = head.bytes.length;
       // Under `every-flush`, each flush is written and synced on its own.
-      const most = this.#o.fsync === "every-flush" ? 0 : MAX_BATCH;
+      const most = this.#o.fsync === "every-flush" ? 0 : this.#o.batchBytes;
       for (; n < entries.length; n++) {
         const next = entries[n]!;
         if (next.op !== undefined || size + next.bytes.length > most) break;

@@ -102,6 +102,7 @@ export class Recorder implements RawTap, AsyncDisposable {
       return new RotatingFile(target, {
         gzip,
         compress: gzip ? compressor().member : noCompression,
+        batchBytes: Math.max(this.#maxPending / 2, policy.flushBytes),
         overwrite: options.overwrite === true,
         logger,
         fsync,
