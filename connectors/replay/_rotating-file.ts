@@ -163,7 +163,8 @@ export class RotatingFile {
    *   compressed), so that their buffer can be used again.
    */
   write(bytes: Uint8Array, release?: (bytes: Uint8Array) => void): void {
-    if (bytes.length === 0) return;
+    // After an error nothing more is written: nor compressed, nor counted as queued.
+    if (bytes.length === 0 || this.error !== undefined) return;
     // A stream's sink may keep the chunks it is given: they are never reused.
     if (typeof this.#target !== "string") release = undefined;
     this.queued += bytes.length;
