@@ -11,28 +11,26 @@
  * @module
  */
 
-import { create, fromBinary, fromJsonString, toBinary, toJsonString } from "@bufbuild/protobuf";
+import { fromBinary, fromJsonString, toJsonString } from "@bufbuild/protobuf";
 import type {
   BookFlag as TwBookFlag,
   BookLevel as TwBookLevel,
   FeedEvent,
   MarketStatusCode as TwStatusCode,
-  StatusKind as TwStatusKind,
 } from "../../src/events.ts";
 import { STATUS_KINDS } from "../../src/events.ts";
 import { DecodeError } from "../../src/errors.ts";
 import {
-  BookFlag,
+  type BookFlag,
   type BookLevel,
   type Event,
   EventSchema,
-  type EventSchema as EventSchemaType,
   type MarketStatusCode,
   type Status,
-  type StatusKind,
-  TradeSide,
   Via,
 } from "./gen/tickwire/v1/events_pb.ts";
+import { pick, toMessage } from "./_message.ts";
+import { EventWriter } from "./_writer.ts";
 
 /** How events are written on the bus. @default "protobuf" */
 export type WireEncoding = "protobuf" | "json";
@@ -46,135 +44,11 @@ export const CONTENT_TYPES: Readonly<Record<WireEncoding, string>> = {
   json: `application/json; schema=${SCHEMA_VERSION}`,
 };
 
-type Init<T> = Parameters<typeof create<typeof EventSchemaType>>[1] & T;
-
 const FLAGS: readonly TwBookFlag[] = ["normal", "ato", "atc", "undefined"];
-const FLAG_TO: Record<TwBookFlag, BookFlag> = {
-  normal: BookFlag.NORMAL,
-  ato: BookFlag.ATO,
-  atc: BookFlag.ATC,
-  undefined: BookFlag.UNDEFINED,
-};
 const SIDES = ["buy", "sell", "unknown"] as const;
-const SIDE_TO = { buy: TradeSide.BUY, sell: TradeSide.SELL, unknown: TradeSide.UNKNOWN };
-const KIND_TO = new Map<TwStatusKind, StatusKind>(
-  STATUS_KINDS.map((k, i) => [k, (i + 1) as StatusKind]),
-);
 
-function levels(ls: readonly TwBookLevel[]): { price: number; size: number }[] {
-  return ls.map((l) => ({ price: l.price, size: l.size }));
-}
-
-function code(c: TwStatusCode): { code: number; name: string } {
-  return { code: c.code, name: c.name };
-}
-
-/** Copies the optional fields of `from` listed in `keys` that are set. */
-function pick<T extends object>(from: T, keys: readonly (keyof T)[]): Partial<T> {
-  const out: Partial<T> = {};
-  for (const k of keys) if (from[k] !== undefined) out[k] = from[k];
-  return out;
-}
-
-function toMessage(ev: FeedEvent): Event {
-  const init: Init<Record<string, unknown>> = {
-    source: ev.source,
-    recvTs: ev.recvTs,
-    recvMono: ev.recvMono,
-    epoch: ev.epoch,
-    ...(ev.origin === undefined ? {} : { origin: ev.origin }),
-  };
-  if (ev.type === "status") {
-    const { type: _t, source: _s, epoch: _e, recvTs: _r, recvMono: _m, origin: _o, kind, ...rest } =
-      ev;
-    init.body = { case: "status", value: { ...rest, kind: KIND_TO.get(kind) } as never };
-    return create(EventSchema, init);
-  }
-  init.seq = ev.seq;
-  init.symbol = ev.symbol;
-  if (ev.exchTs !== undefined) init.exchTs = ev.exchTs;
-  if (ev.via !== undefined) init.via = ev.via === "poll" ? Via.POLL : Via.BACKFILL;
-  if (ev.streamSeq !== undefined) init.streamSeq = ev.streamSeq;
-  switch (ev.type) {
-    case "quote":
-      init.body = {
-        case: "quote",
-        value: {
-          bid: ev.bid,
-          ask: ev.ask,
-          bidSize: ev.bidSize,
-          askSize: ev.askSize,
-          bidFlag: FLAG_TO[ev.bidFlag],
-          askFlag: FLAG_TO[ev.askFlag],
-        },
-      };
-      break;
-    case "book":
-      init.body = {
-        case: "book",
-        value: {
-          bids: levels(ev.bids),
-          asks: levels(ev.asks),
-          bidFlag: FLAG_TO[ev.bidFlag],
-          askFlag: FLAG_TO[ev.askFlag],
-        },
-      };
-      break;
-    case "trade":
-      init.body = {
-        case: "trade",
-        value: {
-          price: ev.price,
-          size: ev.size,
-          side: SIDE_TO[ev.side],
-          ...(ev.tradeId === undefined ? {} : { tradeId: ev.tradeId }),
-        },
-      };
-      break;
-    case "bar": {
-      const { interval, openTs, open, high, low, close, volume, sequence } = ev;
-      const value = { interval, openTs, open, high, low, close, volume, sequence };
-      init.body = { case: "bar", value: { ...value, ...pick(ev, ["value"]) } };
-      break;
-    }
-    case "info":
-      init.body = {
-        case: "info",
-        value: {
-          ...pick(ev, ["projectedOpenPrice", "projectedOpenVolume"]),
-          last: ev.last,
-          high: ev.high,
-          low: ev.low,
-          change: ev.change,
-          totalVolume: ev.totalVolume,
-          totalValue: ev.totalValue,
-          marketStatus: code(ev.marketStatus),
-        },
-      };
-      break;
-    case "market":
-      init.body = {
-        case: "market",
-        value: {
-          ...pick(ev, [
-            "current",
-            "high",
-            "low",
-            "change",
-            "percentChange",
-            "totalVolume",
-            "totalValue",
-            "totalDeal",
-            "openInterest",
-          ]),
-          market: ev.market,
-          status: code(ev.status),
-        },
-      };
-      break;
-  }
-  return create(EventSchema, init);
-}
+/** The protobuf writer, made on first use. */
+let writer: EventWriter | undefined;
 
 /**
  * Encodes one event.
@@ -193,10 +67,9 @@ function toMessage(ev: FeedEvent): Event {
  * ```
  */
 export function encodeEvent(ev: FeedEvent, encoding: WireEncoding = "protobuf"): Uint8Array {
-  const msg = toMessage(ev);
   return encoding === "protobuf"
-    ? toBinary(EventSchema, msg)
-    : new TextEncoder().encode(toJsonString(EventSchema, msg));
+    ? (writer ??= new EventWriter()).encode(ev)
+    : new TextEncoder().encode(toJsonString(EventSchema, toMessage(ev)));
 }
 
 function bad(what: string): never {
