@@ -405,7 +405,12 @@ class NatsPublisher implements Publisher {
  */
 export async function publishFeed(feed: Feed, options: PublishOptions = {}): Promise<Publisher> {
   const servers = serverList(options.servers);
-  const nc = await connectNats(options, true, { name: options.name ?? "tickwire-publish" });
+  // noAsyncTraces: the client would otherwise build two Errors per publish (a
+  // request) to hold the caller's stack; a failed publish is logged by its message.
+  const nc = await connectNats(options, true, {
+    name: options.name ?? "tickwire-publish",
+    noAsyncTraces: true,
+  });
   try {
     const { jetstream, jetstreamManager } = await import("@nats-io/jetstream");
     const { headers } = await import("@nats-io/nats-core");
