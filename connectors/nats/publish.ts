@@ -229,6 +229,13 @@ class NatsPublisher implements Publisher {
   async #run(): Promise<void> {
     for await (const ev of this.#feed) {
       this.#send(ev);
+      // Send what is queued already in the same turn: the client writes every
+      // publish of a turn to the socket at once, instead of one write per event.
+      while (this.#inFlight.size < this.#window && !this.#retrying && !this.#closing) {
+        const next = this.#feed.shift();
+        if (next === undefined) break;
+        this.#send(next);
+      }
       while (!this.#closing && (this.#inFlight.size >= this.#window || this.#retrying)) {
         await this.#changed();
       }
