@@ -45,7 +45,7 @@ function code(c: TwStatusCode): { code: number; name: string } {
 }
 
 /** Copies the optional fields of `from` listed in `keys` that are set. */
-export function pick<T extends object>(from: T, keys: readonly (keyof T)[]): Partial<T> {
+function pick<T extends object>(from: T, keys: readonly (keyof T)[]): Partial<T> {
   const out: Partial<T> = {};
   for (const k of keys) if (from[k] !== undefined) out[k] = from[k];
   return out;
