@@ -27,9 +27,10 @@ import {
   RECONNECT_WAIT_MS,
   serverList,
 } from "./_connect.ts";
-import { DEFAULT_KV_BUCKET, latestKey, LatestWriter } from "./_latest.ts";
+import { DEFAULT_KV_BUCKET, LatestWriter } from "./_latest.ts";
 import { ensureStream, type StreamSettings } from "./_stream.ts";
-import { DEFAULT_SUBJECT_PREFIX, eventSubject, statusSubject } from "./subjects.ts";
+import { SubjectCache } from "./_subject-cache.ts";
+import { DEFAULT_SUBJECT_PREFIX } from "./subjects.ts";
 
 /** Options of {@link publishFeed}. */
 export interface PublishOptions extends NatsConnectOptions, StreamSettings {
@@ -135,6 +136,7 @@ class NatsPublisher implements Publisher {
   readonly #latest: LatestWriter | undefined;
   readonly #ct: string;
   readonly #window: number;
+  readonly #subjects: SubjectCache;
   #published = 0;
   #acked = 0;
   #retried = 0;
@@ -177,6 +179,7 @@ class NatsPublisher implements Publisher {
     this.#latest = latest;
     this.#ct = CONTENT_TYPES[o.encoding ?? "protobuf"];
     this.#window = o.window ?? 256;
+    this.#subjects = new SubjectCache(o.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX);
     void this.#watch();
     this.#done = this.#run();
   }
@@ -226,6 +229,13 @@ class NatsPublisher implements Publisher {
   async #run(): Promise<void> {
     for await (const ev of this.#feed) {
       this.#send(ev);
+      // Send what is queued already in the same turn: the client writes every
+      // publish of a turn to the socket at once, instead of one write per event.
+      while (this.#inFlight.size < this.#window && !this.#retrying && !this.#closing) {
+        const next = this.#feed.shift();
+        if (next === undefined) break;
+        this.#send(next);
+      }
       while (!this.#closing && (this.#inFlight.size >= this.#window || this.#retrying)) {
         await this.#changed();
       }
@@ -235,23 +245,22 @@ class NatsPublisher implements Publisher {
   }
 
   #send(ev: FeedEvent): void {
-    const prefix = this.#o.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX;
     const data = encodeEvent(ev, this.#o.encoding);
     let p: Pending;
     if (ev.type === "status") {
       const n = ++this.#statusN;
       p = {
         n: this.#published,
-        subject: statusSubject(ev.source, prefix),
+        subject: this.#subjects.status(ev.source),
         id: `${this.runId}-s${n}`,
         data,
       };
     } else {
-      const subject = eventSubject(ev.source, ev.type, ev.symbol, prefix);
-      p = { n: this.#published, subject, id: `${this.runId}-${ev.seq}`, data };
+      const route = this.#subjects.route(ev.source, ev.type, ev.symbol);
+      p = { n: this.#published, subject: route.subject, id: `${this.runId}-${ev.seq}`, data };
       if (this.#latest !== undefined && (ev.type === "quote" || ev.type === "book")) {
         const pb = this.#o.encoding === "json" ? encodeEvent(ev) : data;
-        this.#latest.set(latestKey(ev.source, ev.type, ev.symbol), pb);
+        this.#latest.set(route.key, pb);
       }
     }
     this.#published++;
@@ -403,7 +412,12 @@ class NatsPublisher implements Publisher {
  */
 export async function publishFeed(feed: Feed, options: PublishOptions = {}): Promise<Publisher> {
   const servers = serverList(options.servers);
-  const nc = await connectNats(options, true, { name: options.name ?? "tickwire-publish" });
+  // noAsyncTraces: the client would otherwise build two Errors per publish (a
+  // request) to hold the caller's stack; a failed publish is logged by its message.
+  const nc = await connectNats(options, true, {
+    name: options.name ?? "tickwire-publish",
+    noAsyncTraces: true,
+  });
   try {
     const { jetstream, jetstreamManager } = await import("@nats-io/jetstream");
     const { headers } = await import("@nats-io/nats-core");
