@@ -26,6 +26,11 @@ import { connectNats, serverList } from "./_connect.ts";
 import type { NatsOptions } from "./_options.ts";
 import { escapeToken, unescapeToken } from "./subjects.ts";
 
+/** The stamps of a decoded event, written once before it is delivered. */
+type Stamped = {
+  -readonly [K in "origin" | "source" | "seq" | "epoch" | "streamSeq"]: MarketEvent[K];
+};
+
 interface Link {
   readonly nc: NatsConnection;
   readonly stop: () => Promise<void>;
@@ -251,17 +256,18 @@ export class NatsConnector implements ConnectorWrapper {
     return this.#ctx.sink.event(this.#stamp(ev, seq));
   }
 
+  /** Stamps the event in place: it is this connector's own, just decoded, so no copy. */
   #stamp(ev: MarketEvent, streamSeq: number): MarketEvent {
-    if (this.#o.stamps === "original") return { ...ev, streamSeq };
-    const s = this.#life.stamp;
-    return {
-      ...ev,
-      source: "nats",
-      origin: ev.origin ?? ev.source,
-      seq: s.seq++,
-      epoch: s.epoch,
-      streamSeq,
-    };
+    const e = ev as Stamped;
+    if (this.#o.stamps !== "original") {
+      const s = this.#life.stamp;
+      e.origin = ev.origin ?? ev.source;
+      e.source = "nats";
+      e.seq = s.seq++;
+      e.epoch = s.epoch;
+    }
+    e.streamSeq = streamSeq;
+    return ev;
   }
 
   /** Reports a publisher that restarted (a new run id in `Nats-Msg-Id`). */
