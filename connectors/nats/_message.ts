@@ -51,6 +51,21 @@ function pick<T extends object>(from: T, keys: readonly (keyof T)[]): Partial<T>
   return out;
 }
 
+/** The optional fields of an `info` event, which the schema marks optional too. */
+export const INFO_OPTIONAL = ["projectedOpenPrice", "projectedOpenVolume"] as const;
+/** The optional fields of a `market` event. */
+export const MARKET_OPTIONAL = [
+  "current",
+  "high",
+  "low",
+  "change",
+  "percentChange",
+  "totalVolume",
+  "totalValue",
+  "totalDeal",
+  "openInterest",
+] as const;
+
 /**
  * Builds the generated message of an event: the JSON encoding's input, and the
  * reference the hand-written protobuf writer (`_writer.ts`) is tested against.
@@ -122,7 +137,7 @@ export function toMessage(ev: FeedEvent): Event {
       init.body = {
         case: "info",
         value: {
-          ...pick(ev, ["projectedOpenPrice", "projectedOpenVolume"]),
+          ...pick(ev, INFO_OPTIONAL),
           last: ev.last,
           high: ev.high,
           low: ev.low,
@@ -137,17 +152,7 @@ export function toMessage(ev: FeedEvent): Event {
       init.body = {
         case: "market",
         value: {
-          ...pick(ev, [
-            "current",
-            "high",
-            "low",
-            "change",
-            "percentChange",
-            "totalVolume",
-            "totalValue",
-            "totalDeal",
-            "openInterest",
-          ]),
+          ...pick(ev, MARKET_OPTIONAL),
           market: ev.market,
           status: code(ev.status),
         },

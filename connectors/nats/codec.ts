@@ -29,7 +29,7 @@ import {
   type Status,
   Via,
 } from "./gen/tickwire/v1/events_pb.ts";
-import { toMessage } from "./_message.ts";
+import { INFO_OPTIONAL, MARKET_OPTIONAL, toMessage } from "./_message.ts";
 import { EventWriter } from "./_writer.ts";
 
 /** How events are written on the bus. @default "protobuf" */
@@ -125,19 +125,6 @@ const STATUS_FIELDS = [
   "symbol",
   "eventType",
 ] as const satisfies readonly (keyof Status)[];
-
-const INFO_OPTIONAL = ["projectedOpenPrice", "projectedOpenVolume"] as const;
-const MARKET_OPTIONAL = [
-  "current",
-  "high",
-  "low",
-  "change",
-  "percentChange",
-  "totalVolume",
-  "totalValue",
-  "totalDeal",
-  "openInterest",
-] as const;
 
 // Events are built field by field on one object (no spread of partial
 // objects): the connector decodes every message of the stream.
