@@ -5,16 +5,9 @@
  * @module
  */
 
-import { consoleLogger, type FeedOptions, resolveEnvConfig, startFeed } from "../mod.ts";
-import {
-  intFlag,
-  type ParsedArgs,
-  SOURCE_FLAG_OF,
-  SOURCE_FLAGS,
-  sourceOverrides,
-  UsageError,
-} from "./args.ts";
-import { type CommandSpec, nameFlags } from "./command.ts";
+import { startFeed } from "../mod.ts";
+import { intFlag, type ParsedArgs, SOURCE_FLAGS, UsageError } from "./args.ts";
+import { type CommandSpec, resolveSourceConfig } from "./command.ts";
 import { type CliIo, onInterrupt } from "./_runtime.ts";
 
 function nonEmpty(v: string | undefined): string | undefined {
@@ -35,15 +28,7 @@ async function run({ flags, positionals }: ParsedArgs, io: CliIo): Promise<numbe
   const str = (name: string): string | undefined =>
     typeof flags[name] === "string" ? flags[name] as string : undefined;
 
-  const config = await resolveEnvConfig(env, sourceOverrides(flags) as Partial<FeedOptions>)
-    .catch((e) => {
-      throw nameFlags(e, SOURCE_FLAG_OF);
-    });
-  const logger = config.core.logger ??
-    consoleLogger({
-      level: config.core.logLevel ?? "warn",
-      format: config.core.logFormat ?? "text",
-    });
+  const { config, logger } = await resolveSourceConfig(io, flags);
   // The NATS client packages load only for this command.
   const { publishFeed, DEFAULT_NATS_URL, DEFAULT_STREAM } = await import(
     "../connectors/nats/mod.ts"
@@ -54,7 +39,7 @@ async function run({ flags, positionals }: ParsedArgs, io: CliIo): Promise<numbe
   const token = nonEmpty(env.NATS_TOKEN);
   const credsFile = str("creds") ?? nonEmpty(env.NATS_CREDS);
   const caFile = str("ca") ?? nonEmpty(env.NATS_CA);
-  const feed = await startFeed({ ...config, core: { ...config.core, logger } });
+  const feed = await startFeed(config);
   let publisher;
   try {
     publisher = await publishFeed(feed, {
