@@ -1,4 +1,5 @@
 /** Helpers of the service tests: a served synthetic feed and a WebSocket client that records. */
+import { afterEach } from "vitest";
 import WebSocket from "ws";
 import { createFeed } from "../../mod.ts";
 import type { Feed } from "../../src/feed.ts";
@@ -105,4 +106,43 @@ export class Recorder {
   close(): void {
     if (this.closeCode === undefined) this.ws.terminate();
   }
+}
+
+/** The served feed and the clients of the running test. */
+export interface ServedPerTest {
+  /** {@link served}, closed after the test. */
+  serve(feedOptions?: Partial<FeedOptions>, serveOptions?: ServeOptions): Promise<Served>;
+  /** A {@link Recorder}, closed after the test (before the server). */
+  client(url: string, options?: ConstructorParameters<typeof Recorder>[1]): Recorder;
+  /** What the running test served, if it served anything. */
+  readonly current: Served | undefined;
+}
+
+/**
+ * Registers the `afterEach` that closes a test's clients, then what it served.
+ * @returns How a test serves a feed and opens clients.
+ */
+export function servedPerTest(): ServedPerTest {
+  let current: Served | undefined;
+  const clients: Recorder[] = [];
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.close();
+    const started = current;
+    current = undefined;
+    await started?.close();
+  });
+  return {
+    async serve(feedOptions = {}, serveOptions = {}): Promise<Served> {
+      current = await served(feedOptions, serveOptions);
+      return current;
+    },
+    client(url, options): Recorder {
+      const c = new Recorder(url, options);
+      clients.push(c);
+      return c;
+    },
+    get current(): Served | undefined {
+      return current;
+    },
+  };
 }

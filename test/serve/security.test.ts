@@ -1,24 +1,12 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createFeed } from "../../mod.ts";
 import { isConfigError } from "../../src/errors.ts";
 import { silentLogger } from "../../src/log.ts";
 import { serveFeed } from "../../serve/mod.ts";
 import { scriptedConnector } from "../_helpers/scripted-connector.ts";
-import { Recorder, type Served, served, TOKEN, waitUntil } from "./_helpers.ts";
+import { type Recorder, servedPerTest, TOKEN, waitUntil } from "./_helpers.ts";
 
-let s: Served | undefined;
-const clients: Recorder[] = [];
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await s?.close();
-  s = undefined;
-});
-
-function client(url: string, options?: ConstructorParameters<typeof Recorder>[1]): Recorder {
-  const c = new Recorder(url, options);
-  clients.push(c);
-  return c;
-}
+const { serve, client } = servedPerTest();
 
 const bearer = { authorization: `Bearer ${TOKEN}` };
 const IS_DENO = (globalThis as { Deno?: unknown }).Deno !== undefined;
@@ -86,9 +74,9 @@ describe("serve security", () => {
   });
 
   it("asks every HTTP request but /livez and the page for the bearer token, and says what was wrong", async () => {
-    s = await served({}, { token: TOKEN });
+    const s = await serve({}, { token: TOKEN });
     const get = (path: string, headers: Record<string, string> = {}) =>
-      fetch(`${s!.server.url}${path}`, { headers });
+      fetch(`${s.server.url}${path}`, { headers });
     const none = await get("/health");
     expect(none.status).toBe(401);
     expect(none.headers.get("www-authenticate")).toBe("Bearer");
@@ -110,7 +98,7 @@ describe("serve security", () => {
   });
 
   it("asks WebSocket upgrades for the token in the header or the subprotocol, never the URL", async () => {
-    s = await served({}, { token: TOKEN });
+    const s = await serve({}, { token: TOKEN });
     const o = await observer(s.ws, bearer);
     const none = client(s.ws);
     await expect(none.opened).rejects.toThrow(/401/);
@@ -126,7 +114,7 @@ describe("serve security", () => {
   });
 
   it("checks the Origin of WebSocket upgrades against the allow-list and the page's own origin", async () => {
-    s = await served({}, { allowedOrigins: ["https://desk.example"] });
+    const s = await serve({}, { allowedOrigins: ["https://desk.example"] });
     const evil = client(s.ws, { origin: "https://evil.example" });
     await expect(evil.opened).rejects.toThrow(/403/);
     const desk = client(s.ws, { origin: "https://desk.example" });
@@ -136,7 +124,7 @@ describe("serve security", () => {
   });
 
   it("closes a client that sends an oversized message with 1009, and only that client", async () => {
-    s = await served({}, { maxMessageBytes: 1_024 });
+    const s = await serve({}, { maxMessageBytes: 1_024 });
     const o = await observer(s.ws);
     const big = client(s.ws);
     await big.opened;
@@ -151,7 +139,7 @@ describe("serve security", () => {
   });
 
   it("answers malformed JSON and bad requests with an error naming the fault, and keeps the connection", async () => {
-    s = await served();
+    const s = await serve();
     const c = client(s.ws);
     await c.opened;
     c.send("{not json");
@@ -177,7 +165,7 @@ describe("serve security", () => {
   });
 
   it("refuses a subscription past the limit whole, and a channel the feed does not serve", async () => {
-    s = await served({ channels: ["quote"] }, { maxSubscriptions: 10 });
+    const s = await serve({ channels: ["quote"] }, { maxSubscriptions: 10 });
     const c = client(s.ws);
     await c.opened;
     const symbols = Array.from({ length: 6 }, (_, i) => `S${i}`);
@@ -210,7 +198,7 @@ describe("serve security", () => {
   });
 
   it("rate-limits a flood of subscriptions, then closes the flooding client with 1008, alone", async () => {
-    s = await served({}, { maxMessagesPerSecond: 20 });
+    const s = await serve({}, { maxMessagesPerSecond: 20 });
     const o = await observer(s.ws);
     const f = client(s.ws);
     await f.opened;
@@ -230,11 +218,11 @@ describe("serve security", () => {
   });
 
   it("closes connections past maxClients with 1013 and a reason", async () => {
-    s = await served({}, { maxClients: 2 });
+    const s = await serve({}, { maxClients: 2 });
     const a = client(s.ws);
     const b = client(s.ws);
     await Promise.all([a.opened, b.opened]);
-    await waitUntil(() => s!.server.counters().clients === 2, 5_000, "two clients");
+    await waitUntil(() => s.server.counters().clients === 2, 5_000, "two clients");
     const c = client(s.ws);
     await c.closed();
     expect(c.closeCode).toBe(1013);

@@ -1,30 +1,17 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createFeed } from "../../mod.ts";
 import { silentLogger } from "../../src/log.ts";
 import { serveFeed } from "../../serve/mod.ts";
 import { lastScripted, scriptedConnector } from "../_helpers/scripted-connector.ts";
-import { Recorder, type Served, served, waitUntil } from "./_helpers.ts";
+import { type Recorder, servedPerTest, waitUntil } from "./_helpers.ts";
 
-let s: Served | undefined;
-const clients: Recorder[] = [];
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await s?.close();
-  s = undefined;
-});
-
-function client(url: string, options?: ConstructorParameters<typeof Recorder>[1]): Recorder {
-  const c = new Recorder(url, options);
-  clients.push(c);
-  return c;
-}
+const { serve, client } = servedPerTest();
 
 describe("serve /ws", () => {
   it("greets, acks a subscribe, sends the cached latest first, then updates of that symbol only", async () => {
-    s = await served();
+    const s = await serve();
     await waitUntil(
-      () =>
-        s!.server.counters().clients === 0 && s!.feed.health().symbols.every((x) => x.events > 0),
+      () => s.server.counters().clients === 0 && s.feed.health().symbols.every((x) => x.events > 0),
       5_000,
       "events for every symbol",
     );
@@ -65,7 +52,7 @@ describe("serve /ws", () => {
   });
 
   it("throttles each (channel, symbol) to the client's maxRate and counts what it conflated", async () => {
-    s = await served({ rate: 1_000, symbols: ["PTT"], channels: ["quote"] });
+    const s = await serve({ rate: 1_000, symbols: ["PTT"], channels: ["quote"] });
     const c = client(s.ws);
     await c.opened;
     c.send({ op: "subscribe", symbols: ["PTT"], maxRate: 5 });
@@ -81,7 +68,9 @@ describe("serve /ws", () => {
   });
 
   it("sends every event in order with conflation off", async () => {
-    s = await served({ rate: 300, symbols: ["PTT"], channels: ["quote"] }, { conflate: false });
+    const s = await serve({ rate: 300, symbols: ["PTT"], channels: ["quote"] }, {
+      conflate: false,
+    });
     const c = client(s.ws);
     await c.opened;
     c.send({ op: "subscribe", symbols: ["PTT"] });
@@ -92,7 +81,7 @@ describe("serve /ws", () => {
   });
 
   it('subscribes to every symbol with "*" and stops a channel on unsubscribe', async () => {
-    s = await served();
+    const s = await serve();
     const c = client(s.ws);
     await c.opened;
     c.send({ op: "subscribe", symbols: ["*"], channels: ["quote", "info"], maxRate: 50 });
