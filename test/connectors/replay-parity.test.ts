@@ -232,7 +232,6 @@ describe("replay parity", () => {
         rate: 50,
         symbols: ["PTT", "AOT", "KBANK"],
       });
-      const env = emulator.env();
       const raw = memorySink();
       const nd = memorySink();
       const rec = await createRecorder({
@@ -252,19 +251,14 @@ describe("replay parity", () => {
         subscriptions,
         buffer: false,
         logLevel: "silent",
-        appId: env.SETTRADE_APP_ID,
-        appSecret: env.SETTRADE_APP_SECRET,
-        appCode: env.SETTRADE_APP_CODE,
-        brokerId: env.SETTRADE_BROKER_ID,
-        baseUrl: env.SETTRADE_BASE_URL,
-        marketUrl: env.SETTRADE_MARKET_URL,
+        ...emulator.connectorOptions(),
       });
       await until(() => rec.stats().events >= 150, "150 events from the emulator", 15_000);
       await feed.close();
       await rec.closed();
       expect(rec.stats().payloads).toBeGreaterThan(0);
       // Secrets never reach a recorded file, raw or NDJSON.
-      const secret = env.SETTRADE_APP_SECRET!;
+      const secret = emulator.appSecretBase64!;
       expect(new TextDecoder("latin1").decode(raw.bytes())).not.toContain(secret);
       expect(nd.text()).not.toContain(secret);
       const recorded = markets(parseLines(nd.text()));

@@ -9,7 +9,6 @@ import { createSettradeConnector } from "../../connectors/settrade/mod.ts";
 import { testConnector } from "../conformance/mod.ts";
 
 const emulator = await startSettradeEmulator({ seed: 21, rate: 60 });
-const env = emulator.env();
 
 afterAll(async () => {
   await emulator.stop();
@@ -18,12 +17,7 @@ afterAll(async () => {
 testConnector("settrade", {
   create: (ctx) =>
     createSettradeConnector({
-      appId: env.SETTRADE_APP_ID,
-      appSecret: env.SETTRADE_APP_SECRET,
-      appCode: env.SETTRADE_APP_CODE,
-      brokerId: env.SETTRADE_BROKER_ID,
-      baseUrl: env.SETTRADE_BASE_URL,
-      marketUrl: env.SETTRADE_MARKET_URL,
+      ...emulator.connectorOptions(),
       reconnect: { initialDelayMs: 20, maxDelayMs: 200 },
     }, ctx),
   subscriptions: [

@@ -132,14 +132,7 @@ describe("settrade emulator: tokens", () => {
     const e = emulator.env();
     expect(e.SETTRADE_BASE_URL).toBe(`http://127.0.0.1:${emulator.port}`);
     expect(e.SETTRADE_MARKET_URL).toBe(e.SETTRADE_BASE_URL);
-    const auth = new SettradeAuth(parseSettradeOptions({
-      appId: e.SETTRADE_APP_ID,
-      appSecret: e.SETTRADE_APP_SECRET,
-      appCode: e.SETTRADE_APP_CODE,
-      brokerId: e.SETTRADE_BROKER_ID,
-      baseUrl: e.SETTRADE_BASE_URL,
-      marketUrl: e.SETTRADE_MARKET_URL,
-    }));
+    const auth = new SettradeAuth(parseSettradeOptions(emulator.connectorOptions()));
     const d = await auth.getDispatcherToken(AbortSignal.timeout(10_000));
     expect(d.hosts).toEqual([emulator.dispatcherHost]);
     emulator.refuseLogins(true);
