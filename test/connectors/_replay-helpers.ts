@@ -20,6 +20,7 @@ import { syntheticConnector } from "../../connectors/synthetic/mod.ts";
 import {
   createRecorder,
   createReplayConnector,
+  type Recorder,
   type RecorderOptions,
   type ReplayConnector,
   type ReplayOptionsInput,
@@ -96,11 +97,14 @@ export function killChildren(children: readonly ChildProcess[]): void {
 }
 
 /** A `WritableStream` that keeps what is written. */
-export function memorySink(): {
-  stream: WritableStream<Uint8Array>;
+export interface MemorySink {
+  readonly stream: WritableStream<Uint8Array>;
   bytes(): Uint8Array;
   text(): string;
-} {
+}
+
+/** A `WritableStream` that keeps what is written. */
+export function memorySink(): MemorySink {
   const chunks: Uint8Array[] = [];
   const bytes = (): Uint8Array => {
     const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
@@ -116,6 +120,34 @@ export function memorySink(): {
     bytes,
     text: () => new TextDecoder().decode(bytes()),
   };
+}
+
+/** A recorder writing its raw records and its NDJSON to memory. */
+export interface MemoryRecording {
+  readonly rec: Recorder;
+  /** The raw records (`out`). */
+  readonly raw: MemorySink;
+  /** The NDJSON lines (`events`). */
+  readonly nd: MemorySink;
+}
+
+/**
+ * Creates a recorder on two memory sinks, raw and NDJSON.
+ * @param options Recorder options other than the outputs (silent by default).
+ * @returns The recorder and its sinks.
+ */
+export async function memoryRecorder(
+  options: Partial<RecorderOptions> = {},
+): Promise<MemoryRecording> {
+  const raw = memorySink();
+  const nd = memorySink();
+  const rec = await createRecorder({
+    out: raw.stream,
+    events: nd.stream,
+    logger: silentLogger,
+    ...options,
+  });
+  return { rec, raw, nd };
 }
 
 /** A stream over bytes, in chunks. */
@@ -167,14 +199,7 @@ export async function recordSynthetic(
   synthetic: Record<string, unknown> = {},
   recorder: Partial<RecorderOptions> = {},
 ): Promise<{ raw: Uint8Array; ndjson: string }> {
-  const raw = memorySink();
-  const nd = memorySink();
-  const rec = await createRecorder({
-    out: raw.stream,
-    events: nd.stream,
-    logger: silentLogger,
-    ...recorder,
-  });
+  const { rec, raw, nd } = await memoryRecorder(recorder);
   await createFeed({
     source: rec.connector(syntheticConnector),
     subscriptions: SYNTHETIC_SUBS,

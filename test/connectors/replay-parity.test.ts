@@ -28,7 +28,7 @@ import {
 import {
   bytesStream,
   comparable,
-  memorySink,
+  memoryRecorder,
   parseLines,
   recordSynthetic,
   replayToEnd,
@@ -124,14 +124,7 @@ describe("replay parity", () => {
   });
 
   it("decodes raw Settrade payloads with the live decoder, as live decoding produced them", async () => {
-    const raw = memorySink();
-    const nd = memorySink();
-    const rec = await createRecorder({
-      out: raw.stream,
-      events: nd.stream,
-      source: "settrade",
-      logger: silentLogger,
-    });
+    const { rec, raw, nd } = await memoryRecorder({ source: "settrade" });
     const decoder = new SettradeDecoder();
     const meta = { source: "settrade", seq: 1, recvTs: 1_767_582_000_000, recvMono: 500, epoch: 0 };
     const status = (kind: StatusEvent["kind"], extra: Record<string, unknown> = {}): void =>
@@ -232,13 +225,7 @@ describe("replay parity", () => {
         rate: 50,
         symbols: ["PTT", "AOT", "KBANK"],
       });
-      const raw = memorySink();
-      const nd = memorySink();
-      const rec = await createRecorder({
-        out: raw.stream,
-        events: nd.stream,
-        logger: silentLogger,
-      });
+      const { rec, raw, nd } = await memoryRecorder();
       const subscriptions: Subscription[] = [
         { channel: "quote", symbol: "PTT" },
         { channel: "book", symbol: "PTT" },

@@ -9,7 +9,7 @@ import { openCapture } from "../../connectors/replay/capture/reader.ts";
 import { createRecorder, inspectCapture } from "../../connectors/replay/mod.ts";
 import { quote, status } from "./capture/_helpers.ts";
 import { lastScripted, scriptedConnector } from "../_helpers/scripted-connector.ts";
-import { memorySink, replayToEnd, tempDir, until } from "./_replay-helpers.ts";
+import { memoryRecorder, memorySink, replayToEnd, tempDir, until } from "./_replay-helpers.ts";
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -183,14 +183,7 @@ describe("recorder", () => {
         });
       },
     };
-    const out = memorySink();
-    const nd = memorySink();
-    const rec = await createRecorder({
-      out: out.stream,
-      events: nd.stream,
-      statuses: false,
-      logger: silentLogger,
-    });
+    const { rec, raw: out, nd } = await memoryRecorder({ statuses: false });
     const feed = await createFeed({
       source: rec.connector(wire),
       rawTap: tapped,
