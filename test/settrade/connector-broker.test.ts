@@ -13,6 +13,7 @@ import { startTestBroker, type TestBroker } from "./_mqtt-broker.ts";
 import {
   disconnectAll,
   FAST_RECONNECT,
+  type Harness,
   harness,
   lifecycleProblems,
   rejection,
@@ -36,6 +37,21 @@ afterAll(async () => {
   await broker.stop();
 });
 afterEach(disconnectAll);
+
+/** The address of a broker that has stopped: every connection to it is refused. */
+async function refusedUrl(): Promise<string> {
+  const gone = await startTestBroker();
+  await gone.stop();
+  return gone.tcpUrl;
+}
+
+/** A connector that retries a broker nobody answers, ten seconds apart: it stays retrying. */
+async function retryingHarness(): Promise<Harness> {
+  return harness({
+    brokerUrl: await refusedUrl(),
+    reconnect: { initialDelayMs: 10_000, maxDelayMs: 10_000 },
+  });
+}
 
 describe("the Settrade connector on a plain broker", () => {
   it("decodes one book payload into a quote and a book with consecutive seq", async () => {
@@ -215,10 +231,10 @@ describe("the Settrade connector's reconnect loop", () => {
   });
 
   it("rejects connect() when the first connection cannot be made within the attempts", async () => {
-    const local = await startTestBroker();
-    const url = local.tcpUrl;
-    await local.stop();
-    const h = harness({ brokerUrl: url, reconnect: { ...FAST_RECONNECT, maxAttempts: 1 } });
+    const h = harness({
+      brokerUrl: await refusedUrl(),
+      reconnect: { ...FAST_RECONNECT, maxAttempts: 1 },
+    });
     const err = await rejection(h.connector.connect());
     expect(isConnectionError(err)).toBe(true);
     expect(h.kinds()).toEqual(["connecting", "reconnecting", "connecting", "error", "end"]);
@@ -226,13 +242,7 @@ describe("the Settrade connector's reconnect loop", () => {
   });
 
   it("stops retrying when the connect signal aborts", async () => {
-    const local = await startTestBroker();
-    const url = local.tcpUrl;
-    await local.stop();
-    const h = harness({
-      brokerUrl: url,
-      reconnect: { initialDelayMs: 10_000, maxDelayMs: 10_000 },
-    });
+    const h = await retryingHarness();
     const ac = new AbortController();
     const connecting = rejection(h.connector.connect(ac.signal));
     await until(() => h.rec.statuses.some((s) => s.kind === "reconnecting"), "a retry");
@@ -259,13 +269,7 @@ describe("the Settrade connector's reconnect loop", () => {
   });
 
   it("rejects a pending connect() when disconnected meanwhile", async () => {
-    const local = await startTestBroker();
-    const url = local.tcpUrl;
-    await local.stop();
-    const h = harness({
-      brokerUrl: url,
-      reconnect: { initialDelayMs: 10_000, maxDelayMs: 10_000 },
-    });
+    const h = await retryingHarness();
     const connecting = rejection(h.connector.connect());
     await until(() => h.rec.statuses.some((s) => s.kind === "reconnecting"), "a retry");
     await h.connector.disconnect();
