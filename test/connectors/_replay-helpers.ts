@@ -26,6 +26,7 @@ import {
   type ReplayOptionsInput,
 } from "../../connectors/replay/mod.ts";
 import { createRecordingSink, type RecordingSink } from "../conformance/mod.ts";
+import { waitUntil } from "../conformance/_wait.ts";
 
 /** A temporary directory, removed by `cleanup()`. */
 export function tempDir(
@@ -167,15 +168,9 @@ export function parseLines(text: string): FeedEvent[] {
   return text.trim().split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as FeedEvent);
 }
 
-/** Bounded polling. */
-export async function until(done: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!done()) {
-    if (performance.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+/** Bounded polling: {@link waitUntil}, 10 s by default. */
+export function until(done: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  return waitUntil(done, timeoutMs, what);
 }
 
 /** Every subscription the synthetic recordings use. */

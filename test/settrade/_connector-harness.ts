@@ -9,6 +9,7 @@ import type { RawTap } from "../../src/connector.ts";
 import type { LogFields, Logger } from "../../src/log.ts";
 import { lifecycleProblems, seqProblems } from "../conformance/_checks.ts";
 import { createRecordingSink, type RecordingSink } from "../conformance/_recording-sink.ts";
+import { waitUntil } from "../conformance/_wait.ts";
 import { afterAll } from "vitest";
 import {
   createSettradeConnector,
@@ -87,15 +88,9 @@ export async function disconnectAll(): Promise<void> {
   await Promise.all(started.splice(0).map((c) => c.disconnect()));
 }
 
-/** Polls `done` every 5 ms for at most `timeoutMs`. */
-export async function until(done: () => boolean, what: string, timeoutMs = 12_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!done()) {
-    if (performance.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 5));
-  }
+/** Bounded polling: {@link waitUntil}, 12 s by default. */
+export function until(done: () => boolean, what: string, timeoutMs = 12_000): Promise<void> {
+  return waitUntil(done, timeoutMs, what);
 }
 
 /** Real-time pause. */
