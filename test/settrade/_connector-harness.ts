@@ -5,7 +5,7 @@
  */
 import { systemClock } from "../../src/clock.ts";
 import type { Clock } from "../../src/clock.ts";
-import type { RawTap } from "../../src/connector.ts";
+import type { RawTap, Subscription } from "../../src/connector.ts";
 import type { LogFields, Logger } from "../../src/log.ts";
 import { lifecycleProblems, seqProblems } from "../conformance/_checks.ts";
 import { createRecordingSink, type RecordingSink } from "../conformance/_recording-sink.ts";
@@ -104,6 +104,19 @@ export async function rejection(p: Promise<unknown>): Promise<unknown> {
     throw new Error("expected a rejection");
   }, (e: unknown) => e);
 }
+
+/**
+ * One subscription on each channel Settrade serves, both markets among them; the
+ * book's symbol is lower case, so the connector's upper-casing is exercised too.
+ */
+export const EVERY_CHANNEL: readonly Subscription[] = [
+  { channel: "quote", symbol: "PTT" },
+  { channel: "book", symbol: "ptt" },
+  { channel: "info", symbol: "AOT" },
+  { channel: "bar", symbol: "KBANK", interval: "1m" },
+  { channel: "market", symbol: "SET" },
+  { channel: "market", symbol: "TFEX" },
+];
 
 /** Fast reconnects for tests. */
 export const FAST_RECONNECT = { initialDelayMs: 20, maxDelayMs: 200, multiplier: 2, jitter: 0.2 };

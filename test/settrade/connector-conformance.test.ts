@@ -7,6 +7,7 @@ import { afterAll } from "vitest";
 import { startSettradeEmulator } from "../../connectors/settrade/emulator/mod.ts";
 import { createSettradeConnector } from "../../connectors/settrade/mod.ts";
 import { testConnector } from "../conformance/mod.ts";
+import { EVERY_CHANNEL } from "./_connector-harness.ts";
 
 const emulator = await startSettradeEmulator({ seed: 21, rate: 60 });
 
@@ -20,14 +21,7 @@ testConnector("settrade", {
       ...emulator.connectorOptions(),
       reconnect: { initialDelayMs: 20, maxDelayMs: 200 },
     }, ctx),
-  subscriptions: [
-    { channel: "quote", symbol: "PTT" },
-    { channel: "book", symbol: "ptt" },
-    { channel: "info", symbol: "AOT" },
-    { channel: "bar", symbol: "KBANK", interval: "1m" },
-    { channel: "market", symbol: "SET" },
-    { channel: "market", symbol: "TFEX" },
-  ],
+  subscriptions: EVERY_CHANNEL,
   minEvents: 60,
   timeoutMs: 5_000,
   triggerReconnect: () => {

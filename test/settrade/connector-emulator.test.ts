@@ -6,7 +6,6 @@
  * log line, a status or an error.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { Subscription } from "../../src/connector.ts";
 import { createFeed } from "../../mod.ts";
 import { isAuthError } from "../../src/errors.ts";
 import type { MarketEvent } from "../../src/events.ts";
@@ -23,6 +22,7 @@ import { pairKey, subKey } from "../conformance/_checks.ts";
 import {
   capturingLogger,
   disconnectAll,
+  EVERY_CHANNEL,
   FAST_RECONNECT,
   type Harness,
   harness,
@@ -69,15 +69,7 @@ function remember(e: unknown): unknown {
   return e;
 }
 
-const ALL: readonly Subscription[] = [
-  { channel: "quote", symbol: "PTT" },
-  { channel: "book", symbol: "PTT" },
-  { channel: "info", symbol: "AOT" },
-  { channel: "bar", symbol: "KBANK", interval: "1m" },
-  { channel: "market", symbol: "SET" },
-  { channel: "market", symbol: "TFEX" },
-];
-const KEYS = ALL.map(subKey);
+const KEYS = EVERY_CHANNEL.map(subKey);
 
 const seen = (events: readonly MarketEvent[], from = 0): Set<string> =>
   new Set(events.slice(from).map(pairKey));
@@ -101,7 +93,7 @@ afterAll(async () => {
 describe("the Settrade connector against the emulator", () => {
   it("logs in, connects and delivers decoded events for every channel", async () => {
     const h = connectorFor(emu);
-    for (const sub of ALL) await h.connector.subscribe(sub);
+    for (const sub of EVERY_CHANNEL) await h.connector.subscribe(sub);
     await h.connector.connect();
     await until(() => KEYS.every((k) => seen(h.rec.events).has(k)), "an event per subscription");
     expect(h.kinds().slice(0, 2)).toEqual(["connecting", "connected:0"]);
@@ -113,7 +105,7 @@ describe("the Settrade connector against the emulator", () => {
 
   it("reconnects after a broker-side drop: backoff, epoch + 1, subscriptions replayed, no stragglers", async () => {
     const h = connectorFor(emu);
-    for (const sub of ALL) await h.connector.subscribe(sub);
+    for (const sub of EVERY_CHANNEL) await h.connector.subscribe(sub);
     await h.connector.connect();
     await until(() => KEYS.every((k) => seen(h.rec.events).has(k)), "events before the drop");
     const dispatcherBefore = emu.dispatcherTokens;
@@ -214,7 +206,7 @@ describe("the Settrade connector and its tokens", () => {
   it("renews the token before it expires with a controlled reconnect and loses no subscription", async () => {
     const short = await emulator({ accessTokenTtlSec: 2 });
     const h = connectorFor(short);
-    for (const sub of ALL) await h.connector.subscribe(sub);
+    for (const sub of EVERY_CHANNEL) await h.connector.subscribe(sub);
     await h.connector.connect();
     await until(() => h.connector.health().epoch >= 2, "two renewals", 10_000);
     const lost = h.rec.statuses.filter((s) => s.kind === "disconnected");
@@ -237,7 +229,7 @@ describe("the Settrade connector and its tokens", () => {
   it("recovers when the server expires its tokens early, with every subscription intact", async () => {
     const early = await emulator();
     const h = connectorFor(early);
-    for (const sub of ALL) await h.connector.subscribe(sub);
+    for (const sub of EVERY_CHANNEL) await h.connector.subscribe(sub);
     await h.connector.connect();
     await until(() => KEYS.every((k) => seen(h.rec.events).has(k)), "events before expiry");
     early.expireTokensAfter(1);
