@@ -8,6 +8,7 @@ import { serveFeed } from "../../serve/mod.ts";
 import { LatestCache } from "../../serve/latest-cache.ts";
 import { Histogram, PromText } from "../../serve/metrics.ts";
 import { lastScripted, scriptedConnector } from "../_helpers/scripted-connector.ts";
+import { makeQuote } from "../_helpers/quote.ts";
 import { servedPerTest, waitUntil } from "./_helpers.ts";
 
 const testbed = servedPerTest();
@@ -17,21 +18,7 @@ const get = (path: string, init?: RequestInit) =>
   fetch(`${testbed.current!.server.url}${path}`, init);
 
 function quote(symbol: string, seq: number) {
-  return {
-    type: "quote" as const,
-    source: "t",
-    symbol,
-    seq,
-    recvTs: 0,
-    recvMono: 0,
-    epoch: 0,
-    bid: seq,
-    ask: seq + 1,
-    bidSize: 1,
-    askSize: 1,
-    bidFlag: "normal" as const,
-    askFlag: "normal" as const,
-  };
+  return makeQuote({ source: "t", symbol, seq, bid: seq, ask: seq + 1, bidSize: 1, askSize: 1 });
 }
 
 describe("serve HTTP", () => {
@@ -248,7 +235,7 @@ describe("serve HTTP", () => {
   });
 
   it("serves the page, its script and its style without a build step", async () => {
-    const s = await serve();
+    await serve();
     const html = await get("/");
     expect(html.headers.get("content-type")).toMatch(/text\/html/);
     expect(await html.text()).toMatch(/<script type="module" src="\/app.js">/);

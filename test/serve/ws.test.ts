@@ -3,7 +3,7 @@ import { createFeed } from "../../mod.ts";
 import { silentLogger } from "../../src/log.ts";
 import { serveFeed } from "../../serve/mod.ts";
 import { lastScripted, scriptedConnector } from "../_helpers/scripted-connector.ts";
-import { type Recorder, servedPerTest, waitUntil } from "./_helpers.ts";
+import { servedPerTest, waitUntil } from "./_helpers.ts";
 
 const { serve, client } = servedPerTest();
 
