@@ -25,6 +25,7 @@ import {
   type ReplayConnector,
   type ReplayOptionsInput,
 } from "../../connectors/replay/mod.ts";
+import { afterAll } from "vitest";
 import { createRecordingSink, type RecordingSink } from "../conformance/mod.ts";
 import { waitUntil } from "../conformance/_wait.ts";
 
@@ -95,6 +96,25 @@ export function killChildren(children: readonly ChildProcess[]): void {
       process.kill(child.pid, "SIGKILL");
     }
   }
+}
+
+/**
+ * A test file's temporary directory and the child processes it starts: after the
+ * file's tests the children still running are killed, then the directory is
+ * removed. Call at the top level of the file.
+ * @param prefix Name prefix of the directory.
+ * @returns The directory and the list `startChild` adds to.
+ */
+export function tempDirAndChildren(
+  prefix?: string,
+): { tmp: ReturnType<typeof tempDir>; children: ChildProcess[] } {
+  const tmp = tempDir(prefix);
+  const children: ChildProcess[] = [];
+  afterAll(() => {
+    killChildren(children);
+    tmp.cleanup();
+  });
+  return { tmp, children };
 }
 
 /** A `WritableStream` that keeps what is written. */

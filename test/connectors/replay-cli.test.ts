@@ -3,10 +3,9 @@
  * in-memory streams), and as real processes of the runtime running the test, for
  * the README's record-then-replay and for SIGTERM during a recording.
  */
-import type { ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type CliIo, Out, type WritableLike } from "../../cli/_runtime.ts";
 import { main } from "../../cli/main.ts";
 import type { FeedEvent, MarketEvent } from "../../src/events.ts";
@@ -15,19 +14,13 @@ import { memoryIo } from "../_helpers/memory-io.ts";
 import {
   type Child,
   comparable,
-  killChildren,
   parseLines,
   startChild,
-  tempDir,
+  tempDirAndChildren,
   until,
 } from "./_replay-helpers.ts";
 
-const tmp = tempDir();
-const children: ChildProcess[] = [];
-afterAll(() => {
-  killChildren(children);
-  tmp.cleanup();
-});
+const { tmp, children } = tempDirAndChildren();
 
 /** The escape character of terminal control sequences. */
 const ESC = String.fromCharCode(27);
