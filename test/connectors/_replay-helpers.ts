@@ -28,6 +28,7 @@ import {
 import { afterAll } from "vitest";
 import { createRecordingSink, type RecordingSink } from "../conformance/mod.ts";
 import { waitUntil } from "../conformance/_wait.ts";
+import { quote } from "./capture/_helpers.ts";
 
 /** A temporary directory, removed by `cleanup()`. */
 export function tempDir(
@@ -169,6 +170,23 @@ export async function memoryRecorder(
     ...options,
   });
   return { rec, raw, nd };
+}
+
+/**
+ * Records quotes 1 to `count` to a file and closes the recorder.
+ * @param out The capture's path. @param count How many quotes.
+ * @param options Recorder options other than the output (silent by default).
+ * @returns The recorder, closed (its `stats()` stay readable).
+ */
+export async function recordQuotes(
+  out: string,
+  count: number,
+  options: Partial<RecorderOptions> = {},
+): Promise<Recorder> {
+  const rec = await createRecorder({ out, logger: silentLogger, ...options });
+  for (let i = 1; i <= count; i++) rec.event(quote(i));
+  await rec.close();
+  return rec;
 }
 
 /** A stream over bytes, in chunks. */

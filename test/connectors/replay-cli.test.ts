@@ -193,6 +193,22 @@ function cli(args: readonly string[]): Child {
   return startChild(bin, args, children);
 }
 
+/**
+ * Records the synthetic source to `name` at `rate` and sends SIGTERM once the
+ * first block is on disk (or the process has already gone).
+ */
+async function terminatedAfterFirstFlush(
+  name: string,
+  rate: string,
+): Promise<{ out: string; run: Child }> {
+  const out = tmp.path(name);
+  const run = cli(["record", "--source", "synthetic", "--rate", rate, "--out", out]);
+  const size = (): number => (existsSync(out) ? statSync(out).size : 0);
+  await until(() => size() > 0 || run.child.exitCode !== null, "the first flush", 30_000);
+  process.kill(run.child.pid!, "SIGTERM");
+  return { out, run };
+}
+
 describe("tickwire as a process", () => {
   it(
     "records the synthetic source for a duration, then replays it at max as the recorded events",
@@ -223,11 +239,7 @@ describe("tickwire as a process", () => {
   );
 
   it("closes the capture cleanly on SIGTERM", async () => {
-    const out = tmp.path("term.twr.gz");
-    const run = cli(["record", "--source", "synthetic", "--rate", "200", "--out", out]);
-    const size = (): number => (existsSync(out) ? statSync(out).size : 0);
-    await until(() => size() > 0 || run.child.exitCode !== null, "the first flush", 30_000);
-    process.kill(run.child.pid!, "SIGTERM");
+    const { out, run } = await terminatedAfterFirstFlush("term.twr.gz", "200");
     const result = await run.done;
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/recorded \d[\d,]* events/);
@@ -237,11 +249,7 @@ describe("tickwire as a process", () => {
   }, 60_000);
 
   it("still writes the close record when a second SIGTERM comes while it closes", async () => {
-    const out = tmp.path("term2.twr.gz");
-    const run = cli(["record", "--source", "synthetic", "--rate", "max", "--out", out]);
-    const size = (): number => (existsSync(out) ? statSync(out).size : 0);
-    await until(() => size() > 0 || run.child.exitCode !== null, "the first flush", 30_000);
-    process.kill(run.child.pid!, "SIGTERM");
+    const { out, run } = await terminatedAfterFirstFlush("term2.twr.gz", "max");
     await until(
       () => /stopping/.test(run.output().stderr) || run.child.exitCode !== null,
       "the first signal to be handled",

@@ -64,6 +64,14 @@ function connectorFor(emu: SettradeEmulator, extra: Partial<SettradeOptionsInput
   return h;
 }
 
+/** A connector on PTT's quotes, connected to `emu`. */
+async function connectedToQuotes(emu: SettradeEmulator): Promise<Harness> {
+  const h = connectorFor(emu);
+  await h.connector.subscribe({ channel: "quote", symbol: "PTT" });
+  await h.connector.connect();
+  return h;
+}
+
 function remember(e: unknown): unknown {
   if (e instanceof Error) texts.push(e.message, String(e), JSON.stringify(e));
   return e;
@@ -290,9 +298,7 @@ describe("the Settrade connector and its tokens", () => {
 
   it("logs in afresh when the server refuses its tokens during a reconnect, and recovers", async () => {
     const later = await emulator();
-    const h = connectorFor(later);
-    await h.connector.subscribe({ channel: "quote", symbol: "PTT" });
-    await h.connector.connect();
+    const h = await connectedToQuotes(later);
     const loginsBefore = later.logins;
     // Every token expires now and every new one is born expired: the live
     // connection is closed at its token's expiry, and the dispatcher refuses even a
@@ -316,9 +322,7 @@ describe("the Settrade connector and its tokens", () => {
 
   it("recovers with a fresh login when the server revokes its whole session", async () => {
     const revoking = await emulator();
-    const h = connectorFor(revoking);
-    await h.connector.subscribe({ channel: "quote", symbol: "PTT" });
-    await h.connector.connect();
+    const h = await connectedToQuotes(revoking);
     const loginsBefore = revoking.logins;
     revoking.revokeSessions();
     revoking.dropConnections();
