@@ -8,6 +8,7 @@ import { silentLogger } from "../../src/log.ts";
 import { type FeedServer, serveFeed } from "../../serve/mod.ts";
 import type { ServeOptions } from "../../serve/options.ts";
 import { waitUntil } from "../conformance/_wait.ts";
+import { scriptedConnector } from "../_helpers/scripted-connector.ts";
 
 export { sleep, waitUntil } from "../conformance/_wait.ts";
 
@@ -36,6 +37,17 @@ export async function served(
     logger: silentLogger,
     ...feedOptions,
   } as FeedOptions);
+  return serving(feed, serveOptions);
+}
+
+/** Starts a feed of the scripted connector (`lastScripted()` drives it) and serves it. */
+export async function servedScripted(serveOptions: ServeOptions = {}): Promise<Served> {
+  const feed = await createFeed({ source: scriptedConnector, logger: silentLogger, buffer: false });
+  return serving(feed, serveOptions);
+}
+
+/** Serves `feed` on 127.0.0.1, a free port; closes the feed when that fails. */
+async function serving(feed: Feed, serveOptions: ServeOptions): Promise<Served> {
   let server: FeedServer;
   try {
     server = await serveFeed(feed, { port: 0, logger: silentLogger, ...serveOptions });
@@ -112,9 +124,11 @@ export class Recorder {
 export interface ServedPerTest {
   /** {@link served}, closed after the test. */
   serve(feedOptions?: Partial<FeedOptions>, serveOptions?: ServeOptions): Promise<Served>;
+  /** {@link servedScripted}, closed after the test. */
+  serveScripted(serveOptions?: ServeOptions): Promise<Served>;
   /** A {@link Recorder}, closed after the test (before the server). */
   client(url: string, options?: ConstructorParameters<typeof Recorder>[1]): Recorder;
-  /** What the running test served, if it served anything. */
+  /** What the running test served last, if it served anything. */
   readonly current: Served | undefined;
 }
 
@@ -123,18 +137,22 @@ export interface ServedPerTest {
  * @returns How a test serves a feed and opens clients.
  */
 export function servedPerTest(): ServedPerTest {
-  let current: Served | undefined;
+  const started: Served[] = [];
   const clients: Recorder[] = [];
   afterEach(async () => {
     for (const c of clients.splice(0)) c.close();
-    const started = current;
-    current = undefined;
-    await started?.close();
+    for (const s of started.splice(0)) await s.close();
   });
+  const track = (s: Served): Served => {
+    started.push(s);
+    return s;
+  };
   return {
     async serve(feedOptions = {}, serveOptions = {}): Promise<Served> {
-      current = await served(feedOptions, serveOptions);
-      return current;
+      return track(await served(feedOptions, serveOptions));
+    },
+    async serveScripted(serveOptions = {}): Promise<Served> {
+      return track(await servedScripted(serveOptions));
     },
     client(url, options): Recorder {
       const c = new Recorder(url, options);
@@ -142,7 +160,7 @@ export function servedPerTest(): ServedPerTest {
       return c;
     },
     get current(): Served | undefined {
-      return current;
+      return started.at(-1);
     },
   };
 }

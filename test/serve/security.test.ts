@@ -3,10 +3,9 @@ import { createFeed } from "../../mod.ts";
 import { isConfigError } from "../../src/errors.ts";
 import { silentLogger } from "../../src/log.ts";
 import { serveFeed } from "../../serve/mod.ts";
-import { scriptedConnector } from "../_helpers/scripted-connector.ts";
 import { type Recorder, servedPerTest, TOKEN, waitUntil } from "./_helpers.ts";
 
-const { serve, client } = servedPerTest();
+const { serve, serveScripted, client } = servedPerTest();
 
 const bearer = { authorization: `Bearer ${TOKEN}` };
 const IS_DENO = (globalThis as { Deno?: unknown }).Deno !== undefined;
@@ -178,23 +177,13 @@ describe("serve security", () => {
       subscriptions: 10,
       notInFeed: symbols.slice(0, 5),
     });
-    const feed = await createFeed({
-      source: scriptedConnector,
-      logger: silentLogger,
-      buffer: false,
-    });
-    const server = await serveFeed(feed, { port: 0, logger: silentLogger });
-    try {
-      const d = client(`${server.url.replace("http", "ws")}/ws`);
-      await d.opened;
-      d.send({ op: "subscribe", symbols: ["PTT"], channels: ["quote", "trade"], id: 3 });
-      const e = await d.next((m) => m.type === "error" && m.id === 3, "not-served error");
-      expect(e).toMatchObject({ code: "not-served" });
-      expect(e.message).toBe("channel trade is not served by scripted; it serves quote, book");
-    } finally {
-      await server.close();
-      await feed.close();
-    }
+    const scripted = await serveScripted();
+    const d = client(scripted.ws);
+    await d.opened;
+    d.send({ op: "subscribe", symbols: ["PTT"], channels: ["quote", "trade"], id: 3 });
+    const e = await d.next((m) => m.type === "error" && m.id === 3, "not-served error");
+    expect(e).toMatchObject({ code: "not-served" });
+    expect(e.message).toBe("channel trade is not served by scripted; it serves quote, book");
   });
 
   it("rate-limits a flood of subscriptions, then closes the flooding client with 1008, alone", async () => {

@@ -1,11 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { createFeed } from "../../mod.ts";
-import { silentLogger } from "../../src/log.ts";
-import { serveFeed } from "../../serve/mod.ts";
-import { lastScripted, scriptedConnector } from "../_helpers/scripted-connector.ts";
+import { lastScripted } from "../_helpers/scripted-connector.ts";
 import { servedPerTest, waitUntil } from "./_helpers.ts";
 
-const { serve, client } = servedPerTest();
+const { serve, serveScripted, client } = servedPerTest();
 
 describe("serve /ws", () => {
   it("greets, acks a subscribe, sends the cached latest first, then updates of that symbol only", async () => {
@@ -100,29 +97,19 @@ describe("serve /ws", () => {
   });
 
   it("answers ping with pong and forwards every status event", async () => {
-    const feed = await createFeed({
-      source: scriptedConnector,
-      logger: silentLogger,
-      buffer: false,
-    });
-    const server = await serveFeed(feed, { port: 0, logger: silentLogger });
-    try {
-      const c = client(`${server.url.replace("http", "ws")}/ws`);
-      await c.opened;
-      c.send({ op: "ping", id: 9 });
-      expect(await c.next((m) => m.type === "pong", "pong")).toMatchObject({ id: 9 });
-      lastScripted().reconnect();
-      await c.next((m) => m.type === "status" && m.kind === "connected", "connected status");
-      expect(c.of("status").map((m) => m.kind)).toEqual([
-        "disconnected",
-        "reconnecting",
-        "connecting",
-        "connected",
-      ]);
-      expect(c.of("status")[3]).toMatchObject({ epoch: 1, source: "scripted" });
-    } finally {
-      await server.close();
-      await feed.close();
-    }
+    const s = await serveScripted();
+    const c = client(s.ws);
+    await c.opened;
+    c.send({ op: "ping", id: 9 });
+    expect(await c.next((m) => m.type === "pong", "pong")).toMatchObject({ id: 9 });
+    lastScripted().reconnect();
+    await c.next((m) => m.type === "status" && m.kind === "connected", "connected status");
+    expect(c.of("status").map((m) => m.kind)).toEqual([
+      "disconnected",
+      "reconnecting",
+      "connecting",
+      "connected",
+    ]);
+    expect(c.of("status")[3]).toMatchObject({ epoch: 1, source: "scripted" });
   });
 });
