@@ -11,8 +11,10 @@ import { lifecycleProblems, seqProblems } from "../conformance/_checks.ts";
 import { createRecordingSink, type RecordingSink } from "../conformance/_recording-sink.ts";
 import { waitUntil } from "../conformance/_wait.ts";
 import { afterAll } from "vitest";
+import { everyChannelOf } from "../_helpers/every-channel.ts";
 import {
   createSettradeConnector,
+  SETTRADE_CHANNELS,
   type SettradeConnector,
   type SettradeConnectorOptionsInput,
   type SettradeOptionsInput,
@@ -105,18 +107,8 @@ export async function rejection(p: Promise<unknown>): Promise<unknown> {
   }, (e: unknown) => e);
 }
 
-/**
- * One subscription on each channel Settrade serves, both markets among them; the
- * book's symbol is lower case, so the connector's upper-casing is exercised too.
- */
-export const EVERY_CHANNEL: readonly Subscription[] = [
-  { channel: "quote", symbol: "PTT" },
-  { channel: "book", symbol: "ptt" },
-  { channel: "info", symbol: "AOT" },
-  { channel: "bar", symbol: "KBANK", interval: "1m" },
-  { channel: "market", symbol: "SET" },
-  { channel: "market", symbol: "TFEX" },
-];
+/** One subscription on each channel Settrade serves (see `every-channel.ts`). */
+export const EVERY_CHANNEL: readonly Subscription[] = everyChannelOf(SETTRADE_CHANNELS);
 
 /** Fast reconnects for tests. */
 export const FAST_RECONNECT = { initialDelayMs: 20, maxDelayMs: 200, multiplier: 2, jitter: 0.2 };
