@@ -28,7 +28,7 @@ import {
 import { afterAll } from "vitest";
 import { createRecordingSink, type RecordingSink } from "../conformance/mod.ts";
 import { waitUntil } from "../conformance/_wait.ts";
-import { quote } from "./capture/_helpers.ts";
+import { quote, streamOf } from "./capture/_helpers.ts";
 
 /** A temporary directory, removed by `cleanup()`. */
 export function tempDir(
@@ -189,16 +189,9 @@ export async function recordQuotes(
   return rec;
 }
 
-/** A stream over bytes, in chunks. */
+/** A stream over bytes, in chunks of 8 KiB unless `chunk` says otherwise ({@link streamOf}). */
 export function bytesStream(bytes: Uint8Array, chunk = 8192): ReadableStream<Uint8Array> {
-  let at = 0;
-  return new ReadableStream<Uint8Array>({
-    pull(c): void {
-      if (at >= bytes.length) return c.close();
-      c.enqueue(bytes.slice(at, at + chunk));
-      at += chunk;
-    },
-  });
+  return streamOf(bytes, chunk);
 }
 
 /** NDJSON text to events. */
