@@ -181,7 +181,7 @@ export async function resolveSourceConfig(
   flags: ParsedArgs["flags"],
   options: Readonly<Record<string, unknown>> = {},
 ): Promise<CommandConfig> {
-  return resolveCommandConfig(io, { ...sourceOverrides(flags), ...options }, SOURCE_FLAG_OF);
+  return await resolveCommandConfig(io, { ...sourceOverrides(flags), ...options }, SOURCE_FLAG_OF);
 }
 
 /**

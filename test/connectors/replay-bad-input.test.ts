@@ -10,7 +10,6 @@ import type { MarketEvent, QuoteEvent } from "../../src/events.ts";
 import { RawEncoder } from "../../connectors/replay/capture/raw-encoder.ts";
 import { eventLine } from "../../connectors/replay/capture/ndjson.ts";
 import { inspectCapture } from "../../connectors/replay/mod.ts";
-import { silentLogger } from "../../src/log.ts";
 import { lifecycleProblems } from "../conformance/_checks.ts";
 import { quote, status } from "./capture/_helpers.ts";
 import { recordQuotes, replayToEnd, startReplay, tempDir } from "./_replay-helpers.ts";
