@@ -12,6 +12,9 @@ const config: UserConfig = {
   test: {
     ...base.test,
     testTimeout: 120_000,
+    // Every mutant reruns the property tests: a twentieth of their cases each
+    // (test/_helpers/property-runs.ts), so the decoder's run takes minutes, not hours.
+    env: { ...base.test?.env, TICKWIRE_PROPERTY_SCALE: "0.05" },
     ...(tests === undefined ? {} : { include: tests.split(",") }),
   },
 };

@@ -205,3 +205,18 @@ export function sourceOverrides(flags: ParsedArgs["flags"]): Record<string, unkn
   }
   return out;
 }
+
+/**
+ * Reads `--port`.
+ * @param raw The flag as parsed.
+ * @returns The port, or `undefined` when not given.
+ * @throws UsageError unless it is an integer from 0 to 65535.
+ */
+export function portFlag(raw: string | boolean | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (typeof raw !== "string" || !Number.isInteger(n) || n < 0 || n > 65_535) {
+    throw new UsageError(`--port must be an integer from 0 to 65535, got ${JSON.stringify(raw)}`);
+  }
+  return n;
+}

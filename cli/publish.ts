@@ -6,9 +6,12 @@
  */
 
 import { startFeed } from "../mod.ts";
-import { intFlag, type ParsedArgs, SOURCE_FLAGS, UsageError } from "./args.ts";
+import { intFlag, type ParsedArgs, portFlag, SOURCE_FLAGS, UsageError } from "./args.ts";
 import { type CommandSpec, resolveSourceConfig } from "./command.ts";
 import { type CliIo, onInterrupt } from "./_runtime.ts";
+
+/** How long the feed's queued events may take to be published after a signal, ms. */
+const DRAIN_MS = 10_000;
 
 function nonEmpty(v: string | undefined): string | undefined {
   return v === undefined || v === "" ? undefined : v;
@@ -24,13 +27,18 @@ async function run({ flags, positionals }: ParsedArgs, io: CliIo): Promise<numbe
   const replicas = intFlag(flags, "replicas");
   const maxAgeMs = intFlag(flags, "max-age");
   const maxBytes = intFlag(flags, "max-bytes");
+  const port = portFlag(flags.port);
+  const host = typeof flags.host === "string" ? flags.host : undefined;
+  if (host !== undefined && port === undefined) {
+    throw new UsageError("--host needs --port (the port of /health and /metrics)");
+  }
   const env = io.env;
   const str = (name: string): string | undefined =>
     typeof flags[name] === "string" ? flags[name] as string : undefined;
 
   const { config, logger } = await resolveSourceConfig(io, flags);
   // The NATS client packages load only for this command.
-  const { publishFeed, DEFAULT_NATS_URL, DEFAULT_STREAM } = await import(
+  const { publishFeed, publisherServeExtra, DEFAULT_NATS_URL, DEFAULT_STREAM } = await import(
     "../connectors/nats/mod.ts"
   );
   const servers = str("server") ?? nonEmpty(env.NATS_URL) ?? DEFAULT_NATS_URL;
@@ -62,25 +70,61 @@ async function run({ flags, positionals }: ParsedArgs, io: CliIo): Promise<numbe
     await feed.close();
     throw e;
   }
+  let server: { readonly url: string; close(): Promise<void> } | undefined;
+  if (port !== undefined) {
+    // /health and /metrics of the feed and the publisher (hono loads only then).
+    const { serveFeed } = await import("../serve/mod.ts");
+    const token = env.TICKWIRE_SERVE_TOKEN;
+    try {
+      server = await serveFeed(feed, {
+        logger,
+        port,
+        ...(host === undefined ? {} : { host }),
+        ...(token === undefined || token === "" ? {} : { token }),
+        extra: publisherServeExtra(publisher),
+      });
+    } catch (e) {
+      await feed.close();
+      await publisher.close();
+      throw e;
+    }
+  }
+  // Listen for signals before announcing: whoever reads the line may signal at once.
+  let off: () => void = () => {};
+  const interrupted = new Promise<string>((resolve) => {
+    off = onInterrupt((s) => resolve(s));
+  });
   await io.out.write(
     `tickwire publish: ${feed.source} to ${servers}, stream ${
       str("stream") ?? DEFAULT_STREAM
-    }, run ${publisher.runId}\n`,
+    }, run ${publisher.runId}${
+      server === undefined ? "" : `; /health and /metrics on ${server.url}`
+    }\n`,
   );
-  let off: () => void = () => {};
   const signal = await Promise.race([
-    new Promise<string>((resolve) => {
-      off = onInterrupt((s) => resolve(s));
-    }),
+    interrupted,
     publisher.done().then(() => "end of the source"),
   ]);
-  logger.info(`[nats] ${signal}: closing the feed, then waiting for acknowledgements`);
+  logger.info(`[nats] ${signal}: closing the feed, then publishing what it holds`);
+  await server?.close();
   await feed.close();
+  // What the feed's queue still holds is published, and acknowledged, before the end.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    publisher.done(),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, DRAIN_MS))),
+  ]);
+  clearTimeout(timer);
   await publisher.close();
   off(); // after the close: a second signal meanwhile is absorbed, not fatal
   const h = publisher.health();
   await io.out.write(`tickwire publish: stopped (${signal}) ${JSON.stringify(h)}\n`);
-  return h.dropped === 0 && h.acknowledged === h.published ? 0 : 1;
+  if (h.buffered > 0) {
+    logger.error(
+      `[nats] ${h.buffered} events were never published (the feed's queue, after ${DRAIN_MS} ms)`,
+    );
+  }
+  return h.dropped === 0 && h.buffered === 0 && h.acknowledged === h.published ? 0 : 1;
 }
 
 /** `tickwire publish`. */
@@ -112,13 +156,25 @@ event was dropped or left unacknowledged.`,
     },
     "max-bytes": { type: "string", value: "N", help: "size limit of a new stream (default none)" },
     "no-kv": { type: "boolean", help: "do not keep the latest quote and book in KV" },
+    port: {
+      type: "string",
+      value: "P",
+      help: "serve /health and /metrics on this port (0: any free one)",
+    },
+    host: {
+      type: "string",
+      value: "H",
+      help: "address of --port (default 127.0.0.1; any other needs TICKWIRE_SERVE_TOKEN)",
+    },
   },
   notes: `Environment: NATS_URL, NATS_USER and NATS_PASSWORD, NATS_TOKEN, NATS_CREDS,
-NATS_CA (secrets are never logged), the source's own variables,
-TICKWIRE_LOG_LEVEL and TICKWIRE_LOG_FORMAT (logs go to stderr).
+NATS_CA (secrets are never logged), TICKWIRE_SERVE_TOKEN (with --host), the
+source's own variables, TICKWIRE_LOG_LEVEL and TICKWIRE_LOG_FORMAT (logs go to
+stderr).
 
 Examples:
   tickwire publish --symbols PTT,AOT
+  tickwire publish --port 9464      # /health and /metrics (Prometheus)
   NATS_URL=nats://10.0.0.5:4222 DATA_SOURCE=settrade \\
     tickwire publish --replicas 3`,
   run,

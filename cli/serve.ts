@@ -11,6 +11,7 @@ import {
   listFlag,
   numberFlag,
   type ParsedArgs,
+  portFlag,
   SOURCE_FLAGS,
   UsageError,
 } from "./args.ts";
@@ -21,15 +22,6 @@ import { type CliIo, onInterrupt } from "./_runtime.ts";
 const DEFAULT_CHANNELS: readonly Channel[] = ["quote", "book", "trade", "info"];
 /** The process must be gone this long after a signal. */
 const EXIT_WITHIN_MS = 5_000;
-
-function portFlag(raw: string | boolean | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (typeof raw !== "string" || !Number.isInteger(n) || n < 0 || n > 65_535) {
-    throw new UsageError(`--port must be an integer from 0 to 65535, got ${JSON.stringify(raw)}`);
-  }
-  return n;
-}
 
 async function run({ flags, positionals }: ParsedArgs, io: CliIo): Promise<number> {
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);

@@ -21,7 +21,11 @@ const KIT = [
   "test/connectors/synthetic*.test.ts",
   "test/settrade/connector-units.test.ts",
 ];
-const DECODE = ["test/settrade/bid-offer*.test.ts", "test/settrade/decode-payload.test.ts"];
+const DECODE = [
+  "test/settrade/bid-offer*.test.ts",
+  "test/settrade/decode-payload.test.ts",
+  "test/settrade/fast-walk-contract.test.ts",
+];
 const TESTS = {
   "src/dispatcher.ts": CORE,
   "src/_event-ring.ts": CORE,

@@ -12,6 +12,7 @@ import type { FeedMode } from "../src/events.ts";
 import type { Feed } from "../src/feed.ts";
 import type { FeedWatch } from "./_feed-watch.ts";
 import type { HubCounters } from "./_hub.ts";
+import type { ServeExtra } from "./options.ts";
 
 /** What `/health` answers. */
 export interface HealthView {
@@ -90,4 +91,18 @@ export function healthView(
       },
     },
   };
+}
+
+/**
+ * Adds a service's own part to the health answer: under its name, and its
+ * `reason`, if any, turns a 200 into a 503.
+ * @param v The feed's answer. @param extra What the service adds.
+ * @returns The answer with the service's part.
+ */
+export function withExtra(v: HealthView, extra: ServeExtra | undefined): HealthView {
+  if (extra === undefined) return v;
+  const part = extra.health();
+  const body = { ...v.body, [extra.name]: part };
+  if (v.status === 503 || part.reason === undefined) return { status: v.status, body };
+  return { status: 503, body: { ...body, status: "not-serving", reason: part.reason } };
 }

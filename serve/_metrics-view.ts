@@ -13,14 +13,21 @@ import { EVENT_TYPES, type FeedWatch } from "./_feed-watch.ts";
 import type { Hub } from "./_hub.ts";
 import type { LatestCache } from "./latest-cache.ts";
 import { PromText } from "./metrics.ts";
+import type { ServeExtra } from "./options.ts";
 
 /**
  * Renders every metric.
  * @param feed The feed. @param watch What the service saw of it. @param hub The clients.
- * @param cache The latest cache.
+ * @param cache The latest cache. @param extra What a service built on the feed adds.
  * @returns The exposition text.
  */
-export function metricsText(feed: Feed, watch: FeedWatch, hub: Hub, cache: LatestCache): string {
+export function metricsText(
+  feed: Feed,
+  watch: FeedWatch,
+  hub: Hub,
+  cache: LatestCache,
+  extra?: ServeExtra,
+): string {
   const h = feed.health();
   const o = hub.options;
   const t = new PromText();
@@ -170,5 +177,6 @@ export function metricsText(feed: Feed, watch: FeedWatch, hub: Hub, cache: Lates
     "Receive time to the write to a WebSocket client (recvTs → delivered).",
   );
   t.histogram("tickwire_receive_to_delivery_seconds", hub.deliveryLatency);
+  extra?.metrics(t);
   return t.text();
 }

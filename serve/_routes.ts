@@ -14,13 +14,14 @@ import type { Logger } from "../src/log.ts";
 import type { ServerAdapter } from "./_adapter.ts";
 import { checkOrigin, checkToken } from "./_auth.ts";
 import type { FeedWatch } from "./_feed-watch.ts";
-import { healthView } from "./_health-view.ts";
+import { healthView, withExtra } from "./_health-view.ts";
 import type { Hub } from "./_hub.ts";
 import { metricsText } from "./_metrics-view.ts";
 import { PAGE_FILES, pageResponse } from "./_page.ts";
 import { sessionEvents } from "./_ws-session.ts";
 import type { LatestCache, LatestEntry } from "./latest-cache.ts";
 import { METRICS_CONTENT_TYPE } from "./metrics.ts";
+import type { ServeExtra } from "./options.ts";
 
 /** What the routes need. */
 export interface RouteDeps {
@@ -33,6 +34,8 @@ export interface RouteDeps {
   readonly logger: Logger;
   /** Whether the server is shutting down (new upgrades are refused). */
   readonly closing: () => boolean;
+  /** What a service built on the feed adds to `/health` and `/metrics`. */
+  readonly extra?: ServeExtra;
 }
 
 /** Most symbols one `/latest?symbols=` may ask for. */
@@ -91,12 +94,15 @@ export function buildApp(deps: RouteDeps): Hono {
   });
 
   app.get("/health", () => {
-    const v = healthView(feed, watch, hub.counters(), clock, o.healthGraceMs);
+    const v = withExtra(
+      healthView(feed, watch, hub.counters(), clock, o.healthGraceMs),
+      deps.extra,
+    );
     return json(v.body, v.status);
   });
 
   app.get("/metrics", () =>
-    new Response(metricsText(feed, watch, hub, cache), {
+    new Response(metricsText(feed, watch, hub, cache, deps.extra), {
       headers: { "content-type": METRICS_CONTENT_TYPE, "cache-control": "no-store" },
     }));
 

@@ -42,7 +42,7 @@
 export { type FeedServer, serveFeed } from "./server.ts";
 export type { HubCounters } from "./_hub.ts";
 export type { CloseCause } from "./_client.ts";
-export type { ResolvedServeOptions, ServeOptions } from "./options.ts";
+export type { ResolvedServeOptions, ServeExtra, ServeOptions } from "./options.ts";
 export { CACHED_CHANNELS, LatestCache, type LatestEntry } from "./latest-cache.ts";
 export {
   Histogram,

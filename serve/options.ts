@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { PromText } from "./metrics.ts";
 import * as v from "valibot";
 import type { Clock } from "../src/clock.ts";
 import { checkOptions } from "../src/config-issues.ts";
@@ -75,11 +76,33 @@ export interface ServeOptions {
   readonly metricsClients?: number;
   /** How long `close()` waits for clients to close before cutting them off, ms. @default 2_000 */
   readonly closeTimeoutMs?: number;
+  /**
+   * What a service built on the feed adds to `/health` and `/metrics` (`tickwire
+   * publish` adds its publisher's counters).
+   * @default none
+   */
+  readonly extra?: ServeExtra;
+}
+
+/** A part of `/health` and `/metrics` that a service built on the feed adds. */
+export interface ServeExtra {
+  /** Key of its part of the `/health` body (`"publisher"`). */
+  readonly name: string;
+  /**
+   * Its part of the `/health` body; a `reason` makes `/health` answer 503 with it.
+   * @returns A JSON-able object.
+   */
+  health(): { readonly reason?: string; readonly [key: string]: unknown };
+  /**
+   * Appends its families to `/metrics`, named apart from tickwire's own.
+   * @param t The exposition being written.
+   */
+  metrics(t: PromText): void;
 }
 
 /** {@link ServeOptions} with every default filled in; the token boxed in a `Secret`. */
 export type ResolvedServeOptions =
-  & Readonly<Required<Omit<ServeOptions, "token" | "logger" | "clock">>>
+  & Readonly<Required<Omit<ServeOptions, "token" | "logger" | "clock" | "extra">>>
   & {
     /** The bearer token, redacted when printed; `undefined` when none is required. */
     readonly token: Secret | undefined;

@@ -90,6 +90,7 @@ export async function serveFeed(feed: Feed, options: ServeOptions = {}): Promise
     clock,
     logger,
     closing: () => closing,
+    ...(options.extra === undefined ? {} : { extra: options.extra }),
   });
   let server: RunningServer;
   try {

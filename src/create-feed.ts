@@ -144,8 +144,7 @@ export async function startFeed(config: ResolvedFeedConfig): Promise<Feed> {
     core.signal?.throwIfAborted();
     await feed.connector.connect(core.signal);
   } catch (e) {
-    const error = e instanceof Error ? e : new Error(String(e));
-    feed.fail(error, "connect failed");
+    // The feed is never handed out: closing it stops what the connector started.
     await feed.close("connect failed");
     throw e;
   }

@@ -30,6 +30,9 @@ import { HealthMonitor, type SymbolHealth } from "./health.ts";
 import type { ConnectionFacts } from "./kit/lifecycle.ts";
 import { type LogFields, type Logger, RateLimitedLog } from "./log.ts";
 
+/** A listener as {@link Feed.on} takes it. */
+type Listener = (ev: never) => void;
+
 /** Shortest interval between two `error` statuses reporting listener errors, ms. */
 const LISTENER_STATUS_INTERVAL_MS = 1_000;
 
@@ -147,8 +150,15 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
   #listenerErrors = 0;
   /** The first listener failure of the event being emitted, reported once it is done. */
   #failure: { readonly type: FeedEvent["type"]; readonly error: string } | undefined;
-  /** Guarded wrappers of each listener, per type, so `off(type, fn)` finds them. */
-  readonly #wrappers = new Map<keyof FeedListeners, Map<unknown, ((ev: FeedEvent) => void)[]>>();
+  /**
+   * Calls the listener it is registered with as its context (`this`), counting
+   * and reporting what it throws: one function for every `on()` listener, so
+   * `off(type, fn)` finds a registration by its context and nothing is kept
+   * beside the emitter's own list.
+   */
+  readonly #guard: (this: Listener, ev: FeedEvent) => void;
+  /** The same for `once()` listeners, per type: it removes its registration, then calls. */
+  readonly #onceGuards = new Map<keyof FeedListeners, (this: Listener, ev: FeedEvent) => void>();
   #nextListenerStatus = -Infinity;
   readonly #statusStreams = new Set<AsyncQueue<StatusEvent>>();
   readonly #subs = new SubscriptionSet();
@@ -186,6 +196,14 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
       this.#clock,
     );
     this.#decodeLog = new RateLimitedLog(this.#logger, { first: 10, every: 1000 });
+    const failed = (ev: FeedEvent, e: unknown): void => this.#listenerFailed(ev, e);
+    this.#guard = function (this: Listener, ev: FeedEvent): void {
+      try {
+        this(ev as never);
+      } catch (e) {
+        failed(ev, e);
+      }
+    };
     this.#closed = new Promise((resolve) => (this.#resolveClosed = resolve));
     this.sink = {
       event: (ev) => this.#onEvent(ev),
@@ -233,16 +251,10 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
     if (this.#failure !== undefined) this.#reportListenerFailure();
   }
 
-  /** Wraps a listener so that what it throws is counted and reported, never propagated. */
-  #guard(fn: (ev: never) => void): (ev: FeedEvent) => void {
-    return (ev) => {
-      try {
-        fn(ev as never);
-      } catch (e) {
-        this.#listenerErrors++;
-        this.#failure ??= { type: ev.type, error: e instanceof Error ? e.message : String(e) };
-      }
-    };
+  /** Counts what a listener threw; reported once every listener has had the event. */
+  #listenerFailed(ev: FeedEvent, e: unknown): void {
+    this.#listenerErrors++;
+    this.#failure ??= { type: ev.type, error: e instanceof Error ? e.message : String(e) };
   }
 
   /**
@@ -354,38 +366,9 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
    * @returns This feed.
    */
   on<K extends keyof FeedListeners>(type: K, fn: FeedListeners[K]): this {
-    this.#emitter.on(type, this.#wrap(type, fn, false) as never);
+    this.#emitter.on(type, this.#guard as never, fn);
     this.#listening = true;
     return this;
-  }
-
-  #wrap(
-    type: keyof FeedListeners,
-    fn: (ev: never) => void,
-    once: boolean,
-  ): (ev: FeedEvent) => void {
-    const guarded = this.#guard(fn);
-    const wrapped = once
-      ? (ev: FeedEvent): void => {
-        this.#forget(type, fn, wrapped);
-        guarded(ev);
-      }
-      : guarded;
-    let byFn = this.#wrappers.get(type);
-    if (byFn === undefined) this.#wrappers.set(type, byFn = new Map());
-    const list = byFn.get(fn);
-    if (list === undefined) byFn.set(fn, [wrapped]);
-    else list.push(wrapped);
-    return wrapped;
-  }
-
-  #forget(type: keyof FeedListeners, fn: (ev: never) => void, wrapped: unknown): void {
-    const byFn = this.#wrappers.get(type);
-    const list = byFn?.get(fn);
-    if (list === undefined) return;
-    const i = list.indexOf(wrapped as (ev: FeedEvent) => void);
-    if (i >= 0) list.splice(i, 1);
-    if (list.length === 0) byFn!.delete(fn);
   }
 
   /**
@@ -393,10 +376,25 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
    * @param type Event type. @param fn Listener. @returns This feed.
    */
   once<K extends keyof FeedListeners>(type: K, fn: FeedListeners[K]): this {
-    const wrapped = this.#wrap(type, fn, true);
-    this.#emitter.once(type, wrapped as never);
+    this.#emitter.on(type, this.#onceGuard(type) as never, fn);
     this.#listening = true;
     return this;
+  }
+
+  #onceGuard(type: keyof FeedListeners): (this: Listener, ev: FeedEvent) => void {
+    let once = this.#onceGuards.get(type);
+    if (once === undefined) {
+      const emitter = this.#emitter;
+      const guard = this.#guard;
+      once = function (this: Listener, ev: FeedEvent): void {
+        // Only this listener's own once() registrations: another listener's, even
+        // one added while this event is being emitted, waits for its own event.
+        emitter.off(type, once as never, this);
+        guard.call(this, ev);
+      };
+      this.#onceGuards.set(type, once);
+    }
+    return once;
   }
 
   /**
@@ -404,13 +402,11 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
    * @param type Event type. @param fn Listener. @returns This feed.
    */
   off<K extends keyof FeedListeners>(type: K, fn?: FeedListeners[K]): this {
-    if (fn === undefined) {
-      this.#emitter.off(type);
-      this.#wrappers.delete(type);
-    } else {
-      const byFn = this.#wrappers.get(type);
-      for (const wrapped of byFn?.get(fn) ?? []) this.#emitter.off(type, wrapped as never);
-      byFn?.delete(fn);
+    if (fn === undefined) this.#emitter.off(type);
+    else {
+      this.#emitter.off(type, this.#guard as never, fn);
+      const once = this.#onceGuards.get(type);
+      if (once !== undefined) this.#emitter.off(type, once as never, fn);
     }
     this.#listening = this.#emitter.eventNames().length > 0;
     return this;
@@ -551,11 +547,6 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
       this.#finish(this.#closeInfo);
     })();
     return this.#closing;
-  }
-
-  /** @internal Ends the feed after a failed start or a fatal error. */
-  fail(error: Error, reason: string): void {
-    this.#closeInfo ??= { reason, error };
   }
 
   #finish(info: FeedCloseInfo): void {

@@ -2,23 +2,12 @@ import { describe, expect, it } from "vitest";
 import { createFeed } from "../mod.ts";
 import { ManualClock } from "../src/clock.ts";
 import type { FeedEvent, QuoteEvent, StatusEvent } from "../src/events.ts";
-import type { Logger } from "../src/log.ts";
+import { captureLogger } from "./_helpers/capture-logger.ts";
 import { lastScripted, scriptedConnector } from "./_helpers/scripted-connector.ts";
 
 /** What the feed wires between the connector and its parts: health, listeners, backpressure. */
 
-interface Line {
-  level: string;
-  message: string;
-  fields?: unknown;
-}
-
-function capture(): Logger & { lines: Line[] } {
-  const lines: Line[] = [];
-  const at = (level: string) => (message: string, fields?: unknown) =>
-    void lines.push({ level, message, fields });
-  return { lines, debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
-}
+const capture = captureLogger;
 
 const kinds = (events: readonly FeedEvent[]): string[] =>
   events.flatMap((e) => e.type === "status" ? [e.kind] : []);

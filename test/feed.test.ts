@@ -3,15 +3,10 @@ import { createFeed } from "../mod.ts";
 import { ManualClock } from "../src/clock.ts";
 import { AuthError, isAuthError, isConfigError } from "../src/errors.ts";
 import type { FeedEvent, QuoteEvent, StatusEvent } from "../src/events.ts";
-import type { Logger } from "../src/log.ts";
+import { captureLogger } from "./_helpers/capture-logger.ts";
 import { lastScripted, scriptedConnector } from "./_helpers/scripted-connector.ts";
 
-function capture(): Logger & { lines: { level: string; message: string; fields?: unknown }[] } {
-  const lines: { level: string; message: string; fields?: unknown }[] = [];
-  const at = (level: string) => (message: string, fields?: unknown) =>
-    void lines.push({ level, message, fields });
-  return { lines, debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
-}
+const capture = captureLogger;
 
 describe("feed", () => {
   it("delivers connector events to pull consumers in order, status included", async () => {

@@ -1,22 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { clockQuote } from "./_helpers/clock-quote.ts";
 import { healthRig, startConnected } from "./_helpers/health-rig.ts";
-import { ManualClock, type TimerOptions } from "../src/clock.ts";
+import { RecordingClock } from "./_helpers/recording-clock.ts";
 import { HealthMonitor, type HealthOptions } from "../src/health.ts";
 import type { SessionSource } from "../src/session.ts";
 
 /** The health monitor's boundaries, reasons, sessions without symbols and its timer. */
 
 const quote = clockQuote;
-
-/** A manual clock that also keeps the options of each timer set. */
-class RecordingClock extends ManualClock {
-  readonly options: (TimerOptions | undefined)[] = [];
-  override setTimeout(fn: () => void, ms: number, options?: TimerOptions): unknown {
-    this.options.push(options);
-    return super.setTimeout(fn, ms);
-  }
-}
 
 const setup = (options: HealthOptions = {}) =>
   healthRig(

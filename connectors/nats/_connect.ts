@@ -13,6 +13,9 @@ import type { NatsConnection } from "@nats-io/transport-node";
 /** NATS's own default server, also the default of `NATS_URL`. */
 export const DEFAULT_NATS_URL = "nats://127.0.0.1:4222";
 
+/** How long the client waits between two attempts at one server, ms. */
+export const RECONNECT_WAIT_MS = 250;
+
 /** Where and how to connect. Secrets may be given as `Secret`s; none is ever logged. */
 export interface NatsConnectOptions {
   /** Server URL(s), comma-separated or a list (`NATS_URL`). @default "nats://127.0.0.1:4222" */
@@ -94,7 +97,7 @@ export async function connectNats(
     servers,
     reconnect,
     maxReconnectAttempts: -1,
-    reconnectTimeWait: 250,
+    reconnectTimeWait: RECONNECT_WAIT_MS,
     ...(o.name === undefined ? {} : { name: o.name }),
     ...extra,
   };

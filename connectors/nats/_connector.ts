@@ -22,9 +22,14 @@ import { Lifecycle } from "../../src/kit/lifecycle.ts";
 import { reasonOf } from "../../src/errors.ts";
 import { connectWithRetry } from "../../src/kit/retry.ts";
 import { decodeEvent } from "./codec.ts";
-import { connectNats } from "./_connect.ts";
+import { connectNats, serverList } from "./_connect.ts";
 import type { NatsOptions } from "./_options.ts";
 import { escapeToken, unescapeToken } from "./subjects.ts";
+
+/** The stamps of a decoded event, written once before it is delivered. */
+type Stamped = {
+  -readonly [K in "origin" | "source" | "seq" | "epoch" | "streamSeq"]: MarketEvent[K];
+};
 
 interface Link {
   readonly nc: NatsConnection;
@@ -51,6 +56,12 @@ export class NatsConnector implements ConnectorWrapper {
   #pendingGap: [number, number] | undefined;
   /** Messages skipped as not events. */
   badMessages = 0;
+  /**
+   * Client URLs the cluster advertised (`connect_urls`): tried after the
+   * configured servers, so a consumer given one node's URL still finds the
+   * others when that node dies.
+   */
+  readonly #learned = new Set<string>();
 
   /**
    * Creates an idle connector; `connect()` starts it.
@@ -99,7 +110,13 @@ export class NatsConnector implements ConnectorWrapper {
   }
 
   async #open(signal: AbortSignal): Promise<Link> {
-    const nc = await connectNats(this.#o, false, { name: this.#o.name ?? "tickwire-nats" });
+    const configured = serverList(this.#o.servers);
+    const learned = [...this.#learned].filter((u) => !configured.includes(u));
+    const nc = await connectNats(this.#o, false, {
+      name: this.#o.name ?? "tickwire-nats",
+      ...(learned.length === 0 ? {} : { servers: [...configured, ...learned] }),
+    });
+    this.#learn(nc);
     try {
       if (signal.aborted) throw signal.reason;
       const { jetstream, jetstreamManager, DeliverPolicy, AckPolicy } = await import(
@@ -138,6 +155,16 @@ export class NatsConnector implements ConnectorWrapper {
       await nc.close().catch(() => undefined);
       throw e;
     }
+  }
+
+  /** Keeps the client URLs the cluster advertises, now and as its members change. */
+  #learn(nc: NatsConnection): void {
+    for (const url of nc.info?.connect_urls ?? []) this.#learned.add(url);
+    void (async () => {
+      for await (const s of nc.status()) {
+        if (s.type === "update") { for (const url of s.added ?? []) this.#learned.add(url); }
+      }
+    })().catch(() => undefined);
   }
 
   async #consumer(
@@ -229,17 +256,18 @@ export class NatsConnector implements ConnectorWrapper {
     return this.#ctx.sink.event(this.#stamp(ev, seq));
   }
 
+  /** Stamps the event in place: it is this connector's own, just decoded, so no copy. */
   #stamp(ev: MarketEvent, streamSeq: number): MarketEvent {
-    if (this.#o.stamps === "original") return { ...ev, streamSeq };
-    const s = this.#life.stamp;
-    return {
-      ...ev,
-      source: "nats",
-      origin: ev.origin ?? ev.source,
-      seq: s.seq++,
-      epoch: s.epoch,
-      streamSeq,
-    };
+    const e = ev as Stamped;
+    if (this.#o.stamps !== "original") {
+      const s = this.#life.stamp;
+      e.origin = ev.origin ?? ev.source;
+      e.source = "nats";
+      e.seq = s.seq++;
+      e.epoch = s.epoch;
+    }
+    e.streamSeq = streamSeq;
+    return ev;
   }
 
   /** Reports a publisher that restarted (a new run id in `Nats-Msg-Id`). */

@@ -11,28 +11,26 @@
  * @module
  */
 
-import { create, fromBinary, fromJsonString, toBinary, toJsonString } from "@bufbuild/protobuf";
+import { fromBinary, fromJsonString, toJsonString } from "@bufbuild/protobuf";
 import type {
   BookFlag as TwBookFlag,
   BookLevel as TwBookLevel,
   FeedEvent,
   MarketStatusCode as TwStatusCode,
-  StatusKind as TwStatusKind,
 } from "../../src/events.ts";
 import { STATUS_KINDS } from "../../src/events.ts";
 import { DecodeError } from "../../src/errors.ts";
 import {
-  BookFlag,
+  type BookFlag,
   type BookLevel,
   type Event,
   EventSchema,
-  type EventSchema as EventSchemaType,
   type MarketStatusCode,
   type Status,
-  type StatusKind,
-  TradeSide,
   Via,
 } from "./gen/tickwire/v1/events_pb.ts";
+import { toMessage } from "./_message.ts";
+import { EventWriter } from "./_writer.ts";
 
 /** How events are written on the bus. @default "protobuf" */
 export type WireEncoding = "protobuf" | "json";
@@ -46,135 +44,11 @@ export const CONTENT_TYPES: Readonly<Record<WireEncoding, string>> = {
   json: `application/json; schema=${SCHEMA_VERSION}`,
 };
 
-type Init<T> = Parameters<typeof create<typeof EventSchemaType>>[1] & T;
-
 const FLAGS: readonly TwBookFlag[] = ["normal", "ato", "atc", "undefined"];
-const FLAG_TO: Record<TwBookFlag, BookFlag> = {
-  normal: BookFlag.NORMAL,
-  ato: BookFlag.ATO,
-  atc: BookFlag.ATC,
-  undefined: BookFlag.UNDEFINED,
-};
 const SIDES = ["buy", "sell", "unknown"] as const;
-const SIDE_TO = { buy: TradeSide.BUY, sell: TradeSide.SELL, unknown: TradeSide.UNKNOWN };
-const KIND_TO = new Map<TwStatusKind, StatusKind>(
-  STATUS_KINDS.map((k, i) => [k, (i + 1) as StatusKind]),
-);
 
-function levels(ls: readonly TwBookLevel[]): { price: number; size: number }[] {
-  return ls.map((l) => ({ price: l.price, size: l.size }));
-}
-
-function code(c: TwStatusCode): { code: number; name: string } {
-  return { code: c.code, name: c.name };
-}
-
-/** Copies the optional fields of `from` listed in `keys` that are set. */
-function pick<T extends object>(from: T, keys: readonly (keyof T)[]): Partial<T> {
-  const out: Partial<T> = {};
-  for (const k of keys) if (from[k] !== undefined) out[k] = from[k];
-  return out;
-}
-
-function toMessage(ev: FeedEvent): Event {
-  const init: Init<Record<string, unknown>> = {
-    source: ev.source,
-    recvTs: ev.recvTs,
-    recvMono: ev.recvMono,
-    epoch: ev.epoch,
-    ...(ev.origin === undefined ? {} : { origin: ev.origin }),
-  };
-  if (ev.type === "status") {
-    const { type: _t, source: _s, epoch: _e, recvTs: _r, recvMono: _m, origin: _o, kind, ...rest } =
-      ev;
-    init.body = { case: "status", value: { ...rest, kind: KIND_TO.get(kind) } as never };
-    return create(EventSchema, init);
-  }
-  init.seq = ev.seq;
-  init.symbol = ev.symbol;
-  if (ev.exchTs !== undefined) init.exchTs = ev.exchTs;
-  if (ev.via !== undefined) init.via = ev.via === "poll" ? Via.POLL : Via.BACKFILL;
-  if (ev.streamSeq !== undefined) init.streamSeq = ev.streamSeq;
-  switch (ev.type) {
-    case "quote":
-      init.body = {
-        case: "quote",
-        value: {
-          bid: ev.bid,
-          ask: ev.ask,
-          bidSize: ev.bidSize,
-          askSize: ev.askSize,
-          bidFlag: FLAG_TO[ev.bidFlag],
-          askFlag: FLAG_TO[ev.askFlag],
-        },
-      };
-      break;
-    case "book":
-      init.body = {
-        case: "book",
-        value: {
-          bids: levels(ev.bids),
-          asks: levels(ev.asks),
-          bidFlag: FLAG_TO[ev.bidFlag],
-          askFlag: FLAG_TO[ev.askFlag],
-        },
-      };
-      break;
-    case "trade":
-      init.body = {
-        case: "trade",
-        value: {
-          price: ev.price,
-          size: ev.size,
-          side: SIDE_TO[ev.side],
-          ...(ev.tradeId === undefined ? {} : { tradeId: ev.tradeId }),
-        },
-      };
-      break;
-    case "bar": {
-      const { interval, openTs, open, high, low, close, volume, sequence } = ev;
-      const value = { interval, openTs, open, high, low, close, volume, sequence };
-      init.body = { case: "bar", value: { ...value, ...pick(ev, ["value"]) } };
-      break;
-    }
-    case "info":
-      init.body = {
-        case: "info",
-        value: {
-          ...pick(ev, ["projectedOpenPrice", "projectedOpenVolume"]),
-          last: ev.last,
-          high: ev.high,
-          low: ev.low,
-          change: ev.change,
-          totalVolume: ev.totalVolume,
-          totalValue: ev.totalValue,
-          marketStatus: code(ev.marketStatus),
-        },
-      };
-      break;
-    case "market":
-      init.body = {
-        case: "market",
-        value: {
-          ...pick(ev, [
-            "current",
-            "high",
-            "low",
-            "change",
-            "percentChange",
-            "totalVolume",
-            "totalValue",
-            "totalDeal",
-            "openInterest",
-          ]),
-          market: ev.market,
-          status: code(ev.status),
-        },
-      };
-      break;
-  }
-  return create(EventSchema, init);
-}
+/** The protobuf writer, made on first use. */
+let writer: EventWriter | undefined;
 
 /**
  * Encodes one event.
@@ -193,10 +67,9 @@ function toMessage(ev: FeedEvent): Event {
  * ```
  */
 export function encodeEvent(ev: FeedEvent, encoding: WireEncoding = "protobuf"): Uint8Array {
-  const msg = toMessage(ev);
   return encoding === "protobuf"
-    ? toBinary(EventSchema, msg)
-    : new TextEncoder().encode(toJsonString(EventSchema, msg));
+    ? (writer ??= new EventWriter()).encode(ev)
+    : new TextEncoder().encode(toJsonString(EventSchema, toMessage(ev)));
 }
 
 function bad(what: string): never {
@@ -213,10 +86,14 @@ function flag(f: BookFlag, field: string): TwBookFlag {
 }
 
 function lvls(ls: readonly BookLevel[], field: string): TwBookLevel[] {
-  return ls.map((l, i) => ({
-    price: num(l.price, `${field}[${i}].price`),
-    size: num(l.size, `${field}[${i}].size`),
-  }));
+  const out: TwBookLevel[] = new Array(ls.length);
+  for (let i = 0; i < ls.length; i++) {
+    const { price, size } = ls[i]!;
+    if (price === undefined) bad(`"${field}[${i}].price" is missing`);
+    if (size === undefined) bad(`"${field}[${i}].size" is missing`);
+    out[i] = { price, size };
+  }
+  return out;
 }
 
 function statusCode(c: MarketStatusCode | undefined, field: string): TwStatusCode {
@@ -224,9 +101,13 @@ function statusCode(c: MarketStatusCode | undefined, field: string): TwStatusCod
   return { code: num(c.code, `${field}.code`), name: c.name };
 }
 
-/** Copies the fields of a message that are set (explicit presence), leaving out the rest. */
-function present<T extends object>(m: T, keys: readonly (keyof T)[]): Partial<T> {
-  return pick(m, keys);
+/** Copies the fields of `from` listed in `keys` that are set (explicit presence) onto `to`. */
+function present<T extends object>(
+  to: Record<string, unknown>,
+  from: T,
+  keys: readonly (keyof T & string)[],
+): void {
+  for (const k of keys) if (from[k] !== undefined) to[k] = from[k];
 }
 
 const STATUS_FIELDS = [
@@ -245,124 +126,106 @@ const STATUS_FIELDS = [
   "eventType",
 ] as const satisfies readonly (keyof Status)[];
 
+const INFO_OPTIONAL = ["projectedOpenPrice", "projectedOpenVolume"] as const;
+const MARKET_OPTIONAL = [
+  "current",
+  "high",
+  "low",
+  "change",
+  "percentChange",
+  "totalVolume",
+  "totalValue",
+  "totalDeal",
+  "openInterest",
+] as const;
+
+// Events are built field by field on one object (no spread of partial
+// objects): the connector decodes every message of the stream.
 function fromMessage(m: Event): FeedEvent {
   const body = m.body;
   if (body.case === undefined) bad("no body (an event of a newer schema?)");
-  const base = {
+  const ev: Record<string, unknown> = {
+    type: body.case,
     source: m.source,
     recvTs: m.recvTs,
     recvMono: m.recvMono,
     epoch: m.epoch,
-    ...(m.origin === undefined ? {} : { origin: m.origin }),
   };
+  if (m.origin !== undefined) ev.origin = m.origin;
   if (body.case === "status") {
     const s = body.value;
-    const kind = STATUS_KINDS[s.kind - 1] ?? bad(`status kind ${s.kind} is unknown`);
-    const extra: Record<string, unknown> = present(s, STATUS_FIELDS);
-    if (kind === "stale") extra.symbols = [...s.symbols];
-    return { type: "status", ...base, kind, ...extra } as unknown as FeedEvent;
+    ev.kind = STATUS_KINDS[s.kind - 1] ?? bad(`status kind ${s.kind} is unknown`);
+    present(ev, s, STATUS_FIELDS);
+    if (ev.kind === "stale") ev.symbols = [...s.symbols];
+    return ev as unknown as FeedEvent;
   }
   if (m.symbol === "") bad(`a ${body.case} event without a symbol`);
-  const market = {
-    ...base,
-    symbol: m.symbol,
-    seq: m.seq,
-    ...(m.exchTs === undefined ? {} : { exchTs: m.exchTs }),
-    ...(m.via === Via.UNSPECIFIED
-      ? {}
-      : { via: m.via === Via.POLL ? "poll" as const : "backfill" as const }),
-    ...(m.streamSeq === undefined ? {} : { streamSeq: m.streamSeq }),
-  } as const;
+  ev.symbol = m.symbol;
+  ev.seq = m.seq;
+  if (m.exchTs !== undefined) ev.exchTs = m.exchTs;
+  if (m.via !== Via.UNSPECIFIED) ev.via = m.via === Via.POLL ? "poll" : "backfill";
+  if (m.streamSeq !== undefined) ev.streamSeq = m.streamSeq;
   switch (body.case) {
     case "quote": {
       const q = body.value;
-      return {
-        type: "quote",
-        ...market,
-        bid: num(q.bid, "quote.bid"),
-        ask: num(q.ask, "quote.ask"),
-        bidSize: num(q.bidSize, "quote.bidSize"),
-        askSize: num(q.askSize, "quote.askSize"),
-        bidFlag: flag(q.bidFlag, "quote.bidFlag"),
-        askFlag: flag(q.askFlag, "quote.askFlag"),
-      };
+      ev.bid = num(q.bid, "quote.bid");
+      ev.ask = num(q.ask, "quote.ask");
+      ev.bidSize = num(q.bidSize, "quote.bidSize");
+      ev.askSize = num(q.askSize, "quote.askSize");
+      ev.bidFlag = flag(q.bidFlag, "quote.bidFlag");
+      ev.askFlag = flag(q.askFlag, "quote.askFlag");
+      break;
     }
     case "book": {
       const b = body.value;
-      return {
-        type: "book",
-        ...market,
-        bids: lvls(b.bids, "book.bids"),
-        asks: lvls(b.asks, "book.asks"),
-        bidFlag: flag(b.bidFlag, "book.bidFlag"),
-        askFlag: flag(b.askFlag, "book.askFlag"),
-      };
+      ev.bids = lvls(b.bids, "book.bids");
+      ev.asks = lvls(b.asks, "book.asks");
+      ev.bidFlag = flag(b.bidFlag, "book.bidFlag");
+      ev.askFlag = flag(b.askFlag, "book.askFlag");
+      break;
     }
     case "trade": {
       const t = body.value;
-      return {
-        type: "trade",
-        ...market,
-        price: num(t.price, "trade.price"),
-        size: num(t.size, "trade.size"),
-        side: SIDES[t.side - 1] ?? bad(`"trade.side" has the unknown value ${t.side}`),
-        ...(t.tradeId === undefined ? {} : { tradeId: t.tradeId }),
-      };
+      ev.price = num(t.price, "trade.price");
+      ev.size = num(t.size, "trade.size");
+      ev.side = SIDES[t.side - 1] ?? bad(`"trade.side" has the unknown value ${t.side}`);
+      if (t.tradeId !== undefined) ev.tradeId = t.tradeId;
+      break;
     }
     case "bar": {
       const b = body.value;
-      return {
-        type: "bar",
-        ...market,
-        interval: b.interval,
-        openTs: num(b.openTs, "bar.openTs"),
-        open: num(b.open, "bar.open"),
-        high: num(b.high, "bar.high"),
-        low: num(b.low, "bar.low"),
-        close: num(b.close, "bar.close"),
-        volume: num(b.volume, "bar.volume"),
-        ...(b.value === undefined ? {} : { value: b.value }),
-        sequence: num(b.sequence, "bar.sequence"),
-      };
+      ev.interval = b.interval;
+      ev.openTs = num(b.openTs, "bar.openTs");
+      ev.open = num(b.open, "bar.open");
+      ev.high = num(b.high, "bar.high");
+      ev.low = num(b.low, "bar.low");
+      ev.close = num(b.close, "bar.close");
+      ev.volume = num(b.volume, "bar.volume");
+      if (b.value !== undefined) ev.value = b.value;
+      ev.sequence = num(b.sequence, "bar.sequence");
+      break;
     }
     case "info": {
       const i = body.value;
-      return {
-        type: "info",
-        ...market,
-        last: num(i.last, "info.last"),
-        high: num(i.high, "info.high"),
-        low: num(i.low, "info.low"),
-        change: num(i.change, "info.change"),
-        totalVolume: num(i.totalVolume, "info.totalVolume"),
-        totalValue: num(i.totalValue, "info.totalValue"),
-        ...present(i, ["projectedOpenPrice", "projectedOpenVolume"]) as {
-          projectedOpenPrice?: number;
-        },
-        marketStatus: statusCode(i.marketStatus, "info.marketStatus"),
-      };
+      ev.last = num(i.last, "info.last");
+      ev.high = num(i.high, "info.high");
+      ev.low = num(i.low, "info.low");
+      ev.change = num(i.change, "info.change");
+      ev.totalVolume = num(i.totalVolume, "info.totalVolume");
+      ev.totalValue = num(i.totalValue, "info.totalValue");
+      present(ev, i, INFO_OPTIONAL);
+      ev.marketStatus = statusCode(i.marketStatus, "info.marketStatus");
+      break;
     }
     case "market": {
       const s = body.value;
-      return {
-        type: "market",
-        ...market,
-        ...present(s, [
-          "current",
-          "high",
-          "low",
-          "change",
-          "percentChange",
-          "totalVolume",
-          "totalValue",
-          "totalDeal",
-          "openInterest",
-        ]) as Record<string, number>,
-        market: s.market,
-        status: statusCode(s.status, "market.status"),
-      };
+      present(ev, s, MARKET_OPTIONAL);
+      ev.market = s.market;
+      ev.status = statusCode(s.status, "market.status");
+      break;
     }
   }
+  return ev as unknown as FeedEvent;
 }
 
 /**

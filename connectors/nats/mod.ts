@@ -47,6 +47,7 @@ export {
   unescapeToken,
 } from "./subjects.ts";
 export { type Publisher, publishFeed, type PublishOptions, type PublishStats } from "./publish.ts";
+export { publisherServeExtra } from "./publish-view.ts";
 export { DEFAULT_NATS_URL, type NatsConnectOptions } from "./_connect.ts";
 export { DEFAULT_STREAM, type StreamSettings } from "./_stream.ts";
 export { DEFAULT_KV_BUCKET, latestKey } from "./_latest.ts";

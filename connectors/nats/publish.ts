@@ -15,14 +15,22 @@
 
 import type { JetStreamClient } from "@nats-io/jetstream";
 import type { MsgHdrs, NatsConnection } from "@nats-io/transport-node";
-import type { FeedEvent } from "../../src/events.ts";
+import { AsyncQueue } from "../../src/_async-queue.ts";
+import type { FeedEvent, StatusEvent, StatusKind } from "../../src/events.ts";
 import type { Feed } from "../../src/feed.ts";
 import { consoleLogger, type Logger } from "../../src/log.ts";
 import { CONTENT_TYPES, encodeEvent, type WireEncoding } from "./codec.ts";
-import { connectNats, describeServers, type NatsConnectOptions, serverList } from "./_connect.ts";
-import { DEFAULT_KV_BUCKET, latestKey, LatestWriter } from "./_latest.ts";
+import {
+  connectNats,
+  describeServers,
+  type NatsConnectOptions,
+  RECONNECT_WAIT_MS,
+  serverList,
+} from "./_connect.ts";
+import { DEFAULT_KV_BUCKET, LatestWriter } from "./_latest.ts";
 import { ensureStream, type StreamSettings } from "./_stream.ts";
-import { DEFAULT_SUBJECT_PREFIX, eventSubject, statusSubject } from "./subjects.ts";
+import { SubjectCache } from "./_subject-cache.ts";
+import { DEFAULT_SUBJECT_PREFIX } from "./subjects.ts";
 
 /** Options of {@link publishFeed}. */
 export interface PublishOptions extends NatsConnectOptions, StreamSettings {
@@ -52,6 +60,8 @@ export interface PublishStats {
   readonly runId: string;
   /** Whether the connection to NATS is up. */
   readonly connected: boolean;
+  /** How long the connection has been down, ms (0 while it is up). */
+  readonly disconnectedForMs: number;
   /** Events sent (each once, however often retried). */
   readonly published: number;
   /** Events the stream acknowledged (duplicates included). */
@@ -83,6 +93,15 @@ export interface Publisher extends AsyncDisposable {
    * @returns Published, acknowledged, retried, deduplicated, buffered, dropped and more.
    */
   health(): PublishStats;
+  /**
+   * The publisher's own connection to NATS, from now on, as status events
+   * (`source: "nats-publish"`): `disconnected` when the server is lost,
+   * `reconnecting` for each attempt, `connected` (a new `epoch`) when a server
+   * of the cluster took over, and `end` once closed. The events wait meanwhile
+   * in the feed's queue; nothing is published twice.
+   * @returns An async iterable of status events that ends with the publisher.
+   */
+  status(): AsyncIterableIterator<StatusEvent>;
   /** Stops pulling, waits for acknowledgements (up to `closeTimeoutMs`), closes the connection. */
   close(): Promise<void>;
   /** Resolves when the feed has ended and every event is acknowledged, or after `close()`. */
@@ -103,6 +122,9 @@ function newRunId(): string {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** The `source` of the publisher's status events. */
+const PUBLISHER_SOURCE = "nats-publish";
+
 class NatsPublisher implements Publisher {
   readonly runId: string;
   readonly #feed: Feed;
@@ -114,6 +136,7 @@ class NatsPublisher implements Publisher {
   readonly #latest: LatestWriter | undefined;
   readonly #ct: string;
   readonly #window: number;
+  readonly #subjects: SubjectCache;
   #published = 0;
   #acked = 0;
   #retried = 0;
@@ -121,6 +144,8 @@ class NatsPublisher implements Publisher {
   #abandoned = 0;
   #reconnects = 0;
   #connected = true;
+  /** `performance.now()` when the connection was lost. */
+  #lostAt = 0;
   #lastError: string | undefined;
   #statusN = 0;
   readonly #inFlight = new Map<number, Pending>();
@@ -129,6 +154,12 @@ class NatsPublisher implements Publisher {
   readonly #waiters: (() => void)[] = [];
   #closing = false;
   readonly #done: Promise<void>;
+  readonly #statusStreams = new Set<AsyncQueue<StatusEvent>>();
+  /** Connections to NATS so far, less one: the `epoch` of the status events. */
+  #epoch = 0;
+  /** Reconnect attempts since the connection was lost. */
+  #attempt = 0;
+  #ended = false;
 
   constructor(
     feed: Feed,
@@ -148,6 +179,7 @@ class NatsPublisher implements Publisher {
     this.#latest = latest;
     this.#ct = CONTENT_TYPES[o.encoding ?? "protobuf"];
     this.#window = o.window ?? 256;
+    this.#subjects = new SubjectCache(o.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX);
     void this.#watch();
     this.#done = this.#run();
   }
@@ -156,20 +188,54 @@ class NatsPublisher implements Publisher {
     for await (const s of this.#nc.status()) {
       if (s.type === "disconnect") {
         this.#connected = false;
+        this.#lostAt = performance.now();
+        this.#attempt = 0;
         this.#log.warn("[nats] publisher lost the connection; events wait in the feed's queue", {
           server: s.server,
         });
+        this.#status("disconnected", { reason: `lost the connection to ${s.server}` });
+      } else if (s.type === "reconnecting") {
+        this.#status("reconnecting", { attempt: ++this.#attempt, delayMs: RECONNECT_WAIT_MS });
       } else if (s.type === "reconnect") {
         this.#connected = true;
         this.#reconnects++;
+        this.#epoch++;
         this.#log.info("[nats] publisher reconnected", { server: s.server });
+        this.#status("connected", { reason: `reconnected to ${s.server}` });
       }
     }
+  }
+
+  #status(kind: StatusKind, fields: Record<string, unknown> = {}): void {
+    const ev = {
+      type: "status",
+      kind,
+      source: PUBLISHER_SOURCE,
+      epoch: this.#epoch,
+      recvTs: Date.now(),
+      recvMono: performance.now(),
+      ...fields,
+    } as StatusEvent;
+    for (const q of this.#statusStreams) q.push(ev);
+  }
+
+  status(): AsyncIterableIterator<StatusEvent> {
+    const q: AsyncQueue<StatusEvent> = new AsyncQueue(() => this.#statusStreams.delete(q));
+    if (this.#ended) q.close();
+    else this.#statusStreams.add(q);
+    return q;
   }
 
   async #run(): Promise<void> {
     for await (const ev of this.#feed) {
       this.#send(ev);
+      // Send what is queued already in the same turn: the client writes every
+      // publish of a turn to the socket at once, instead of one write per event.
+      while (this.#inFlight.size < this.#window && !this.#retrying && !this.#closing) {
+        const next = this.#feed.shift();
+        if (next === undefined) break;
+        this.#send(next);
+      }
       while (!this.#closing && (this.#inFlight.size >= this.#window || this.#retrying)) {
         await this.#changed();
       }
@@ -179,23 +245,22 @@ class NatsPublisher implements Publisher {
   }
 
   #send(ev: FeedEvent): void {
-    const prefix = this.#o.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX;
     const data = encodeEvent(ev, this.#o.encoding);
     let p: Pending;
     if (ev.type === "status") {
       const n = ++this.#statusN;
       p = {
         n: this.#published,
-        subject: statusSubject(ev.source, prefix),
+        subject: this.#subjects.status(ev.source),
         id: `${this.runId}-s${n}`,
         data,
       };
     } else {
-      const subject = eventSubject(ev.source, ev.type, ev.symbol, prefix);
-      p = { n: this.#published, subject, id: `${this.runId}-${ev.seq}`, data };
+      const route = this.#subjects.route(ev.source, ev.type, ev.symbol);
+      p = { n: this.#published, subject: route.subject, id: `${this.runId}-${ev.seq}`, data };
       if (this.#latest !== undefined && (ev.type === "quote" || ev.type === "book")) {
         const pb = this.#o.encoding === "json" ? encodeEvent(ev) : data;
-        this.#latest.set(latestKey(ev.source, ev.type, ev.symbol), pb);
+        this.#latest.set(route.key, pb);
       }
     }
     this.#published++;
@@ -280,6 +345,7 @@ class NatsPublisher implements Publisher {
     return {
       runId: this.runId,
       connected: this.#connected,
+      disconnectedForMs: this.#connected ? 0 : Math.round(performance.now() - this.#lostAt),
       published: this.#published,
       acknowledged: this.#acked,
       retried: this.#retried,
@@ -311,6 +377,9 @@ class NatsPublisher implements Publisher {
       }
       await this.#latest?.close();
       await this.#nc.close();
+      this.#ended = true;
+      this.#status("end");
+      for (const q of this.#statusStreams) q.close();
     })());
   }
 
@@ -343,7 +412,12 @@ class NatsPublisher implements Publisher {
  */
 export async function publishFeed(feed: Feed, options: PublishOptions = {}): Promise<Publisher> {
   const servers = serverList(options.servers);
-  const nc = await connectNats(options, true, { name: options.name ?? "tickwire-publish" });
+  // noAsyncTraces: the client would otherwise build two Errors per publish (a
+  // request) to hold the caller's stack; a failed publish is logged by its message.
+  const nc = await connectNats(options, true, {
+    name: options.name ?? "tickwire-publish",
+    noAsyncTraces: true,
+  });
   try {
     const { jetstream, jetstreamManager } = await import("@nats-io/jetstream");
     const { headers } = await import("@nats-io/nats-core");

@@ -11,6 +11,8 @@
 export interface FileWriter {
   /** Writes every byte (looping over partial writes); resolves once the OS has them. */
   write(bytes: Uint8Array): Promise<void>;
+  /** Writes the chunks one after the other (with one call where the runtime can). */
+  writev(chunks: readonly Uint8Array[]): Promise<void>;
   /** Asks the OS to put what was written on the disk (fsync); resolves once it has. */
   sync(): Promise<void>;
   /** Closes the file. */

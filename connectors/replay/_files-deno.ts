@@ -47,6 +47,12 @@ export const fileAdapter: FileAdapter = {
         let at = 0;
         while (at < bytes.length) at += await file.write(bytes.subarray(at));
       },
+      async writev(chunks: readonly Uint8Array[]): Promise<void> {
+        for (const bytes of chunks) {
+          let at = 0;
+          while (at < bytes.length) at += await file.write(bytes.subarray(at));
+        }
+      },
       sync: () => file.sync(),
       close(): Promise<void> {
         file.close();

@@ -47,6 +47,16 @@ export const fileAdapter: FileAdapter = {
           at += (await fh.write(bytes, at, bytes.length - at)).bytesWritten;
         }
       },
+      async writev(chunks: readonly Uint8Array[]): Promise<void> {
+        let rest = chunks;
+        while (rest.length > 0) {
+          let n = (await fh.writev(rest as Uint8Array[])).bytesWritten;
+          // A partial write: go on from the first byte not written.
+          let i = 0;
+          while (i < rest.length && n >= rest[i]!.length) n -= rest[i++]!.length;
+          rest = i < rest.length ? [rest[i]!.subarray(n), ...rest.slice(i + 1)] : [];
+        }
+      },
       sync: () => fh.sync(),
       close: () => fh.close(),
     };

@@ -29,6 +29,9 @@ import {
 } from "./_recorder-options.ts";
 import { LinesOutput, type OutputPolicy, RawOutput } from "./_outputs.ts";
 import { RotatingFile } from "./_rotating-file.ts";
+import { gzip as compressor } from "./_gzip.ts";
+
+const noCompression = (bytes: Uint8Array): Promise<Uint8Array> => Promise.resolve(bytes);
 
 /**
  * Records a feed. Create one with {@link createRecorder}; it implements `RawTap`.
@@ -98,6 +101,8 @@ export class Recorder implements RawTap, AsyncDisposable {
       const gzip = typeof target === "string" ? target.endsWith(".gz") : options.gzip === true;
       return new RotatingFile(target, {
         gzip,
+        compress: gzip ? compressor().member : noCompression,
+        batchBytes: Math.max(this.#maxPending / 2, policy.flushBytes),
         overwrite: options.overwrite === true,
         logger,
         fsync,
@@ -139,8 +144,13 @@ export class Recorder implements RawTap, AsyncDisposable {
     if (this.#closing !== undefined) return;
     this.#tapSeen = true;
     this.#payloads++;
-    if (this.#raw !== undefined && this.#overloaded(this.#raw)) return;
-    this.#rawRecord(recvTs, (enc) => enc.payload(topic, payload, recvTs, recvMono, epoch));
+    const raw = this.#raw;
+    if (raw === undefined || this.#overloaded(raw)) return;
+    try {
+      raw.payload(topic, payload, recvTs, recvMono, epoch);
+    } catch (e) {
+      this.#skipped(e);
+    }
   }
 
   /**
@@ -271,10 +281,12 @@ export class Recorder implements RawTap, AsyncDisposable {
     try {
       this.#raw.record(recvTs, write);
     } catch (e) {
-      (this.#o.logger ?? consoleLogger("warn")).warn(
-        `[recorder] record skipped: ${(e as Error).message}`,
-      );
+      this.#skipped(e);
     }
+  }
+
+  #skipped(e: unknown): void {
+    this.#logger.warn(`[recorder] record skipped: ${(e as Error).message}`);
   }
 
   /** Whether an output's write queue has reached `maxPendingBytes` (ask for a pause). */

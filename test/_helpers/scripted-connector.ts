@@ -11,12 +11,17 @@ import type {
 import { subscriptionKey } from "../../src/connector.ts";
 import { ConfigError, DecodeError } from "../../src/errors.ts";
 import type { BookEvent, Channel, QuoteEvent, StatusKind } from "../../src/events.ts";
+import type { SessionSource } from "../../src/session.ts";
 import { makeStatus } from "./status.ts";
 
 export interface ScriptedOptions {
   readonly failConnect?: string;
   /** Makes `disconnect()` reject with this message (after ending). */
   readonly failDisconnect?: string;
+  /** Makes `disconnect()` resolve without emitting `disconnected` and `end`. */
+  readonly silentDisconnect?: boolean;
+  /** The market sessions the connector knows. */
+  readonly session?: SessionSource;
 }
 
 export interface ScriptedConnector extends ConnectorWrapper {
@@ -30,7 +35,8 @@ export interface ScriptedConnector extends ConnectorWrapper {
    */
   burst(symbol: string, n: number, sizeOf: () => number): Promise<number>;
   status(kind: StatusKind, extra?: Record<string, unknown>): void;
-  malformed(message: string): void;
+  /** Reports a payload that did not decode, with its offset when given. */
+  malformed(message: string, offset?: number): void;
   reconnect(): void;
   end(): void;
   /** Ends with a fatal error: `sink.fail`, `error`, `end`. */
@@ -38,12 +44,21 @@ export interface ScriptedConnector extends ConnectorWrapper {
   /** Emits a `mode` status. */
   mode(mode: "stream" | "poll" | "down", previous: "stream" | "poll" | "down"): void;
   readonly subs: ReadonlyMap<string, Subscription>;
+  /** Calls of `subscribe` and `unsubscribe`, in order (`+QUOTE:PTT`, `-QUOTE:PTT`). */
+  readonly calls: readonly string[];
 }
 
 const CAPS: readonly Channel[] = ["quote", "book"];
+const OPTION_KEYS: readonly string[] = [
+  "failConnect",
+  "failDisconnect",
+  "silentDisconnect",
+  "session",
+];
 
 export function createScripted(options: ScriptedOptions, ctx: ConnectorContext): ScriptedConnector {
   const subs = new Map<string, Subscription>();
+  const calls: string[] = [];
   let seq = 0;
   let epoch = 0;
   let connected = false;
@@ -71,6 +86,8 @@ export function createScripted(options: ScriptedOptions, ctx: ConnectorContext):
     name: "scripted",
     capabilities: CAPS,
     subs,
+    calls,
+    ...(options.session === undefined ? {} : { session: options.session }),
     connect(): Promise<void> {
       status("connecting");
       if (options.failConnect !== undefined) {
@@ -83,6 +100,7 @@ export function createScripted(options: ScriptedOptions, ctx: ConnectorContext):
       return Promise.resolve();
     },
     disconnect(reason?: string): Promise<void> {
+      if (options.silentDisconnect === true) return Promise.resolve();
       if (!ended) {
         if (connected) status("disconnected", reason === undefined ? {} : { reason });
         connected = false;
@@ -94,10 +112,12 @@ export function createScripted(options: ScriptedOptions, ctx: ConnectorContext):
       return Promise.resolve();
     },
     subscribe(sub: Subscription): Promise<void> {
+      calls.push(`+${subscriptionKey(sub)}`);
       subs.set(subscriptionKey(sub), sub);
       return Promise.resolve();
     },
     unsubscribe(sub: Subscription): Promise<void> {
+      calls.push(`-${subscriptionKey(sub)}`);
       subs.delete(subscriptionKey(sub));
       return Promise.resolve();
     },
@@ -137,9 +157,13 @@ export function createScripted(options: ScriptedOptions, ctx: ConnectorContext):
       return most;
     },
     status,
-    malformed(message: string): void {
+    malformed(message: string, offset?: number): void {
       ctx.sink.decodeError(
-        new DecodeError(`[scripted] ${message}`, { code: "malformed", topic: "t" }),
+        new DecodeError(`[scripted] ${message}`, {
+          code: "malformed",
+          topic: "t",
+          ...(offset === undefined ? {} : { offset }),
+        }),
       );
     },
     reconnect(): void {
@@ -188,7 +212,7 @@ export const scriptedConnector: ConnectorDefinition<ScriptedOptions> = {
   parseOptions(input: unknown): ScriptedOptions {
     const o = (input ?? {}) as Record<string, unknown>;
     const issues = Object.keys(o)
-      .filter((k) => k !== "failConnect" && k !== "failDisconnect")
+      .filter((k) => !OPTION_KEYS.includes(k))
       .map((k) => ({ key: k, message: `unknown option, got ${JSON.stringify(o[k])}` }));
     if (issues.length > 0) throw new ConfigError("[scripted] invalid options", issues);
     return o as ScriptedOptions;

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock.ts";
 import type { ConnectorDefinition, EventSink, RawTap } from "../../src/connector.ts";
@@ -318,6 +319,100 @@ describe("recorder backpressure", () => {
     const kinds = await kindsOf(out.bytes());
     expect(kinds.filter((k) => k === "event").length).toBe(200 - s.dropped);
     expect(kinds.at(-1)).toBe("close:closed");
+  });
+});
+
+describe("recorder write path", () => {
+  /** Payload `i`: its own bytes (length and content vary with `i`). */
+  const payloadOf = (i: number): Uint8Array => {
+    const bytes = new Uint8Array(40 + (i * 37) % 300);
+    for (let j = 0; j < bytes.length; j++) bytes[j] = (i * 131 + j * 7) & 0xff;
+    return bytes;
+  };
+
+  for (const ext of ["twr", "twr.gz"]) {
+    it(`keeps every payload byte for byte through small flushes, queued writes, reused buffers and rotation (.${ext})`, async () => {
+      const path = tmp.path(`path.${ext}`);
+      const rec = await createRecorder({
+        out: path,
+        flushBytes: 4_096,
+        rotateBytes: 200_000,
+        logger: silentLogger,
+      });
+      const recorded = rec.connector(
+        { name: "bench", create: (_o: unknown, ctx: never) => ctx } as never,
+      );
+      const inner: EventSink = {
+        event: () => true,
+        status: () => {},
+        decodeError: () => {},
+        drain: () => Promise.resolve(),
+      };
+      const ctx = recorded.create({}, { sink: inner } as never) as unknown as {
+        sink: EventSink;
+        rawTap: RawTap;
+      };
+      const n = 20_000;
+      let pauses = 0;
+      // The producer reuses one buffer, as a socket reader does: the recorder copies.
+      const scratch = new Uint8Array(400);
+      for (let i = 1; i <= n; i++) {
+        const p = payloadOf(i);
+        scratch.set(p);
+        ctx.rawTap.payload(`proto/topic/t${i % 7}`, scratch.subarray(0, p.length), 1e12 + i, i, 0);
+        if (!ctx.sink.event(quote(i))) {
+          pauses++;
+          await ctx.sink.drain();
+        }
+      }
+      await rec.close();
+      const s = rec.stats();
+      expect(s.error).toBeUndefined();
+      expect(s.dropped).toBe(0);
+      expect(pauses).toBeGreaterThan(0);
+      expect(s.files.length).toBeGreaterThan(3);
+      // Concatenated parts read as one capture (FORMAT.md, "Concatenation").
+      const all = new Blob(s.files.map((f) => readFileSync(f))).stream();
+      const reader = await openCapture(all, { name: path });
+      let i = 0;
+      const wrong: number[] = [];
+      for await (const r of reader.records()) {
+        if (r.kind !== "payload") continue;
+        i++;
+        const want = payloadOf(i);
+        const same = r.topic === `proto/topic/t${i % 7}` && r.recvTs === 1e12 + i &&
+          r.payload.length === want.length && r.payload.every((b, j) => b === want[j]);
+        if (!same && wrong.length < 5) wrong.push(i);
+      }
+      expect(reader.issues).toEqual([]);
+      expect(wrong).toEqual([]);
+      expect(i).toBe(n);
+    });
+  }
+
+  it("never writes a flush larger than flushBytes: each gzip member holds at most that", async () => {
+    const path = tmp.path("members.twr.gz");
+    const rec = await createRecorder({ out: path, flushBytes: 2_000, logger: silentLogger });
+    for (let i = 1; i <= 2_000; i++) {
+      rec.payload("proto/topic/bidofferv3/PTT", payloadOf(i), 1e12 + i, i, 0);
+    }
+    await rec.close();
+    const file = readFileSync(path);
+    const sizes: number[] = [];
+    for (let at = 0; at < file.length;) {
+      // The `TW` field: the member's length (FORMAT.md, "Compression").
+      expect([file[at], file[at + 1], file[at + 12], file[at + 13]]).toEqual([
+        0x1f,
+        0x8b,
+        0x54,
+        0x57,
+      ]);
+      const size = file.readUInt32LE(at + 16);
+      sizes.push(gunzipSync(file.subarray(at, at + size)).length);
+      at += size;
+    }
+    expect(sizes.length).toBeGreaterThan(100);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(2_000);
   });
 });
 

@@ -20,6 +20,7 @@ import {
 import { META } from "./_fixtures.ts";
 import { RawProto } from "./_raw-proto.ts";
 import { referenceQuote } from "./_reference.ts";
+import { propertyRuns } from "../_helpers/property-runs.ts";
 
 const messageArb: fc.Arbitrary<BidOfferV3> = bidOfferArb(
   fc.stringMatching(/^[A-Za-z][A-Za-z0-9&-]{0,11}$/),
@@ -76,7 +77,7 @@ describe("BidOfferDecoder.parseQuote", () => {
         full.parse(bytes);
         expect(quick.toQuote(META)).toEqual(full.toQuote(META));
       }),
-      { numRuns: 400 },
+      { numRuns: propertyRuns(400) },
     );
   });
 
@@ -108,7 +109,7 @@ describe("BidOfferDecoder.parseQuote", () => {
         }
         expect(a.quote).toEqual(referenceQuote(parsed, META));
       }),
-      { numRuns: 2000 },
+      { numRuns: propertyRuns(2000) },
     );
   });
 
@@ -123,7 +124,7 @@ describe("BidOfferDecoder.parseQuote", () => {
         if (b.ok) expect(a).toEqual(b);
         if (!a.ok) expect(b.ok).toBe(false);
       }),
-      { numRuns: 3000 },
+      { numRuns: propertyRuns(3000) },
     );
   });
 
@@ -148,7 +149,7 @@ describe("BidOfferDecoder.parseQuote", () => {
         quick.parseQuote(bytes);
         expect(quick.toQuote(META)).toEqual(referenceQuote(msg, META));
       }),
-      { numRuns: 500 },
+      { numRuns: propertyRuns(500) },
     );
   });
 

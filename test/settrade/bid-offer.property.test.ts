@@ -19,6 +19,7 @@ import {
 import { BOOK_FIELDS, META } from "./_fixtures.ts";
 import { RawProto, WT } from "./_raw-proto.ts";
 import { referenceBook, referenceQuote } from "./_reference.ts";
+import { propertyRuns } from "../_helpers/property-runs.ts";
 
 const messageArb: fc.Arbitrary<BidOfferV3> = bidOfferArb();
 
@@ -177,7 +178,7 @@ describe("BidOfferDecoder against the generated code", () => {
         const parsed = fromBinary(BidOfferV3Schema, bytes);
         expect(decoder.toBook(META)).toEqual(referenceBook(parsed, META));
       }),
-      { numRuns: 400 },
+      { numRuns: propertyRuns(400) },
     );
   });
 
@@ -213,7 +214,7 @@ describe("BidOfferDecoder against the generated code", () => {
         expect(decoder.toBook(META)).toEqual(referenceBook(msg, META));
         expect(decoder.toBook(META)).toEqual(referenceBook(parsed, META));
       }),
-      { numRuns: 400 },
+      { numRuns: propertyRuns(400) },
     );
   });
 });
@@ -239,7 +240,7 @@ describe("BidOfferDecoder on hostile input", () => {
         expectSameWalks(bytes, BOOK_WALK);
         outcome(decoder, bytes);
       }),
-      { numRuns: 3000 },
+      { numRuns: propertyRuns(3000) },
     );
   });
 
@@ -259,7 +260,7 @@ describe("BidOfferDecoder on hostile input", () => {
         expect(decoder.toBook(META)).toEqual(referenceBook(parsed, META));
         expect(decoder.toQuote(META)).toEqual(referenceQuote(parsed, META));
       }),
-      { numRuns: 2000 },
+      { numRuns: propertyRuns(2000) },
     );
   });
 

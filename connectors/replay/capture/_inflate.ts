@@ -7,6 +7,9 @@
 import type { GzipIssueHandler } from "./issues.ts";
 import type { ChunkSource } from "./source.ts";
 
+/** Compressed bytes given to the decompressor at a time. */
+const SLICE = 16_384;
+
 /** One gzip member being decompressed, chunk by chunk (never held whole). */
 export interface MemberSource {
   /** The next output chunk, or `undefined` at the end or after an error (see `error`). */
@@ -26,8 +29,15 @@ export interface MemberSource {
 export function inflate(bytes: Uint8Array): MemberSource {
   const ds = new DecompressionStream("gzip");
   const writer = ds.writable.getWriter();
-  void writer.write(bytes as Uint8Array<ArrayBuffer>).catch(() => {});
-  void writer.close().catch(() => {});
+  // Fed a slice at a time, as its output is read: a decompressor that inflates all
+  // of what it is given at once (Deno's) then holds at most a slice's output (about
+  // 1,000 times the slice for a gzip bomb), not the whole member's.
+  void (async () => {
+    for (let at = 0; at < bytes.length; at += SLICE) {
+      await writer.write(bytes.subarray(at, at + SLICE) as Uint8Array<ArrayBuffer>);
+    }
+    await writer.close();
+  })().catch(() => {});
   let error: string | undefined;
   const output = untilFirstError(ds.readable.getReader(), (why) => {
     error = why;

@@ -28,6 +28,12 @@ const FCOMMENT = 16;
 const FHCRC = 2;
 /** Header (10) + XLEN (2) + subfield `TW` (2 + 2 + 4). */
 const BLOCK_HEADER = 20;
+/**
+ * Most output of one member held until the member is checked whole: the recorder's
+ * members hold one flush (64 KiB by default); a larger member's output past this is
+ * handed over unchecked, as it comes.
+ */
+const HOLD_MAX = 16 * 1_048_576;
 
 /**
  * Whether bytes start like gzip data (`1f 8b`).
@@ -60,7 +66,28 @@ export async function gzipBlock(bytes: Uint8Array): Promise<Uint8Array> {
   const writer = cs.writable.getWriter();
   void writer.write(bytes as Uint8Array<ArrayBuffer>).catch(() => {});
   void writer.close().catch(() => {});
-  const plain = new Uint8Array(await new Response(cs.readable).arrayBuffer());
+  return tagMember(new Uint8Array(await new Response(cs.readable).arrayBuffer()));
+}
+
+/**
+ * Gives a gzip member (as any gzip compressor writes it) the header of a capture's
+ * block: the extra field `TW` with the block's total length (see the module docs).
+ * The compressed data and the trailer are kept as they are.
+ *
+ * @param plain One complete gzip member.
+ * @returns The same member with the `TW` field in place of any name, comment or
+ *   other extra field.
+ * @example
+ * ```ts
+ * import { tagMember } from "./gzip.ts";
+ * const plain = new Uint8Array(await new Response(
+ *   new Blob(["hello"]).stream().pipeThrough(new CompressionStream("gzip")),
+ * ).arrayBuffer());
+ * const block = tagMember(plain);
+ * console.log(block.length === plain.length + 10, block[3]); // true 4
+ * ```
+ */
+export function tagMember(plain: Uint8Array): Uint8Array {
   const start = headerLength(plain);
   const size = BLOCK_HEADER + plain.length - start;
   const out = new Uint8Array(size);
@@ -101,10 +128,22 @@ export function gunzipSource(
   let done = false;
   let stream: ChunkSource | undefined;
   let inflated = 0;
-  /** The member being decompressed, with what its end means. */
+  /**
+   * The member being decompressed, with what its end means; `checked` while its
+   * output is held until the member is known to be whole (see `hold`).
+   */
   let member:
-    | { out: MemberSource; at: number; complete: boolean; length: number; size: number }
+    | {
+      out: MemberSource;
+      at: number;
+      complete: boolean;
+      length: number;
+      size: number;
+      checked: boolean;
+    }
     | undefined;
+  /** Output ready to be handed over, in order. */
+  const ready: Uint8Array[] = [];
 
   const fill = async (n: number): Promise<boolean> => {
     while (inp.available < n && !srcDone) {
@@ -191,7 +230,10 @@ export function gunzipSource(
     const complete = await fill(size);
     const block = inp.buf.slice(inp.pos, inp.pos + Math.min(size, inp.available));
     inp.pos += block.length;
-    member = { out: inflate(block), at, complete, length: block.length, size };
+    // A whole member's output is held until its end checks it (CRC and length): a
+    // damaged member then yields nothing, whatever the runtime's decompressor hands
+    // over before it fails. A cut one (what a crash leaves) is read as far as it goes.
+    member = { out: inflate(block), at, complete, length: block.length, size, checked: !complete };
   };
 
   /** The member's output has ended: a cut or damaged member is reported now. */
@@ -232,13 +274,38 @@ export function gunzipSource(
     return false;
   };
 
+  /**
+   * Reads a whole member's output into `ready`, up to {@link HOLD_MAX} bytes (past
+   * that, or past `maxInflatedBytes`, what was held is handed over and the rest
+   * follows as it comes); drops it all when the member turns out damaged.
+   */
+  const hold = async (m: NonNullable<typeof member>): Promise<void> => {
+    const held: Uint8Array[] = [];
+    let bytes = 0;
+    for (;;) {
+      const chunk = await m.out.read();
+      if (chunk === undefined) break;
+      if (!(await counted(chunk, m.at))) break;
+      held.push(chunk);
+      bytes += chunk.length;
+      if (bytes >= HOLD_MAX) break;
+    }
+    m.checked = true;
+    if (m.out.error === undefined) ready.push(...held);
+  };
+
   return {
     async read(): Promise<Uint8Array | undefined> {
       for (;;) {
+        if (ready.length > 0) return ready.shift();
         if (done) return undefined;
         if (stream !== undefined) {
           const chunk = await stream.read();
           return (await counted(chunk, inp.offset)) ? chunk : undefined;
+        }
+        if (member !== undefined && !member.checked) {
+          await hold(member);
+          continue;
         }
         if (member !== undefined) {
           const chunk = await member.out.read();

@@ -26,6 +26,8 @@ import {
 } from "./raw-format.ts";
 
 const INITIAL_CAPACITY = 64 * 1024;
+/** Most buffers kept for use again (see {@link RawEncoder.recycle}). */
+const MAX_SPARE = 8;
 
 /**
  * Encodes a raw capture: call {@link RawEncoder.begin} once per file, then the record
@@ -51,6 +53,8 @@ export class RawEncoder {
   #view: DataView = new DataView(this.#buf.buffer);
   #len = 0;
   #topics = new Map<string, number>();
+  /** Buffers given back with {@link RawEncoder.recycle}, ready for use again. */
+  #spare: Uint8Array[] = [];
   readonly #text = new TextEncoder();
   readonly #version: CaptureVersion;
   readonly #sum: FrameChecksum;
@@ -159,10 +163,25 @@ export class RawEncoder {
    */
   take(): Uint8Array {
     const out = this.#buf.subarray(0, this.#len);
-    this.#buf = new Uint8Array(Math.max(INITIAL_CAPACITY, this.#len));
+    const cap = this.#buf.length;
+    let next = this.#spare.pop();
+    while (next !== undefined && next.length < cap) next = this.#spare.pop();
+    this.#buf = next ?? new Uint8Array(cap);
     this.#view = new DataView(this.#buf.buffer);
     this.#len = 0;
     return out;
+  }
+
+  /**
+   * Gives back bytes returned by {@link RawEncoder.take} once they are written, so
+   * that their buffer is used again instead of a new one being allocated and
+   * cleared for every flush. Optional; the bytes must not be used afterwards.
+   * @param bytes What `take` returned.
+   */
+  recycle(bytes: Uint8Array): void {
+    if (bytes.byteOffset !== 0 || this.#spare.length >= MAX_SPARE) return;
+    const buf = new Uint8Array(bytes.buffer);
+    if (buf.length >= INITIAL_CAPACITY && buf !== this.#buf) this.#spare.push(buf);
   }
 
   #defineTopic(topic: string): number {

@@ -7,9 +7,11 @@ import {
   CONTENT_TYPES,
   decodeEvent,
   eventSubject,
+  publisherServeExtra,
   publishFeed,
 } from "../../../connectors/nats/mod.ts";
-import type { FeedEvent } from "../../../src/events.ts";
+import { serveFeed } from "../../../serve/mod.ts";
+import type { FeedEvent, StatusEvent } from "../../../src/events.ts";
 import { silentLogger } from "../../../src/log.ts";
 import { NatsServer, skipReason, waitFor } from "./_server.ts";
 
@@ -127,32 +129,77 @@ describe.skipIf(skip !== undefined)("publishFeed against a real nats-server", ()
     await jsm.streams.delete("OTHER");
   });
 
-  it("loses and duplicates nothing when the server restarts mid-stream", async () => {
-    const feed = await feedOf(4_000, 2_000);
-    const pub = await publishFeed(feed, {
-      servers: server.url,
-      stream: "RESTART",
-      ackTimeoutMs: 1_000,
-      logger: silentLogger,
-    });
-    await waitFor("1,000 acknowledged", () => pub.health().acknowledged >= 1_000);
-    await server.stop();
-    await waitFor("the publisher to notice", () => !pub.health().connected);
-    await server.restart();
-    await pub.done();
-    const h = pub.health();
-    await pub.close();
-    const check = await connect({ servers: server.url });
-    const stored = await readAll(check, "RESTART");
-    await check.close();
-    const seqs = stored.filter((s) => s.ev.type !== "status").map((s) =>
-      (s.ev as { seq: number }).seq
-    );
-    expect(new Set(seqs).size).toBe(seqs.length);
-    expect([...seqs].sort((a, b) => a - b)).toEqual(Array.from({ length: 4_000 }, (_, i) => i + 1));
-    expect(h.reconnects).toBeGreaterThanOrEqual(1);
-    expect(h.acknowledged).toBe(h.published);
-    expect(h.dropped).toBe(0);
-    await feed.close();
-  }, 60_000);
+  it(
+    "loses and duplicates nothing when the server restarts mid-stream, and says so in status, /health and /metrics",
+    async () => {
+      const feed = await feedOf(4_000, 2_000);
+      const pub = await publishFeed(feed, {
+        servers: server.url,
+        stream: "RESTART",
+        ackTimeoutMs: 1_000,
+        logger: silentLogger,
+      });
+      const statuses: StatusEvent[] = [];
+      void (async () => {
+        for await (const s of pub.status()) statuses.push(s);
+      })();
+      await using http = await serveFeed(feed, {
+        port: 0,
+        logger: silentLogger,
+        extra: publisherServeExtra(pub, 100),
+      });
+      const get = async (path: string) => {
+        const res = await fetch(`${http.url}${path}`);
+        return { status: res.status, text: await res.text() };
+      };
+      await waitFor("1,000 acknowledged", () => pub.health().acknowledged >= 1_000);
+      await server.stop();
+      await waitFor("the publisher to notice", () => !pub.health().connected);
+      // The publisher's part of /health gives its reason once the grace is over (the
+      // feed's own reason, such as its end, comes first in the body).
+      await waitFor("/health to blame NATS", async () => {
+        const h = await get("/health");
+        return h.status === 503 && JSON.parse(h.text).publisher.reason !== undefined;
+      });
+      const down = JSON.parse((await get("/health")).text);
+      expect(down.publisher.reason).toMatch(/^NATS unreachable for \d+ ms \(grace 100 ms\)$/);
+      expect(down.publisher).toMatchObject({ connected: false, dropped: 0 });
+      expect((await get("/metrics")).text).toMatch(/^tickwire_publish_connected 0$/m);
+      await server.restart();
+      await pub.done();
+      // The client reports the reconnect on its own schedule, after it has sent again.
+      await waitFor("the publisher to report the reconnect", () => pub.health().connected);
+      const h = pub.health();
+      const metrics = (await get("/metrics")).text;
+      expect(metrics).toContain(`tickwire_publish_published_total ${h.published}\n`);
+      expect(metrics).toContain(`tickwire_publish_acknowledged_total ${h.acknowledged}\n`);
+      expect(metrics).toContain(`tickwire_publish_dropped_total 0\n`);
+      expect(metrics).toMatch(/^tickwire_publish_reconnects_total [1-9]\d*$/m);
+      // The feed has ended by now (503 for that); the publisher is well again.
+      const up = JSON.parse((await get("/health")).text);
+      expect(up.publisher).toMatchObject({ connected: true, disconnectedForMs: 0 });
+      expect(up.publisher.reason).toBeUndefined();
+      await pub.close();
+      const kinds = statuses.map((s) => s.kind);
+      expect(kinds[0]).toBe("disconnected");
+      expect(kinds).toContain("reconnecting");
+      expect(kinds.slice(-2)).toStrictEqual(["connected", "end"]);
+      expect(statuses.at(-2)).toMatchObject({ source: "nats-publish", epoch: h.reconnects });
+      const check = await connect({ servers: server.url });
+      const stored = await readAll(check, "RESTART");
+      await check.close();
+      const seqs = stored.filter((s) => s.ev.type !== "status").map((s) =>
+        (s.ev as { seq: number }).seq
+      );
+      expect(new Set(seqs).size).toBe(seqs.length);
+      expect([...seqs].sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 4_000 }, (_, i) => i + 1),
+      );
+      expect(h.reconnects).toBeGreaterThanOrEqual(1);
+      expect(h.acknowledged).toBe(h.published);
+      expect(h.dropped).toBe(0);
+      await feed.close();
+    },
+    60_000,
+  );
 });
