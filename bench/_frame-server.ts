@@ -21,39 +21,19 @@
  */
 
 import { createServer, type Socket } from "node:net";
+import { publishPacket, remainingLength } from "./_mqtt-packets.ts";
 import { buildPayloads } from "./_payloads.ts";
-
-const encoder = new TextEncoder();
-
-function remainingLength(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) b |= 0x80;
-    out.push(b);
-  } while (n > 0);
-  return out;
-}
 
 /** The data set as back-to-back QoS 0 PUBLISH packets. */
 function framedDataSet(): { frames: Uint8Array; messages: number } {
-  const parts: Uint8Array[] = [];
-  for (const p of buildPayloads()) {
-    const t = encoder.encode(p.topic);
-    const body = 2 + t.length + p.bytes.length;
-    parts.push(
-      Uint8Array.from([0x30, ...remainingLength(body), t.length >> 8, t.length & 255, ...t]),
-      p.bytes,
-    );
-  }
+  const parts = buildPayloads().map((p) => publishPacket(p.topic, p.bytes));
   const frames = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {
     frames.set(p, at);
     at += p.length;
   }
-  return { frames, messages: parts.length / 2 };
+  return { frames, messages: parts.length };
 }
 
 /** Pause between the last SUBACK and the first frame, ms (the run is timed from the first event). */

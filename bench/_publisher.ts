@@ -16,22 +16,12 @@
  */
 
 import { connect, type Socket } from "node:net";
+import { publishPacket, remainingLength } from "./_mqtt-packets.ts";
 import { buildPayloads } from "./_payloads.ts";
 import { monoNanos } from "./_stats.ts";
 import { STAMP_BYTES, withStampSpace, writeStamp } from "./_wire-stamp.ts";
 
 const encoder = new TextEncoder();
-
-function remainingLength(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) b |= 0x80;
-    out.push(b);
-  } while (n > 0);
-  return out;
-}
 
 function connectPacket(clientId: string): Uint8Array {
   const id = encoder.encode(clientId);
@@ -52,21 +42,6 @@ function connectPacket(clientId: string): Uint8Array {
     ...id,
   ];
   return Uint8Array.from([0x10, ...remainingLength(body.length), ...body]);
-}
-
-function publishPacket(topic: string, payload: Uint8Array): Uint8Array {
-  const t = encoder.encode(topic);
-  const head = [
-    0x30,
-    ...remainingLength(2 + t.length + payload.length),
-    t.length >> 8,
-    t.length & 255,
-  ];
-  const out = new Uint8Array(head.length + t.length + payload.length);
-  out.set(head, 0);
-  out.set(t, head.length);
-  out.set(payload, head.length + t.length);
-  return out;
 }
 
 const packets = buildPayloads().map((p) => publishPacket(p.topic, withStampSpace(p.bytes)));

@@ -128,6 +128,24 @@ function pct(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
 }
 
+/**
+ * The paced phase of a path: sends events `from` to `to - 1` at `rate` a second,
+ * each when it is due, so their latency is measured without a queue in front.
+ */
+async function sendPaced(
+  from: number,
+  to: number,
+  rate: number,
+  send: (i: number) => void,
+): Promise<void> {
+  const start = now();
+  for (let i = from; i < to; i++) {
+    const due = start + ((i - from) * 1000) / rate;
+    while (now() < due) await new Promise((r) => setTimeout(r, 1));
+    send(i);
+  }
+}
+
 /** Counts one consumer's deliveries by stream sequence. */
 class Tally {
   readonly seen: Uint8Array;
@@ -187,13 +205,7 @@ async function tickwirePath(url: string, n: number, paceRate: number, paceMs: nu
   }, 300_000);
   const ms = now() - t0;
   if (pubMs === 0) pubMs = ms;
-  // Paced phase: latency without a queue in front.
-  const start = now();
-  for (let i = n; i < total; i++) {
-    const due = start + ((i - n) * 1000) / paceRate;
-    while (now() < due) await new Promise((r) => setTimeout(r, 1));
-    pump.sink!.event(quote(i, now()));
-  }
+  await sendPaced(n, total, paceRate, (i) => void pump.sink!.event(quote(i, now())));
   await until("paced events", () => tallies.every((t) => t.count >= total), 60_000);
   await Promise.all(consumers.map((f) => f.close()));
   await feed.close();
@@ -249,12 +261,7 @@ async function plainPath(url: string, n: number, paceRate: number, paceMs: numbe
   }, 300_000);
   const ms = now() - t0;
   if (pubMs === 0) pubMs = ms;
-  const start = now();
-  for (let i = n; i < total; i++) {
-    const due = start + ((i - n) * 1000) / paceRate;
-    while (now() < due) await new Promise((r) => setTimeout(r, 1));
-    send(i);
-  }
+  await sendPaced(n, total, paceRate, send);
   await until("paced events", () => tallies.every((t) => t.count >= total), 60_000);
   for (const { c, msgs } of conns) {
     await msgs.close();

@@ -17,7 +17,13 @@ import {
   type ResolvedFeedConfig,
   resolveEnvConfig,
 } from "../mod.ts";
-import { type FlagSpec, parseArgs, type ParsedArgs } from "./args.ts";
+import {
+  type FlagSpec,
+  parseArgs,
+  type ParsedArgs,
+  SOURCE_FLAG_OF,
+  sourceOverrides,
+} from "./args.ts";
 import type { CliIo } from "./_runtime.ts";
 
 /** A command of the CLI, as `main.ts` runs it. */
@@ -157,6 +163,25 @@ export async function resolveCommandConfig(
       format: config.core.logFormat ?? "text",
     });
   return { config: { ...config, core: { ...config.core, logger } }, logger };
+}
+
+/**
+ * Resolves the source a command reads: the shared source flags
+ * (`--source`, `--symbols`, ...) laid over the environment, then the command's
+ * own options, with errors naming the flag the user typed.
+ * @param io Where the environment comes from.
+ * @param flags Parsed flags, the shared source flags among them.
+ * @param options Options the command itself sets (e.g. `buffer: false`).
+ * @returns The settings and the logger.
+ * @throws UsageError for an empty `--symbols` or `--channels` list.
+ * @throws ConfigError naming the flag or variable that was wrong.
+ */
+export async function resolveSourceConfig(
+  io: CliIo,
+  flags: ParsedArgs["flags"],
+  options: Readonly<Record<string, unknown>> = {},
+): Promise<CommandConfig> {
+  return await resolveCommandConfig(io, { ...sourceOverrides(flags), ...options }, SOURCE_FLAG_OF);
 }
 
 /**

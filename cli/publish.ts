@@ -5,17 +5,9 @@
  * @module
  */
 
-import { consoleLogger, type FeedOptions, resolveEnvConfig, startFeed } from "../mod.ts";
-import {
-  intFlag,
-  type ParsedArgs,
-  portFlag,
-  SOURCE_FLAG_OF,
-  SOURCE_FLAGS,
-  sourceOverrides,
-  UsageError,
-} from "./args.ts";
-import { type CommandSpec, nameFlags } from "./command.ts";
+import { startFeed } from "../mod.ts";
+import { intFlag, type ParsedArgs, portFlag, SOURCE_FLAGS, UsageError } from "./args.ts";
+import { type CommandSpec, resolveSourceConfig } from "./command.ts";
 import { type CliIo, onInterrupt } from "./_runtime.ts";
 
 /** How long the feed's queued events may take to be published after a signal, ms. */
@@ -44,15 +36,7 @@ async function run({ flags, positionals }: ParsedArgs, io: CliIo): Promise<numbe
   const str = (name: string): string | undefined =>
     typeof flags[name] === "string" ? flags[name] as string : undefined;
 
-  const config = await resolveEnvConfig(env, sourceOverrides(flags) as Partial<FeedOptions>)
-    .catch((e) => {
-      throw nameFlags(e, SOURCE_FLAG_OF);
-    });
-  const logger = config.core.logger ??
-    consoleLogger({
-      level: config.core.logLevel ?? "warn",
-      format: config.core.logFormat ?? "text",
-    });
+  const { config, logger } = await resolveSourceConfig(io, flags);
   // The NATS client packages load only for this command.
   const { publishFeed, publisherServeExtra, DEFAULT_NATS_URL, DEFAULT_STREAM } = await import(
     "../connectors/nats/mod.ts"
@@ -63,7 +47,7 @@ async function run({ flags, positionals }: ParsedArgs, io: CliIo): Promise<numbe
   const token = nonEmpty(env.NATS_TOKEN);
   const credsFile = str("creds") ?? nonEmpty(env.NATS_CREDS);
   const caFile = str("ca") ?? nonEmpty(env.NATS_CA);
-  const feed = await startFeed({ ...config, core: { ...config.core, logger } });
+  const feed = await startFeed(config);
   let publisher;
   try {
     publisher = await publishFeed(feed, {

@@ -13,15 +13,8 @@ import {
   type FsyncPolicy,
   type Recorder,
 } from "../connectors/replay/mod.ts";
-import {
-  numberFlag,
-  type ParsedArgs,
-  SOURCE_FLAG_OF,
-  SOURCE_FLAGS,
-  sourceOverrides,
-  UsageError,
-} from "./args.ts";
-import { type CommandSpec, resolveCommandConfig } from "./command.ts";
+import { numberFlag, type ParsedArgs, SOURCE_FLAGS, UsageError } from "./args.ts";
+import { type CommandSpec, resolveSourceConfig } from "./command.ts";
 import { type CliIo, host, onInterrupt } from "./_runtime.ts";
 
 /**
@@ -96,9 +89,7 @@ async function run({ flags, positionals }: ParsedArgs, io: CliIo): Promise<numbe
       `--fsync must be one of ${FSYNC_POLICIES.join(", ")}, got ${JSON.stringify(fsync)}`,
     );
   }
-  const overrides: Record<string, unknown> = { buffer: false, ...sourceOverrides(flags) };
-
-  const { config, logger } = await resolveCommandConfig(io, overrides, SOURCE_FLAG_OF);
+  const { config, logger } = await resolveSourceConfig(io, flags, { buffer: false });
   const recorder = await openRecorder({
     out,
     ...(events === undefined ? {} : { events }),

@@ -6,10 +6,10 @@
  * @module
  */
 
-import { type Channel, type FeedOptions, resolveEnvConfig, startFeed } from "../mod.ts";
+import { type Channel, startFeed } from "../mod.ts";
 import { type CaptureIssue, parseOnCorrupt, parseSpeed } from "../connectors/replay/mod.ts";
 import { intFlag, listFlag, numberFlag, type ParsedArgs, UsageError } from "./args.ts";
-import { type CommandSpec, nameFlags } from "./command.ts";
+import { type CommandSpec, resolveCommandConfig } from "./command.ts";
 import type { CliIo } from "./_runtime.ts";
 import { FORMAT_FLAG, formatFlag, printUntilDone } from "./_print.ts";
 
@@ -85,9 +85,7 @@ async function run({ flags, positionals }: ParsedArgs, io: CliIo): Promise<numbe
   }
   if (channels !== undefined) overrides.channels = channels as Channel[];
 
-  const config = await resolveEnvConfig(io.env, overrides as Partial<FeedOptions>).catch((e) => {
-    throw nameFlags(e, FLAG_OF);
-  });
+  const { config } = await resolveCommandConfig(io, overrides, FLAG_OF);
   const info = await printUntilDone(await startFeed(config), out, {
     format,
     withStatus: flags.status === true,

@@ -12,12 +12,10 @@ import {
   numberFlag,
   type ParsedArgs,
   portFlag,
-  SOURCE_FLAG_OF,
   SOURCE_FLAGS,
-  sourceOverrides,
   UsageError,
 } from "./args.ts";
-import { type CommandSpec, resolveCommandConfig } from "./command.ts";
+import { type CommandSpec, resolveSourceConfig } from "./command.ts";
 import { type CliIo, onInterrupt } from "./_runtime.ts";
 
 /** Channels the page shows, subscribed by default where the source serves them. */
@@ -34,8 +32,7 @@ async function run({ flags, positionals }: ParsedArgs, io: CliIo): Promise<numbe
   const origins = listFlag(flags, "allow-origin");
   const token = io.env.TICKWIRE_SERVE_TOKEN;
 
-  const overrides: Record<string, unknown> = { ...sourceOverrides(flags), buffer: false };
-  const resolved = await resolveCommandConfig(io, overrides, SOURCE_FLAG_OF);
+  const resolved = await resolveSourceConfig(io, flags, { buffer: false });
   const logger = resolved.logger;
   let config = resolved.config;
   if (config.core.channels === undefined) {

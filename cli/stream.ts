@@ -4,16 +4,9 @@
  * @module
  */
 
-import { type FeedOptions, resolveEnvConfig, startFeed } from "../mod.ts";
-import {
-  intFlag,
-  numberFlag,
-  type ParsedArgs,
-  SOURCE_FLAG_OF,
-  SOURCE_FLAGS,
-  sourceOverrides,
-} from "./args.ts";
-import { type CommandSpec, nameFlags } from "./command.ts";
+import { startFeed } from "../mod.ts";
+import { intFlag, numberFlag, type ParsedArgs, SOURCE_FLAGS } from "./args.ts";
+import { type CommandSpec, resolveSourceConfig } from "./command.ts";
 import type { CliIo } from "./_runtime.ts";
 import { FORMAT_FLAG, formatFlag, printUntilDone } from "./_print.ts";
 
@@ -28,10 +21,7 @@ async function run({ flags }: ParsedArgs, io: CliIo): Promise<number> {
   const format = formatFlag(flags.format, out);
   const limit = intFlag(flags, "limit");
   const duration = numberFlag(flags, "duration");
-  const overrides = sourceOverrides(flags);
-  const config = await resolveEnvConfig(io.env, overrides as Partial<FeedOptions>).catch((e) => {
-    throw nameFlags(e, SOURCE_FLAG_OF);
-  });
+  const { config } = await resolveSourceConfig(io, flags);
   const info = await printUntilDone(
     await startFeed(config),
     out,

@@ -1,24 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { numberedTrade } from "./_helpers/numbered-trade.ts";
 import { Dispatcher } from "../src/dispatcher.ts";
 import { EventRing } from "../src/_event-ring.ts";
 import type { TradeEvent } from "../src/events.ts";
 
 /** The dispatcher's option errors word for word, its bounds, and iterators stopped at odd moments. */
 
-function trade(seq: number): TradeEvent {
-  return {
-    type: "trade",
-    source: "test",
-    symbol: "PTT",
-    seq,
-    recvTs: seq,
-    recvMono: seq,
-    epoch: 0,
-    price: 1,
-    size: 1,
-    side: "buy",
-  };
-}
+const trade = numberedTrade;
 
 const options = (o: unknown): ConstructorParameters<typeof Dispatcher>[0] =>
   o as ConstructorParameters<typeof Dispatcher>[0];

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Dispatcher, type OverflowPolicy } from "../src/dispatcher.ts";
 import type { FeedEvent } from "../src/events.ts";
+import { makeQuote } from "./_helpers/quote.ts";
 
 type Op =
   | { readonly op: "market" }
@@ -39,21 +40,7 @@ const policyArb: fc.Arbitrary<OverflowPolicy> = fc.constantFrom(
 function make(kind: "market" | "status", n: number): FeedEvent {
   return kind === "status"
     ? { type: "status", kind: "end", source: "p", epoch: 0, recvTs: 0, recvMono: n }
-    : {
-      type: "quote",
-      source: "p",
-      symbol: "X",
-      seq: n,
-      recvTs: 0,
-      recvMono: n,
-      epoch: 0,
-      bid: 1,
-      ask: 2,
-      bidSize: 1,
-      askSize: 1,
-      bidFlag: "normal",
-      askFlag: "normal",
-    };
+    : makeQuote({ source: "p", symbol: "X", seq: n, recvMono: n });
 }
 
 /** A plain-array reference of the documented semantics. */

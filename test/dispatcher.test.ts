@@ -1,22 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { numberedTrade } from "./_helpers/numbered-trade.ts";
 import { Dispatcher, type OverflowPolicy } from "../src/dispatcher.ts";
-import type { FeedEvent, StatusEvent, TradeEvent } from "../src/events.ts";
+import type { FeedEvent, StatusEvent } from "../src/events.ts";
 import type { LogFields, Logger } from "../src/log.ts";
 
-function trade(seq: number): TradeEvent {
-  return {
-    type: "trade",
-    source: "test",
-    symbol: "PTT",
-    seq,
-    recvTs: 1_700_000_000_000 + seq,
-    recvMono: seq,
-    epoch: 0,
-    price: 34.5,
-    size: 100,
-    side: "buy",
-  };
-}
+const trade = numberedTrade;
 
 function status(n: number): StatusEvent {
   return { type: "status", kind: "end", source: "test", epoch: 0, recvTs: n, recvMono: n };

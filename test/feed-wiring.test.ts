@@ -12,20 +12,29 @@ const capture = captureLogger;
 const kinds = (events: readonly FeedEvent[]): string[] =>
   events.flatMap((e) => e.type === "status" ? [e.kind] : []);
 
+/**
+ * A scripted feed of PTT on a manual clock (symbols stale after 1 s) whose
+ * connector went down 5 s ago: no symbol has gone stale for it.
+ */
+async function downForFiveSeconds(feedStaleAfterMs: number, reason: string) {
+  const clock = new ManualClock();
+  const feed = await createFeed({
+    source: scriptedConnector,
+    symbols: ["PTT"],
+    clock,
+    health: { staleAfterMs: 1_000, feedStaleAfterMs, checkIntervalMs: 100 },
+    logger: capture(),
+  });
+  const c = lastScripted();
+  c.status("disconnected", { reason });
+  clock.advance(5_000);
+  expect(feed.staleSymbols()).toEqual([]);
+  return { clock, feed, c };
+}
+
 describe("feed wiring", () => {
   it("tells health about a disconnect: no symbol goes stale while the connector is down", async () => {
-    const clock = new ManualClock();
-    const feed = await createFeed({
-      source: scriptedConnector,
-      symbols: ["PTT"],
-      clock,
-      health: { staleAfterMs: 1_000, feedStaleAfterMs: 1_000, checkIntervalMs: 100 },
-      logger: capture(),
-    });
-    const c = lastScripted();
-    c.status("disconnected", { reason: "line dropped" });
-    clock.advance(5_000);
-    expect(feed.staleSymbols()).toEqual([]);
+    const { clock, feed, c } = await downForFiveSeconds(1_000, "line dropped");
     expect(kinds(feed.poll())).not.toContain("stale");
     // Back up: the ages restart, and a silence counts again.
     c.status("connected");
@@ -205,18 +214,7 @@ describe("feed wiring", () => {
   });
 
   it("watches for staleness again when a disconnected connector polls", async () => {
-    const clock = new ManualClock();
-    const feed = await createFeed({
-      source: scriptedConnector,
-      symbols: ["PTT"],
-      clock,
-      health: { staleAfterMs: 1_000, feedStaleAfterMs: 60_000, checkIntervalMs: 100 },
-      logger: capture(),
-    });
-    const c = lastScripted();
-    c.status("disconnected", { reason: "stream down" });
-    clock.advance(5_000);
-    expect(feed.staleSymbols()).toStrictEqual([]);
+    const { clock, feed, c } = await downForFiveSeconds(60_000, "stream down");
     c.mode("poll", "stream");
     clock.advance(1_200);
     expect(feed.staleSymbols()).toStrictEqual(["PTT"]);

@@ -1,31 +1,24 @@
 import { describe, expect, it } from "vitest";
 import { clockQuote } from "./_helpers/clock-quote.ts";
+import { healthRig, startConnected } from "./_helpers/health-rig.ts";
 import { RecordingClock } from "./_helpers/recording-clock.ts";
-import type { StatusEvent } from "../src/events.ts";
-import { HealthMonitor } from "../src/health.ts";
+import { HealthMonitor, type HealthOptions } from "../src/health.ts";
 import type { SessionSource } from "../src/session.ts";
 
 /** The health monitor's boundaries, reasons, sessions without symbols and its timer. */
 
 const quote = clockQuote;
 
-function setup(options: ConstructorParameters<typeof HealthMonitor>[1] = {}) {
-  const clock = new RecordingClock();
-  const statuses: StatusEvent[] = [];
-  const monitor = new HealthMonitor(
-    "test",
+const setup = (options: HealthOptions = {}) =>
+  healthRig(
     { staleAfterMs: 600_000, feedStaleAfterMs: 1_000, checkIntervalMs: 100, ...options },
-    (s) => statuses.push(s),
-    clock,
+    new RecordingClock(),
   );
-  return { clock, statuses, monitor };
-}
 
 describe("health edges", () => {
   it("reports the feed stale only past its gap, with the age in the reason, and says why it recovered", () => {
     const { clock, statuses, monitor } = setup();
-    monitor.setConnected(true, 0);
-    monitor.start();
+    startConnected(monitor);
     clock.advance(1_000); // exactly the gap: not yet
     expect(statuses).toEqual([]);
     clock.advance(100);
@@ -39,9 +32,7 @@ describe("health edges", () => {
 
   it("says why a symbol recovered", () => {
     const { clock, statuses, monitor } = setup({ staleAfterMs: 500, feedStaleAfterMs: 60_000 });
-    monitor.track("PTT");
-    monitor.setConnected(true, 0);
-    monitor.start();
+    startConnected(monitor, "PTT");
     clock.advance(600);
     monitor.onEvent(quote("PTT", clock));
     expect(statuses.at(-1)).toMatchObject({
@@ -55,8 +46,7 @@ describe("health edges", () => {
   it("with a session but no symbol tracked, the feed still goes stale", () => {
     const closed: SessionSource = { quietReason: () => "closed" };
     const { clock, statuses, monitor } = setup({ session: closed });
-    monitor.setConnected(true, 0);
-    monitor.start();
+    startConnected(monitor);
     clock.advance(1_200);
     expect(statuses).toMatchObject([{ kind: "stale", scope: "feed" }]);
     monitor.stop();
@@ -75,8 +65,7 @@ describe("health edges", () => {
 
   it("checks on an unref'd timer, and a stop from inside a check ends the checks", () => {
     const { clock, statuses, monitor } = setup();
-    monitor.setConnected(true, 0);
-    monitor.start();
+    startConnected(monitor);
     expect(clock.options).toEqual([{ unref: true }]);
     // The consumer stops the monitor when it hears of the stale feed.
     const stopOnStale = new HealthMonitor(

@@ -1,24 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { clockQuote } from "./_helpers/clock-quote.ts";
-import { ManualClock } from "../src/clock.ts";
-import type { StatusEvent } from "../src/events.ts";
-import { HealthMonitor } from "../src/health.ts";
+import { healthRig, startConnected } from "./_helpers/health-rig.ts";
+import type { ManualClock } from "../src/clock.ts";
+import type { HealthMonitor, HealthOptions } from "../src/health.ts";
 
 /** The numbers of a health snapshot (rates, ages, order) and the monitor's timer. */
 
 const quote = clockQuote;
 
-function setup(options: ConstructorParameters<typeof HealthMonitor>[1] = {}) {
-  const clock = new ManualClock();
-  const statuses: StatusEvent[] = [];
-  const monitor = new HealthMonitor(
-    "test",
-    { feedStaleAfterMs: 600_000, staleAfterMs: 600_000, ...options },
-    (s) => statuses.push(s),
-    clock,
-  );
-  return { clock, statuses, monitor };
-}
+const setup = (options: HealthOptions = {}) =>
+  healthRig({ feedStaleAfterMs: 600_000, staleAfterMs: 600_000, ...options });
 
 /** Sends `n` quotes for `symbol`, then lets one second pass and checks. */
 function second(monitor: HealthMonitor, clock: ManualClock, symbol: string, n: number): void {
@@ -80,8 +71,7 @@ describe("health snapshot", () => {
       "PTT",
       "SCB",
     ]);
-    monitor.setConnected(true, 0);
-    monitor.start();
+    startConnected(monitor);
     clock.advance(200);
     expect(monitor.staleSymbols()).toEqual(["AOT", "BBL", "PTT", "SCB"]);
     monitor.stop();
@@ -89,9 +79,7 @@ describe("health snapshot", () => {
 
   it("checks again when started after a stop", () => {
     const { clock, statuses, monitor } = setup({ staleAfterMs: 1_000, checkIntervalMs: 100 });
-    monitor.track("PTT");
-    monitor.setConnected(true, 0);
-    monitor.start();
+    startConnected(monitor, "PTT");
     monitor.stop();
     clock.advance(2_000);
     expect(statuses).toEqual([]);
@@ -105,9 +93,7 @@ describe("health snapshot", () => {
 
   it("never reports a symbol stale that was only seen in events, never subscribed", () => {
     const { clock, statuses, monitor } = setup({ staleAfterMs: 1_000, checkIntervalMs: 100 });
-    monitor.track("PTT");
-    monitor.setConnected(true, 0);
-    monitor.start();
+    startConnected(monitor, "PTT");
     monitor.onEvent(quote("XYZ", clock));
     clock.advance(5_000);
     expect(statuses.map((s) => s.kind === "stale" ? s.symbols : [])).toEqual([["PTT"]]);

@@ -1,32 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { clockQuote } from "./_helpers/clock-quote.ts";
-import { ManualClock } from "../src/clock.ts";
-import type { StaleStatus, StatusEvent } from "../src/events.ts";
+import { healthRig, startConnected } from "./_helpers/health-rig.ts";
+import type { StaleStatus } from "../src/events.ts";
 import { validateEvent } from "../src/schemas.ts";
-import { HealthMonitor } from "../src/health.ts";
+import { HealthMonitor, type HealthOptions } from "../src/health.ts";
 import type { SessionQuiet, SessionSource } from "../src/session.ts";
 
 const quote = clockQuote;
 
-function setup(options: ConstructorParameters<typeof HealthMonitor>[1] = {}) {
-  const clock = new ManualClock();
-  const statuses: StatusEvent[] = [];
-  const monitor = new HealthMonitor(
-    "test",
-    { checkIntervalMs: 100, ...options },
-    (s) => statuses.push(s),
-    clock,
-  );
-  return { clock, statuses, monitor };
-}
+const setup = (options: HealthOptions = {}) => healthRig({ checkIntervalMs: 100, ...options });
 
 describe("health monitor", () => {
   it("emits stale once per symbol and recovered once on the next event", () => {
     const { clock, statuses, monitor } = setup({ staleAfterMs: 1_000, feedStaleAfterMs: 60_000 });
-    monitor.track("PTT");
-    monitor.track("AOT");
-    monitor.setConnected(true, 0);
-    monitor.start();
+    startConnected(monitor, "PTT", "AOT");
     let seq = 0;
     for (let i = 0; i < 30; i++) {
       clock.advance(100);
@@ -50,10 +37,7 @@ describe("health monitor", () => {
       symbolStaleAfterMs: { ptt: 500 },
       feedStaleAfterMs: 60_000,
     });
-    monitor.track("PTT");
-    monitor.track("AOT");
-    monitor.setConnected(true, 0);
-    monitor.start();
+    startConnected(monitor, "PTT", "AOT");
     clock.advance(1_000);
     expect(statuses).toMatchObject([{ kind: "stale", scope: "symbols", symbols: ["PTT"] }]);
     expect(monitor.snapshot().symbols.find((s) => s.symbol === "PTT")?.staleAfterMs).toBe(500);
@@ -97,9 +81,7 @@ describe("health monitor", () => {
 
   it("measures event rates per symbol and overall", () => {
     const { clock, monitor } = setup({ rateAlpha: 1, feedStaleAfterMs: 60_000 });
-    monitor.track("PTT");
-    monitor.setConnected(true, 0);
-    monitor.start();
+    startConnected(monitor, "PTT");
     let seq = 0;
     for (let i = 0; i < 10; i++) {
       monitor.onEvent(quote("PTT", clock, ++seq));
@@ -135,9 +117,7 @@ describe("health monitor", () => {
       feedStaleAfterMs: 1_500,
       session,
     });
-    monitor.track("PTT");
-    monitor.setConnected(true, 0);
-    monitor.start();
+    startConnected(monitor, "PTT");
     shut = "intermission";
     clock.advance(5_000);
     expect(statuses).toMatchObject([{
@@ -176,9 +156,7 @@ describe("health monitor", () => {
       session: false,
     });
     monitor.useSession(connectorSession);
-    monitor.track("PTT");
-    monitor.setConnected(true, 0);
-    monitor.start();
+    startConnected(monitor, "PTT");
     clock.advance(1_200);
     expect(statuses).toMatchObject([{ kind: "stale", quiet: "stale" }]);
     monitor.stop();

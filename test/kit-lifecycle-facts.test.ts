@@ -21,6 +21,15 @@ function setup() {
   return { life, statuses, failures, events: () => events };
 }
 
+/** The facts of a first connection that never retried, with `extra` over them. */
+const firstConnection = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+  connected: false,
+  epoch: 0,
+  reconnectAttempts: 0,
+  reconnects: 0,
+  ...extra,
+});
+
 const fields = (s: StatusEvent | undefined): Record<string, unknown> => {
   const { type: _t, source: _s, epoch: _e, recvTs: _r, recvMono: _m, ...rest } = s!;
   return rest;
@@ -29,30 +38,14 @@ const fields = (s: StatusEvent | undefined): Record<string, unknown> => {
 describe("Lifecycle facts and status fields", () => {
   it("reports connected only while connected, and the last reason of a loss, retry or error", () => {
     const { life } = setup();
-    expect(life.facts()).toStrictEqual({
-      connected: false,
-      epoch: 0,
-      reconnectAttempts: 0,
-      reconnects: 0,
-    });
+    expect(life.facts()).toStrictEqual(firstConnection());
     expect(life.connectedNow).toBe(false);
     life.connecting();
     life.connected();
-    expect(life.facts()).toStrictEqual({
-      connected: true,
-      epoch: 0,
-      reconnectAttempts: 0,
-      reconnects: 0,
-    });
+    expect(life.facts()).toStrictEqual(firstConnection({ connected: true }));
     expect(life.connectedNow).toBe(true);
     life.lost("socket closed");
-    expect(life.facts()).toStrictEqual({
-      connected: false,
-      epoch: 0,
-      reconnectAttempts: 0,
-      reconnects: 0,
-      lastError: "socket closed",
-    });
+    expect(life.facts()).toStrictEqual(firstConnection({ lastError: "socket closed" }));
     life.reconnecting(1, 100);
     expect(life.facts()).toMatchObject({ reconnectAttempts: 1, lastError: "socket closed" });
     life.reconnecting(2, 200, "refused");

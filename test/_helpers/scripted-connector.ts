@@ -73,6 +73,15 @@ export function createScripted(options: ScriptedOptions, ctx: ConnectorContext):
     }, extra));
     if (kind === "end") ended = true;
   };
+  /** The fields every market event of this connector carries, the next `seq` among them. */
+  const stamp = (symbol: string) => ({
+    source: "scripted",
+    symbol,
+    seq: ++seq,
+    recvTs: ctx.clock.now(),
+    recvMono: ctx.clock.mono(),
+    epoch,
+  });
   const connector: ScriptedConnector = {
     name: "scripted",
     capabilities: CAPS,
@@ -116,12 +125,7 @@ export function createScripted(options: ScriptedOptions, ctx: ConnectorContext):
       if (ended) return true;
       const ev: QuoteEvent = {
         type: "quote",
-        source: "scripted",
-        symbol,
-        seq: ++seq,
-        recvTs: ctx.clock.now(),
-        recvMono: ctx.clock.mono(),
-        epoch,
+        ...stamp(symbol),
         bid,
         ask: bid + 0.1,
         bidSize: 100,
@@ -135,12 +139,7 @@ export function createScripted(options: ScriptedOptions, ctx: ConnectorContext):
       if (ended) return true;
       const ev: BookEvent = {
         type: "book",
-        source: "scripted",
-        symbol,
-        seq: ++seq,
-        recvTs: ctx.clock.now(),
-        recvMono: ctx.clock.mono(),
-        epoch,
+        ...stamp(symbol),
         bids: [{ price: bid, size: 100 }],
         asks: [{ price: bid + 0.1, size: 200 }],
         bidFlag: "normal",

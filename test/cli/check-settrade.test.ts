@@ -4,33 +4,21 @@
  * JSON report, and each step failing in turn (login, dispatcher, rate limits,
  * connect, subscribe, first event, configuration), never printing the secret.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { main } from "../../cli/main.ts";
-import {
-  type SettradeEmulator,
-  type SettradeEmulatorOptions,
-  startSettradeEmulator,
-} from "../../connectors/settrade/emulator/mod.ts";
 import { memoryIo } from "../_helpers/memory-io.ts";
+import { emulatorPerTest } from "../settrade/_emulator-per-test.ts";
 
-let emu: SettradeEmulator | undefined;
-afterEach(async () => {
-  await emu?.stop();
-  emu = undefined;
-});
-
-async function start(options: SettradeEmulatorOptions = {}): Promise<SettradeEmulator> {
-  emu = await startSettradeEmulator({ seed: 2, rate: 40, ...options });
-  return emu;
-}
+const emulators = emulatorPerTest({ seed: 2, rate: 40 });
+const start = emulators.start;
 
 async function check(
   argv: readonly string[],
-  env: Record<string, string | undefined> = emu!.env(),
+  env: Record<string, string | undefined> = emulators.current!.env(),
 ): Promise<{ code: number; out: string; err: string }> {
   const io = memoryIo(env);
   const code = await main(["check", ...argv], io);
-  const secret = emu?.appSecretBase64;
+  const secret = emulators.current?.appSecretBase64;
   if (secret !== undefined) {
     expect(io.stdout()).not.toContain(secret);
     expect(io.stderr()).not.toContain(secret);
@@ -71,8 +59,8 @@ describe("tickwire check", () => {
     expect(report.firstEventMs.PTT).toBeGreaterThanOrEqual(0);
     expect(report.rateLimits).toMatchObject({ perSecond: 100, perMinute: 3000 });
     expect(report.target).toEqual({
-      baseUrl: emu!.url,
-      marketUrl: emu!.url,
+      baseUrl: emulators.current!.url,
+      marketUrl: emulators.current!.url,
       brokerId: "098",
       appCode: "ALGO",
     });

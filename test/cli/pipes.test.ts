@@ -5,20 +5,15 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../cli/main.ts";
 import { inspectCapture } from "../../connectors/replay/mod.ts";
 import { cliCommand, collect, exited, spawnCli } from "../_helpers/cli-process.ts";
 import { memoryIo } from "../_helpers/memory-io.ts";
-import { killChildren, tempDir, until } from "../connectors/_replay-helpers.ts";
+import { tempDirAndChildren, until } from "../connectors/_replay-helpers.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const tmp = tempDir("tickwire-pipes-");
-const children: ChildProcess[] = [];
-afterAll(() => {
-  killChildren(children);
-  tmp.cleanup();
-});
+const { tmp, children } = tempDirAndChildren("tickwire-pipes-");
 
 const capture = tmp.path("session.twr");
 let recorded = 0;

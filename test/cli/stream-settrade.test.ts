@@ -1,18 +1,10 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { main } from "../../cli/main.ts";
-import {
-  type SettradeEmulator,
-  startSettradeEmulator,
-} from "../../connectors/settrade/emulator/mod.ts";
 import { validateEvent } from "../../src/schemas.ts";
 import { memoryIo } from "../_helpers/memory-io.ts";
+import { emulatorPerTest } from "../settrade/_emulator-per-test.ts";
 
-let emu: SettradeEmulator | undefined;
-
-afterEach(async () => {
-  await emu?.stop();
-  emu = undefined;
-});
+const emulators = emulatorPerTest({ rate: 50 });
 
 /** Runs `tickwire stream --format ndjson` against a fresh emulator; the events printed. */
 async function streamEmulator(
@@ -21,7 +13,7 @@ async function streamEmulator(
   channels: string,
   limit: number,
 ): Promise<{ events: Record<string, unknown>[]; io: ReturnType<typeof memoryIo> }> {
-  emu = await startSettradeEmulator({ seed, rate: 50 });
+  const emu = await emulators.start({ seed });
   const io = memoryIo(emu.env());
   const argv = ["stream", "--format", "ndjson", "--symbols", symbols, "--channels", channels];
   expect(await main([...argv, "--limit", String(limit)], io)).toBe(0);
@@ -37,7 +29,7 @@ describe("tickwire stream with DATA_SOURCE=settrade", () => {
     expect(new Set(events.map((e) => e.symbol))).toEqual(new Set(["PTT", "AOT"]));
     expect(events.every((e) => e.source === "settrade")).toBe(true);
     expect(io.stderr()).toBe("");
-    expect(io.stdout()).not.toContain(emu!.env().SETTRADE_APP_SECRET);
+    expect(io.stdout()).not.toContain(emulators.current!.env().SETTRADE_APP_SECRET);
   });
 
   it("streams market status for SET and TFEX", async () => {

@@ -15,26 +15,14 @@ import {
   symbolCaseProblems,
 } from "./_checks.ts";
 import { createRecordingSink } from "./mod.ts";
+import { makeQuote } from "../_helpers/quote.ts";
 import { makeStatus } from "../_helpers/status.ts";
 
 const st = (kind: StatusKind, epoch: number, extra: Record<string, unknown> = {}): StatusEvent =>
   makeStatus(kind, { source: "x", epoch, recvTs: 0, recvMono: 0 }, extra);
 
-const quote = (seq: number, epoch: number, symbol = "PTT"): QuoteEvent => ({
-  type: "quote",
-  source: "x",
-  symbol,
-  seq,
-  recvTs: 0,
-  recvMono: 0,
-  epoch,
-  bid: 1,
-  ask: 1.01,
-  bidSize: 100,
-  askSize: 100,
-  bidFlag: "normal",
-  askFlag: "normal",
-});
+const quote = (seq: number, epoch: number, symbol = "PTT"): QuoteEvent =>
+  makeQuote({ source: "x", symbol, seq, epoch });
 
 const lost = st("disconnected", 0, { reason: "lost" });
 const retry = st("reconnecting", 0, { attempt: 1, delayMs: 10 });

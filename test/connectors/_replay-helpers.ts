@@ -20,11 +20,15 @@ import { syntheticConnector } from "../../connectors/synthetic/mod.ts";
 import {
   createRecorder,
   createReplayConnector,
+  type Recorder,
   type RecorderOptions,
   type ReplayConnector,
   type ReplayOptionsInput,
 } from "../../connectors/replay/mod.ts";
+import { afterAll } from "vitest";
 import { createRecordingSink, type RecordingSink } from "../conformance/mod.ts";
+import { waitUntil } from "../conformance/_wait.ts";
+import { quote, streamOf } from "./capture/_helpers.ts";
 
 /** A temporary directory, removed by `cleanup()`. */
 export function tempDir(
@@ -95,12 +99,34 @@ export function killChildren(children: readonly ChildProcess[]): void {
   }
 }
 
+/**
+ * A test file's temporary directory and the child processes it starts: after the
+ * file's tests the children still running are killed, then the directory is
+ * removed. Call at the top level of the file.
+ * @param prefix Name prefix of the directory.
+ * @returns The directory and the list `startChild` adds to.
+ */
+export function tempDirAndChildren(
+  prefix?: string,
+): { tmp: ReturnType<typeof tempDir>; children: ChildProcess[] } {
+  const tmp = tempDir(prefix);
+  const children: ChildProcess[] = [];
+  afterAll(() => {
+    killChildren(children);
+    tmp.cleanup();
+  });
+  return { tmp, children };
+}
+
 /** A `WritableStream` that keeps what is written. */
-export function memorySink(): {
-  stream: WritableStream<Uint8Array>;
+export interface MemorySink {
+  readonly stream: WritableStream<Uint8Array>;
   bytes(): Uint8Array;
   text(): string;
-} {
+}
+
+/** A `WritableStream` that keeps what is written. */
+export function memorySink(): MemorySink {
   const chunks: Uint8Array[] = [];
   const bytes = (): Uint8Array => {
     const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
@@ -118,16 +144,54 @@ export function memorySink(): {
   };
 }
 
-/** A stream over bytes, in chunks. */
-export function bytesStream(bytes: Uint8Array, chunk = 8192): ReadableStream<Uint8Array> {
-  let at = 0;
-  return new ReadableStream<Uint8Array>({
-    pull(c): void {
-      if (at >= bytes.length) return c.close();
-      c.enqueue(bytes.slice(at, at + chunk));
-      at += chunk;
-    },
+/** A recorder writing its raw records and its NDJSON to memory. */
+export interface MemoryRecording {
+  readonly rec: Recorder;
+  /** The raw records (`out`). */
+  readonly raw: MemorySink;
+  /** The NDJSON lines (`events`). */
+  readonly nd: MemorySink;
+}
+
+/**
+ * Creates a recorder on two memory sinks, raw and NDJSON.
+ * @param options Recorder options other than the outputs (silent by default).
+ * @returns The recorder and its sinks.
+ */
+export async function memoryRecorder(
+  options: Partial<RecorderOptions> = {},
+): Promise<MemoryRecording> {
+  const raw = memorySink();
+  const nd = memorySink();
+  const rec = await createRecorder({
+    out: raw.stream,
+    events: nd.stream,
+    logger: silentLogger,
+    ...options,
   });
+  return { rec, raw, nd };
+}
+
+/**
+ * Records quotes 1 to `count` to a file and closes the recorder.
+ * @param out The capture's path. @param count How many quotes.
+ * @param options Recorder options other than the output (silent by default).
+ * @returns The recorder, closed (its `stats()` stay readable).
+ */
+export async function recordQuotes(
+  out: string,
+  count: number,
+  options: Partial<RecorderOptions> = {},
+): Promise<Recorder> {
+  const rec = await createRecorder({ out, logger: silentLogger, ...options });
+  for (let i = 1; i <= count; i++) rec.event(quote(i));
+  await rec.close();
+  return rec;
+}
+
+/** A stream over bytes, in chunks of 8 KiB unless `chunk` says otherwise ({@link streamOf}). */
+export function bytesStream(bytes: Uint8Array, chunk = 8192): ReadableStream<Uint8Array> {
+  return streamOf(bytes, chunk);
 }
 
 /** NDJSON text to events. */
@@ -135,15 +199,9 @@ export function parseLines(text: string): FeedEvent[] {
   return text.trim().split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as FeedEvent);
 }
 
-/** Bounded polling. */
-export async function until(done: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!done()) {
-    if (performance.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+/** Bounded polling: {@link waitUntil}, 10 s by default. */
+export function until(done: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  return waitUntil(done, timeoutMs, what);
 }
 
 /** Every subscription the synthetic recordings use. */
@@ -167,14 +225,7 @@ export async function recordSynthetic(
   synthetic: Record<string, unknown> = {},
   recorder: Partial<RecorderOptions> = {},
 ): Promise<{ raw: Uint8Array; ndjson: string }> {
-  const raw = memorySink();
-  const nd = memorySink();
-  const rec = await createRecorder({
-    out: raw.stream,
-    events: nd.stream,
-    logger: silentLogger,
-    ...recorder,
-  });
+  const { rec, raw, nd } = await memoryRecorder(recorder);
   await createFeed({
     source: rec.connector(syntheticConnector),
     subscriptions: SYNTHETIC_SUBS,

@@ -8,20 +8,14 @@
  * Each run lasts 5 s (`TICKWIRE_RECORD_LOAD_S=20` for the long version). RSS is read
  * from `/proc` (Linux); elsewhere that check is skipped with a message.
  */
-import type { ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { inspectCapture } from "../../connectors/replay/mod.ts";
-import { killChildren, startChild, tempDir, until } from "./_replay-helpers.ts";
+import { startChild, tempDirAndChildren, until } from "./_replay-helpers.ts";
 
-const tmp = tempDir();
-const children: ChildProcess[] = [];
-afterAll(() => {
-  killChildren(children);
-  tmp.cleanup();
-});
+const { tmp, children } = tempDirAndChildren();
 
 const bin = fileURLToPath(new URL("../../cli/bin.ts", import.meta.url));
 const SECONDS = Number(

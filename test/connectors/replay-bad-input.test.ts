@@ -9,11 +9,10 @@ import { isDecodeError } from "../../src/errors.ts";
 import type { MarketEvent, QuoteEvent } from "../../src/events.ts";
 import { RawEncoder } from "../../connectors/replay/capture/raw-encoder.ts";
 import { eventLine } from "../../connectors/replay/capture/ndjson.ts";
-import { createRecorder, inspectCapture } from "../../connectors/replay/mod.ts";
-import { silentLogger } from "../../src/log.ts";
+import { inspectCapture } from "../../connectors/replay/mod.ts";
 import { lifecycleProblems } from "../conformance/_checks.ts";
 import { quote, status } from "./capture/_helpers.ts";
-import { replayToEnd, startReplay, tempDir } from "./_replay-helpers.ts";
+import { recordQuotes, replayToEnd, startReplay, tempDir } from "./_replay-helpers.ts";
 
 /** Bid size in lots of 100: the quote helpers number their quotes this way. */
 const lots = (e: MarketEvent): number => (e as QuoteEvent).bidSize / 100;
@@ -156,9 +155,7 @@ describe("replay of bad input", () => {
 
   it("keeps the blocks before a damaged block of a compressed capture, and skips it when asked", async () => {
     const path = tmp.path("blocks.twr.gz");
-    const rec = await createRecorder({ out: path, flushBytes: 1_000, logger: silentLogger });
-    for (let i = 1; i <= 40; i++) rec.event(quote(i));
-    await rec.close();
+    await recordQuotes(path, 40, { flushBytes: 1_000 });
     const bytes = readFileSync(path);
     const first = new DataView(bytes.buffer, bytes.byteOffset).getUint32(16, true);
     const damaged = Uint8Array.from(bytes);

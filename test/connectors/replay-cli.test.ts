@@ -3,10 +3,9 @@
  * in-memory streams), and as real processes of the runtime running the test, for
  * the README's record-then-replay and for SIGTERM during a recording.
  */
-import type { ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type CliIo, Out, type WritableLike } from "../../cli/_runtime.ts";
 import { main } from "../../cli/main.ts";
 import type { FeedEvent, MarketEvent } from "../../src/events.ts";
@@ -15,19 +14,13 @@ import { memoryIo } from "../_helpers/memory-io.ts";
 import {
   type Child,
   comparable,
-  killChildren,
   parseLines,
   startChild,
-  tempDir,
+  tempDirAndChildren,
   until,
 } from "./_replay-helpers.ts";
 
-const tmp = tempDir();
-const children: ChildProcess[] = [];
-afterAll(() => {
-  killChildren(children);
-  tmp.cleanup();
-});
+const { tmp, children } = tempDirAndChildren();
 
 /** The escape character of terminal control sequences. */
 const ESC = String.fromCharCode(27);
@@ -200,6 +193,22 @@ function cli(args: readonly string[]): Child {
   return startChild(bin, args, children);
 }
 
+/**
+ * Records the synthetic source to `name` at `rate` and sends SIGTERM once the
+ * first block is on disk (or the process has already gone).
+ */
+async function terminatedAfterFirstFlush(
+  name: string,
+  rate: string,
+): Promise<{ out: string; run: Child }> {
+  const out = tmp.path(name);
+  const run = cli(["record", "--source", "synthetic", "--rate", rate, "--out", out]);
+  const size = (): number => (existsSync(out) ? statSync(out).size : 0);
+  await until(() => size() > 0 || run.child.exitCode !== null, "the first flush", 30_000);
+  process.kill(run.child.pid!, "SIGTERM");
+  return { out, run };
+}
+
 describe("tickwire as a process", () => {
   it(
     "records the synthetic source for a duration, then replays it at max as the recorded events",
@@ -230,11 +239,7 @@ describe("tickwire as a process", () => {
   );
 
   it("closes the capture cleanly on SIGTERM", async () => {
-    const out = tmp.path("term.twr.gz");
-    const run = cli(["record", "--source", "synthetic", "--rate", "200", "--out", out]);
-    const size = (): number => (existsSync(out) ? statSync(out).size : 0);
-    await until(() => size() > 0 || run.child.exitCode !== null, "the first flush", 30_000);
-    process.kill(run.child.pid!, "SIGTERM");
+    const { out, run } = await terminatedAfterFirstFlush("term.twr.gz", "200");
     const result = await run.done;
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/recorded \d[\d,]* events/);
@@ -244,11 +249,7 @@ describe("tickwire as a process", () => {
   }, 60_000);
 
   it("still writes the close record when a second SIGTERM comes while it closes", async () => {
-    const out = tmp.path("term2.twr.gz");
-    const run = cli(["record", "--source", "synthetic", "--rate", "max", "--out", out]);
-    const size = (): number => (existsSync(out) ? statSync(out).size : 0);
-    await until(() => size() > 0 || run.child.exitCode !== null, "the first flush", 30_000);
-    process.kill(run.child.pid!, "SIGTERM");
+    const { out, run } = await terminatedAfterFirstFlush("term2.twr.gz", "max");
     await until(
       () => /stopping/.test(run.output().stderr) || run.child.exitCode !== null,
       "the first signal to be handled",

@@ -4,21 +4,15 @@
  * back with every complete record, in order, and the unfinished end is reported.
  * The test waits for conditions (events read back from the file), never for time.
  */
-import type { ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { MarketEvent } from "../../src/events.ts";
 import { inspectCapture } from "../../connectors/replay/mod.ts";
 import { openCapture } from "../../connectors/replay/capture/reader.ts";
-import { killChildren, startChild, tempDir, until } from "./_replay-helpers.ts";
+import { startChild, tempDirAndChildren, until } from "./_replay-helpers.ts";
 
-const tmp = tempDir();
-const children: ChildProcess[] = [];
-afterAll(() => {
-  killChildren(children);
-  tmp.cleanup();
-});
+const { tmp, children } = tempDirAndChildren();
 
 const script = fileURLToPath(new URL("./_record-child.ts", import.meta.url));
 

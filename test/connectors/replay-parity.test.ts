@@ -28,7 +28,7 @@ import {
 import {
   bytesStream,
   comparable,
-  memorySink,
+  memoryRecorder,
   parseLines,
   recordSynthetic,
   replayToEnd,
@@ -124,14 +124,7 @@ describe("replay parity", () => {
   });
 
   it("decodes raw Settrade payloads with the live decoder, as live decoding produced them", async () => {
-    const raw = memorySink();
-    const nd = memorySink();
-    const rec = await createRecorder({
-      out: raw.stream,
-      events: nd.stream,
-      source: "settrade",
-      logger: silentLogger,
-    });
+    const { rec, raw, nd } = await memoryRecorder({ source: "settrade" });
     const decoder = new SettradeDecoder();
     const meta = { source: "settrade", seq: 1, recvTs: 1_767_582_000_000, recvMono: 500, epoch: 0 };
     const status = (kind: StatusEvent["kind"], extra: Record<string, unknown> = {}): void =>
@@ -232,14 +225,7 @@ describe("replay parity", () => {
         rate: 50,
         symbols: ["PTT", "AOT", "KBANK"],
       });
-      const env = emulator.env();
-      const raw = memorySink();
-      const nd = memorySink();
-      const rec = await createRecorder({
-        out: raw.stream,
-        events: nd.stream,
-        logger: silentLogger,
-      });
+      const { rec, raw, nd } = await memoryRecorder();
       const subscriptions: Subscription[] = [
         { channel: "quote", symbol: "PTT" },
         { channel: "book", symbol: "PTT" },
@@ -252,19 +238,14 @@ describe("replay parity", () => {
         subscriptions,
         buffer: false,
         logLevel: "silent",
-        appId: env.SETTRADE_APP_ID,
-        appSecret: env.SETTRADE_APP_SECRET,
-        appCode: env.SETTRADE_APP_CODE,
-        brokerId: env.SETTRADE_BROKER_ID,
-        baseUrl: env.SETTRADE_BASE_URL,
-        marketUrl: env.SETTRADE_MARKET_URL,
+        ...emulator.connectorOptions(),
       });
       await until(() => rec.stats().events >= 150, "150 events from the emulator", 15_000);
       await feed.close();
       await rec.closed();
       expect(rec.stats().payloads).toBeGreaterThan(0);
       // Secrets never reach a recorded file, raw or NDJSON.
-      const secret = env.SETTRADE_APP_SECRET!;
+      const secret = emulator.appSecretBase64!;
       expect(new TextDecoder("latin1").decode(raw.bytes())).not.toContain(secret);
       expect(nd.text()).not.toContain(secret);
       const recorded = markets(parseLines(nd.text()));

@@ -10,7 +10,14 @@ import { openCapture } from "../../connectors/replay/capture/reader.ts";
 import { createRecorder, inspectCapture } from "../../connectors/replay/mod.ts";
 import { quote, status } from "./capture/_helpers.ts";
 import { lastScripted, scriptedConnector } from "../_helpers/scripted-connector.ts";
-import { memorySink, replayToEnd, tempDir, until } from "./_replay-helpers.ts";
+import {
+  memoryRecorder,
+  memorySink,
+  recordQuotes,
+  replayToEnd,
+  tempDir,
+  until,
+} from "./_replay-helpers.ts";
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -58,16 +65,12 @@ describe("recorder", () => {
 
   it("rotates to numbered parts by size, each a complete capture, and lists its files", async () => {
     const path = tmp.path("rot.twr");
-    const rec = await createRecorder({
-      out: path,
+    const rec = await recordQuotes(path, 40, {
       rotateBytes: 4_000,
       flushBytes: 1_000,
       source: "synthetic",
       meta: { desk: "a" },
-      logger: silentLogger,
     });
-    for (let i = 1; i <= 40; i++) rec.event(quote(i));
-    await rec.close();
     const files = rec.stats().files;
     expect(files.length).toBeGreaterThanOrEqual(3);
     expect(files.slice(0, 3)).toEqual([path, tmp.path("rot.1.twr"), tmp.path("rot.2.twr")]);
@@ -184,14 +187,7 @@ describe("recorder", () => {
         });
       },
     };
-    const out = memorySink();
-    const nd = memorySink();
-    const rec = await createRecorder({
-      out: out.stream,
-      events: nd.stream,
-      statuses: false,
-      logger: silentLogger,
-    });
+    const { rec, raw: out, nd } = await memoryRecorder({ statuses: false });
     const feed = await createFeed({
       source: rec.connector(wire),
       rawTap: tapped,
@@ -214,9 +210,7 @@ describe("recorder", () => {
 
   it("writes gzip files that the reader and any gunzip read back", async () => {
     const path = tmp.path("z.twr.gz");
-    const rec = await createRecorder({ out: path, flushBytes: 500, logger: silentLogger });
-    for (let i = 1; i <= 30; i++) rec.event(quote(i));
-    await rec.close();
+    const rec = await recordQuotes(path, 30, { flushBytes: 500 });
     const bytes = readFileSync(path);
     expect([bytes[0], bytes[1]]).toEqual([0x1f, 0x8b]);
     const summary = await inspectCapture(path);

@@ -10,17 +10,11 @@
 import { createSyntheticConnector } from "../../connectors/synthetic/mod.ts";
 import { simulateDisconnect } from "../../connectors/synthetic/_connector.ts";
 import { testConnector } from "../conformance/mod.ts";
+import { EVERY_CHANNEL } from "../_helpers/every-channel.ts";
 
 testConnector("synthetic", {
   create: (ctx) => createSyntheticConnector({ seed: 11, rate: 2_000 }, ctx),
-  subscriptions: [
-    { channel: "quote", symbol: "AOT" },
-    { channel: "book", symbol: "AOT" },
-    { channel: "trade", symbol: "ptt" },
-    { channel: "bar", symbol: "PTT", interval: "1m" },
-    { channel: "info", symbol: "KBANK" },
-    { channel: "market", symbol: "SET" },
-  ],
+  subscriptions: EVERY_CHANNEL,
   minEvents: 100,
   timeoutMs: 5_000,
   triggerReconnect: (connector) => simulateDisconnect(connector, "conformance test"),

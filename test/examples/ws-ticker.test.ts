@@ -7,15 +7,21 @@ import { startFakeVenue } from "./_fake-venue.ts";
 const venue = await startFakeVenue();
 afterAll(() => venue.close());
 
+/** A feed of `symbol` from the fake venue, as a user of the example would open it. */
+function tickerFeed(symbol: string, reconnect?: { initialDelayMs: number; maxDelayMs: number }) {
+  return createFeed({
+    source: tickerConnector,
+    url: venue.url,
+    WebSocket: WebSocket as never,
+    ...(reconnect === undefined ? {} : { reconnect }),
+    symbols: [symbol],
+    logger: silentLogger,
+  });
+}
+
 describe("the ws-ticker example connector", () => {
   it("streams quotes through a feed, skips a bad message and counts it", async () => {
-    const feed = await createFeed({
-      source: tickerConnector,
-      url: venue.url,
-      WebSocket: WebSocket as never,
-      symbols: ["PTT"],
-      logger: silentLogger,
-    });
+    const feed = await tickerFeed("PTT");
     try {
       let quotes = 0;
       for await (const ev of feed) {
@@ -32,14 +38,7 @@ describe("the ws-ticker example connector", () => {
   });
 
   it("reconnects after the venue drops it, with the next epoch", async () => {
-    const feed = await createFeed({
-      source: tickerConnector,
-      url: venue.url,
-      WebSocket: WebSocket as never,
-      reconnect: { initialDelayMs: 10, maxDelayMs: 50 },
-      symbols: ["AOT"],
-      logger: silentLogger,
-    });
+    const feed = await tickerFeed("AOT", { initialDelayMs: 10, maxDelayMs: 50 });
     const statuses: StatusEvent[] = [];
     feed.on("status", (s) => statuses.push(s));
     try {

@@ -1,4 +1,5 @@
 /** Helpers of the service tests: a served synthetic feed and a WebSocket client that records. */
+import { afterEach } from "vitest";
 import WebSocket from "ws";
 import { createFeed } from "../../mod.ts";
 import type { Feed } from "../../src/feed.ts";
@@ -7,6 +8,7 @@ import { silentLogger } from "../../src/log.ts";
 import { type FeedServer, serveFeed } from "../../serve/mod.ts";
 import type { ServeOptions } from "../../serve/options.ts";
 import { waitUntil } from "../conformance/_wait.ts";
+import { scriptedConnector } from "../_helpers/scripted-connector.ts";
 
 export { sleep, waitUntil } from "../conformance/_wait.ts";
 
@@ -35,6 +37,17 @@ export async function served(
     logger: silentLogger,
     ...feedOptions,
   } as FeedOptions);
+  return serving(feed, serveOptions);
+}
+
+/** Starts a feed of the scripted connector (`lastScripted()` drives it) and serves it. */
+export async function servedScripted(serveOptions: ServeOptions = {}): Promise<Served> {
+  const feed = await createFeed({ source: scriptedConnector, logger: silentLogger, buffer: false });
+  return serving(feed, serveOptions);
+}
+
+/** Serves `feed` on 127.0.0.1, a free port; closes the feed when that fails. */
+async function serving(feed: Feed, serveOptions: ServeOptions): Promise<Served> {
   let server: FeedServer;
   try {
     server = await serveFeed(feed, { port: 0, logger: silentLogger, ...serveOptions });
@@ -105,4 +118,49 @@ export class Recorder {
   close(): void {
     if (this.closeCode === undefined) this.ws.terminate();
   }
+}
+
+/** The served feed and the clients of the running test. */
+export interface ServedPerTest {
+  /** {@link served}, closed after the test. */
+  serve(feedOptions?: Partial<FeedOptions>, serveOptions?: ServeOptions): Promise<Served>;
+  /** {@link servedScripted}, closed after the test. */
+  serveScripted(serveOptions?: ServeOptions): Promise<Served>;
+  /** A {@link Recorder}, closed after the test (before the server). */
+  client(url: string, options?: ConstructorParameters<typeof Recorder>[1]): Recorder;
+  /** What the running test served last, if it served anything. */
+  readonly current: Served | undefined;
+}
+
+/**
+ * Registers the `afterEach` that closes a test's clients, then what it served.
+ * @returns How a test serves a feed and opens clients.
+ */
+export function servedPerTest(): ServedPerTest {
+  const started: Served[] = [];
+  const clients: Recorder[] = [];
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.close();
+    for (const s of started.splice(0)) await s.close();
+  });
+  const track = (s: Served): Served => {
+    started.push(s);
+    return s;
+  };
+  return {
+    async serve(feedOptions = {}, serveOptions = {}): Promise<Served> {
+      return track(await served(feedOptions, serveOptions));
+    },
+    async serveScripted(serveOptions = {}): Promise<Served> {
+      return track(await servedScripted(serveOptions));
+    },
+    client(url, options): Recorder {
+      const c = new Recorder(url, options);
+      clients.push(c);
+      return c;
+    },
+    get current(): Served | undefined {
+      return started.at(-1);
+    },
+  };
 }

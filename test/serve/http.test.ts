@@ -1,5 +1,5 @@
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock.ts";
 import type { SessionSource } from "../../src/session.ts";
 import { createFeed } from "../../mod.ts";
@@ -8,37 +8,22 @@ import { serveFeed } from "../../serve/mod.ts";
 import { LatestCache } from "../../serve/latest-cache.ts";
 import { Histogram, PromText } from "../../serve/metrics.ts";
 import { lastScripted, scriptedConnector } from "../_helpers/scripted-connector.ts";
-import { Recorder, type Served, served, waitUntil } from "./_helpers.ts";
+import { makeQuote } from "../_helpers/quote.ts";
+import { servedPerTest, waitUntil } from "./_helpers.ts";
 
-let s: Served | undefined;
-afterEach(async () => {
-  await s?.close();
-  s = undefined;
-});
+const testbed = servedPerTest();
+const { serve, client } = testbed;
 
-const get = (path: string, init?: RequestInit) => fetch(`${s!.server.url}${path}`, init);
+const get = (path: string, init?: RequestInit) =>
+  fetch(`${testbed.current!.server.url}${path}`, init);
 
 function quote(symbol: string, seq: number) {
-  return {
-    type: "quote" as const,
-    source: "t",
-    symbol,
-    seq,
-    recvTs: 0,
-    recvMono: 0,
-    epoch: 0,
-    bid: seq,
-    ask: seq + 1,
-    bidSize: 1,
-    askSize: 1,
-    bidFlag: "normal" as const,
-    askFlag: "normal" as const,
-  };
+  return makeQuote({ source: "t", symbol, seq, bid: seq, ask: seq + 1, bidSize: 1, askSize: 1 });
 }
 
 describe("serve HTTP", () => {
   it("binds 127.0.0.1 on a free port and runs on this runtime's own server", async () => {
-    s = await served();
+    const s = await serve();
     expect(s.server.host).toBe("127.0.0.1");
     expect(s.server.port).toBeGreaterThan(0);
     const g = globalThis as { Bun?: unknown; Deno?: unknown };
@@ -47,10 +32,10 @@ describe("serve HTTP", () => {
   });
 
   it("answers /health with 200 and the feed's connection, queue, errors and clients", async () => {
-    s = await served();
-    const c = new Recorder(s.ws);
+    const s = await serve();
+    const c = client(s.ws);
     await c.opened;
-    await waitUntil(() => s!.server.counters().clients === 1, 5_000, "one client");
+    await waitUntil(() => s.server.counters().clients === 1, 5_000, "one client");
     const res = await get("/health");
     expect(res.status).toBe(200);
     const h = await res.json();
@@ -71,7 +56,7 @@ describe("serve HTTP", () => {
   });
 
   it("answers /health with 503 once the feed has ended", async () => {
-    s = await served({ limit: 50, rate: "max" });
+    const s = await serve({ limit: 50, rate: "max" });
     await s.feed.closed();
     const res = await get("/health");
     expect(res.status).toBe(503);
@@ -80,7 +65,7 @@ describe("serve HTTP", () => {
   });
 
   it("answers /health with 503 when every symbol is stale", async () => {
-    s = await served(
+    const s = await serve(
       {
         rate: 500,
         stallAfter: 20,
@@ -88,7 +73,7 @@ describe("serve HTTP", () => {
         health: { staleAfterMs: 200, checkIntervalMs: 50 },
       },
     );
-    await waitUntil(() => s!.feed.staleSymbols().length === 3, 5_000, "every symbol stale");
+    await waitUntil(() => s.feed.staleSymbols().length === 3, 5_000, "every symbol stale");
     const res = await get("/health");
     expect(res.status).toBe(503);
     expect((await res.json()).reason).toMatch(/every symbol is stale/);
@@ -97,14 +82,14 @@ describe("serve HTTP", () => {
   it("answers /health with 503 when every symbol of an open market is stale, 200 once their markets close", async () => {
     const closed = new Set(["PTT"]);
     const session: SessionSource = { quietReason: (sym) => closed.has(sym) ? "closed" : undefined };
-    s = await served({
+    const s = await serve({
       rate: 500,
       stallAfter: 20,
       stallMs: 60_000,
       health: { staleAfterMs: 200, checkIntervalMs: 50, session },
     });
     await waitUntil(
-      () => s!.feed.staleSymbols().join() === "AOT,KBANK",
+      () => s.feed.staleSymbols().join() === "AOT,KBANK",
       5_000,
       "the symbols of the open market stale",
     );
@@ -116,7 +101,7 @@ describe("serve HTTP", () => {
     );
     expect(body.staleSymbols).toEqual(["AOT", "KBANK"]);
     closed.add("AOT").add("KBANK");
-    await waitUntil(() => s!.feed.staleSymbols().length === 0, 5_000, "every market closed");
+    await waitUntil(() => s.feed.staleSymbols().length === 0, 5_000, "every market closed");
     res = await get("/health");
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: "serving", staleSymbols: [] });
@@ -158,8 +143,8 @@ describe("serve HTTP", () => {
   });
 
   it("serves /metrics in the Prometheus text format, read back by a real parser", async () => {
-    s = await served();
-    const c = new Recorder(s.ws);
+    const s = await serve();
+    const c = client(s.ws);
     await c.opened;
     c.send({ op: "subscribe", symbols: ["*"], channels: ["quote"] });
     await waitUntil(() => c.of("quote").length >= 5, 5_000, "quotes");
@@ -218,8 +203,8 @@ describe("serve HTTP", () => {
   });
 
   it("caps the per-symbol series at metricsSymbols and counts the rest", async () => {
-    s = await served({}, { metricsSymbols: 2 });
-    await waitUntil(() => s!.feed.health().symbols.length === 3, 5_000, "3 symbols");
+    const s = await serve({}, { metricsSymbols: 2 });
+    await waitUntil(() => s.feed.health().symbols.length === 3, 5_000, "3 symbols");
     const families = parsePrometheusTextFormat(await (await get("/metrics")).text());
     const by = new Map(families.map((f) => [f.name, f]));
     expect(by.get("tickwire_symbol_last_event_age_seconds")!.metrics).toHaveLength(2);
@@ -227,9 +212,9 @@ describe("serve HTTP", () => {
   });
 
   it("answers /latest/:symbol with the last quote, book, trade and info, and 404 for an unknown symbol", async () => {
-    s = await served();
+    const s = await serve();
     await waitUntil(
-      () => (s!.server.counters() && true) && s!.feed.health().symbols.every((x) => x.events > 20),
+      () => (s.server.counters() && true) && s.feed.health().symbols.every((x) => x.events > 20),
       5_000,
       "events",
     );
@@ -250,7 +235,7 @@ describe("serve HTTP", () => {
   });
 
   it("serves the page, its script and its style without a build step", async () => {
-    s = await served();
+    await serve();
     const html = await get("/");
     expect(html.headers.get("content-type")).toMatch(/text\/html/);
     expect(await html.text()).toMatch(/<script type="module" src="\/app.js">/);

@@ -91,14 +91,16 @@ describe.skipIf(why !== undefined)("the live page in Chromium", () => {
       // Prices move: some bid cell changes within a few seconds.
       const bids = () =>
         page.$$eval("#quotes td.bid", (tds: HTMLElement[]) => tds.map((t) => t.textContent).join());
-      const first = await bids();
-      await page.waitForFunction(
-        (before: string) =>
-          [...document.querySelectorAll("#quotes td.bid")].map((t) => t.textContent).join() !==
-            before,
-        first,
-        { timeout: 10_000 },
-      );
+      /** Waits until some bid cell differs from `before` (what `bids()` read). */
+      const bidsChangeFrom = (before: string) =>
+        page.waitForFunction(
+          (b: string) =>
+            [...document.querySelectorAll("#quotes td.bid")].map((t) => t.textContent).join() !==
+              b,
+          before,
+          { timeout: 10_000 },
+        );
+      await bidsChangeFrom(await bids());
       expect(await page.textContent('#quotes tr[data-symbol="PTT"] td.last')).toMatch(
         /^\d+\.\d\d$/,
       );
@@ -140,14 +142,7 @@ describe.skipIf(why !== undefined)("the live page in Chromium", () => {
           timeout: 15_000,
         },
       );
-      const after = await bids();
-      await page.waitForFunction(
-        (before: string) =>
-          [...document.querySelectorAll("#quotes td.bid")].map((t) => t.textContent).join() !==
-            before,
-        after,
-        { timeout: 10_000 },
-      );
+      await bidsChangeFrom(await bids());
       await page.close();
     },
     60_000,

@@ -1,24 +1,11 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createFeed } from "../../mod.ts";
 import { isConfigError } from "../../src/errors.ts";
 import { silentLogger } from "../../src/log.ts";
 import { serveFeed } from "../../serve/mod.ts";
-import { scriptedConnector } from "../_helpers/scripted-connector.ts";
-import { Recorder, type Served, served, TOKEN, waitUntil } from "./_helpers.ts";
+import { type Recorder, servedPerTest, TOKEN, waitUntil } from "./_helpers.ts";
 
-let s: Served | undefined;
-const clients: Recorder[] = [];
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await s?.close();
-  s = undefined;
-});
-
-function client(url: string, options?: ConstructorParameters<typeof Recorder>[1]): Recorder {
-  const c = new Recorder(url, options);
-  clients.push(c);
-  return c;
-}
+const { serve, serveScripted, client } = servedPerTest();
 
 const bearer = { authorization: `Bearer ${TOKEN}` };
 const IS_DENO = (globalThis as { Deno?: unknown }).Deno !== undefined;
@@ -86,9 +73,9 @@ describe("serve security", () => {
   });
 
   it("asks every HTTP request but /livez and the page for the bearer token, and says what was wrong", async () => {
-    s = await served({}, { token: TOKEN });
+    const s = await serve({}, { token: TOKEN });
     const get = (path: string, headers: Record<string, string> = {}) =>
-      fetch(`${s!.server.url}${path}`, { headers });
+      fetch(`${s.server.url}${path}`, { headers });
     const none = await get("/health");
     expect(none.status).toBe(401);
     expect(none.headers.get("www-authenticate")).toBe("Bearer");
@@ -110,7 +97,7 @@ describe("serve security", () => {
   });
 
   it("asks WebSocket upgrades for the token in the header or the subprotocol, never the URL", async () => {
-    s = await served({}, { token: TOKEN });
+    const s = await serve({}, { token: TOKEN });
     const o = await observer(s.ws, bearer);
     const none = client(s.ws);
     await expect(none.opened).rejects.toThrow(/401/);
@@ -126,7 +113,7 @@ describe("serve security", () => {
   });
 
   it("checks the Origin of WebSocket upgrades against the allow-list and the page's own origin", async () => {
-    s = await served({}, { allowedOrigins: ["https://desk.example"] });
+    const s = await serve({}, { allowedOrigins: ["https://desk.example"] });
     const evil = client(s.ws, { origin: "https://evil.example" });
     await expect(evil.opened).rejects.toThrow(/403/);
     const desk = client(s.ws, { origin: "https://desk.example" });
@@ -136,7 +123,7 @@ describe("serve security", () => {
   });
 
   it("closes a client that sends an oversized message with 1009, and only that client", async () => {
-    s = await served({}, { maxMessageBytes: 1_024 });
+    const s = await serve({}, { maxMessageBytes: 1_024 });
     const o = await observer(s.ws);
     const big = client(s.ws);
     await big.opened;
@@ -151,7 +138,7 @@ describe("serve security", () => {
   });
 
   it("answers malformed JSON and bad requests with an error naming the fault, and keeps the connection", async () => {
-    s = await served();
+    const s = await serve();
     const c = client(s.ws);
     await c.opened;
     c.send("{not json");
@@ -177,7 +164,7 @@ describe("serve security", () => {
   });
 
   it("refuses a subscription past the limit whole, and a channel the feed does not serve", async () => {
-    s = await served({ channels: ["quote"] }, { maxSubscriptions: 10 });
+    const s = await serve({ channels: ["quote"] }, { maxSubscriptions: 10 });
     const c = client(s.ws);
     await c.opened;
     const symbols = Array.from({ length: 6 }, (_, i) => `S${i}`);
@@ -190,27 +177,17 @@ describe("serve security", () => {
       subscriptions: 10,
       notInFeed: symbols.slice(0, 5),
     });
-    const feed = await createFeed({
-      source: scriptedConnector,
-      logger: silentLogger,
-      buffer: false,
-    });
-    const server = await serveFeed(feed, { port: 0, logger: silentLogger });
-    try {
-      const d = client(`${server.url.replace("http", "ws")}/ws`);
-      await d.opened;
-      d.send({ op: "subscribe", symbols: ["PTT"], channels: ["quote", "trade"], id: 3 });
-      const e = await d.next((m) => m.type === "error" && m.id === 3, "not-served error");
-      expect(e).toMatchObject({ code: "not-served" });
-      expect(e.message).toBe("channel trade is not served by scripted; it serves quote, book");
-    } finally {
-      await server.close();
-      await feed.close();
-    }
+    const scripted = await serveScripted();
+    const d = client(scripted.ws);
+    await d.opened;
+    d.send({ op: "subscribe", symbols: ["PTT"], channels: ["quote", "trade"], id: 3 });
+    const e = await d.next((m) => m.type === "error" && m.id === 3, "not-served error");
+    expect(e).toMatchObject({ code: "not-served" });
+    expect(e.message).toBe("channel trade is not served by scripted; it serves quote, book");
   });
 
   it("rate-limits a flood of subscriptions, then closes the flooding client with 1008, alone", async () => {
-    s = await served({}, { maxMessagesPerSecond: 20 });
+    const s = await serve({}, { maxMessagesPerSecond: 20 });
     const o = await observer(s.ws);
     const f = client(s.ws);
     await f.opened;
@@ -230,11 +207,11 @@ describe("serve security", () => {
   });
 
   it("closes connections past maxClients with 1013 and a reason", async () => {
-    s = await served({}, { maxClients: 2 });
+    const s = await serve({}, { maxClients: 2 });
     const a = client(s.ws);
     const b = client(s.ws);
     await Promise.all([a.opened, b.opened]);
-    await waitUntil(() => s!.server.counters().clients === 2, 5_000, "two clients");
+    await waitUntil(() => s.server.counters().clients === 2, 5_000, "two clients");
     const c = client(s.ws);
     await c.closed();
     expect(c.closeCode).toBe(1013);

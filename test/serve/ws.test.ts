@@ -1,30 +1,14 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { createFeed } from "../../mod.ts";
-import { silentLogger } from "../../src/log.ts";
-import { serveFeed } from "../../serve/mod.ts";
-import { lastScripted, scriptedConnector } from "../_helpers/scripted-connector.ts";
-import { Recorder, type Served, served, waitUntil } from "./_helpers.ts";
+import { describe, expect, it } from "vitest";
+import { lastScripted } from "../_helpers/scripted-connector.ts";
+import { servedPerTest, waitUntil } from "./_helpers.ts";
 
-let s: Served | undefined;
-const clients: Recorder[] = [];
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await s?.close();
-  s = undefined;
-});
-
-function client(url: string, options?: ConstructorParameters<typeof Recorder>[1]): Recorder {
-  const c = new Recorder(url, options);
-  clients.push(c);
-  return c;
-}
+const { serve, serveScripted, client } = servedPerTest();
 
 describe("serve /ws", () => {
   it("greets, acks a subscribe, sends the cached latest first, then updates of that symbol only", async () => {
-    s = await served();
+    const s = await serve();
     await waitUntil(
-      () =>
-        s!.server.counters().clients === 0 && s!.feed.health().symbols.every((x) => x.events > 0),
+      () => s.server.counters().clients === 0 && s.feed.health().symbols.every((x) => x.events > 0),
       5_000,
       "events for every symbol",
     );
@@ -65,7 +49,7 @@ describe("serve /ws", () => {
   });
 
   it("throttles each (channel, symbol) to the client's maxRate and counts what it conflated", async () => {
-    s = await served({ rate: 1_000, symbols: ["PTT"], channels: ["quote"] });
+    const s = await serve({ rate: 1_000, symbols: ["PTT"], channels: ["quote"] });
     const c = client(s.ws);
     await c.opened;
     c.send({ op: "subscribe", symbols: ["PTT"], maxRate: 5 });
@@ -81,7 +65,9 @@ describe("serve /ws", () => {
   });
 
   it("sends every event in order with conflation off", async () => {
-    s = await served({ rate: 300, symbols: ["PTT"], channels: ["quote"] }, { conflate: false });
+    const s = await serve({ rate: 300, symbols: ["PTT"], channels: ["quote"] }, {
+      conflate: false,
+    });
     const c = client(s.ws);
     await c.opened;
     c.send({ op: "subscribe", symbols: ["PTT"] });
@@ -92,7 +78,7 @@ describe("serve /ws", () => {
   });
 
   it('subscribes to every symbol with "*" and stops a channel on unsubscribe', async () => {
-    s = await served();
+    const s = await serve();
     const c = client(s.ws);
     await c.opened;
     c.send({ op: "subscribe", symbols: ["*"], channels: ["quote", "info"], maxRate: 50 });
@@ -111,29 +97,19 @@ describe("serve /ws", () => {
   });
 
   it("answers ping with pong and forwards every status event", async () => {
-    const feed = await createFeed({
-      source: scriptedConnector,
-      logger: silentLogger,
-      buffer: false,
-    });
-    const server = await serveFeed(feed, { port: 0, logger: silentLogger });
-    try {
-      const c = client(`${server.url.replace("http", "ws")}/ws`);
-      await c.opened;
-      c.send({ op: "ping", id: 9 });
-      expect(await c.next((m) => m.type === "pong", "pong")).toMatchObject({ id: 9 });
-      lastScripted().reconnect();
-      await c.next((m) => m.type === "status" && m.kind === "connected", "connected status");
-      expect(c.of("status").map((m) => m.kind)).toEqual([
-        "disconnected",
-        "reconnecting",
-        "connecting",
-        "connected",
-      ]);
-      expect(c.of("status")[3]).toMatchObject({ epoch: 1, source: "scripted" });
-    } finally {
-      await server.close();
-      await feed.close();
-    }
+    const s = await serveScripted();
+    const c = client(s.ws);
+    await c.opened;
+    c.send({ op: "ping", id: 9 });
+    expect(await c.next((m) => m.type === "pong", "pong")).toMatchObject({ id: 9 });
+    lastScripted().reconnect();
+    await c.next((m) => m.type === "status" && m.kind === "connected", "connected status");
+    expect(c.of("status").map((m) => m.kind)).toEqual([
+      "disconnected",
+      "reconnecting",
+      "connecting",
+      "connected",
+    ]);
+    expect(c.of("status")[3]).toMatchObject({ epoch: 1, source: "scripted" });
   });
 });

@@ -15,6 +15,45 @@ import { WireReader } from "../../connectors/settrade/decode/_wire.ts";
 import { BOOK_FIELDS } from "./_fixtures.ts";
 import { propertyRuns } from "../_helpers/property-runs.ts";
 
+/** One change to a payload: cut it at, overwrite, insert or delete a byte. */
+export interface Damage {
+  readonly at: number;
+  readonly kind: "truncate" | "flip" | "insert" | "delete";
+  readonly byte: number;
+}
+
+/** One to three damages to a payload. */
+export const damagesArb: fc.Arbitrary<Damage[]> = fc.array(
+  fc.record({
+    at: fc.nat(),
+    kind: fc.constantFrom(
+      "truncate" as const,
+      "flip" as const,
+      "insert" as const,
+      "delete" as const,
+    ),
+    byte: fc.integer({ min: 0, max: 255 }),
+  }),
+  { minLength: 1, maxLength: 3 },
+);
+
+/**
+ * Applies damages in turn (`at` wraps around the payload's length at the time).
+ * @param bytes The payload. @param damages What to do to it.
+ * @returns A damaged copy.
+ */
+export function damaged(bytes: Uint8Array, damages: readonly Damage[]): Uint8Array {
+  let b = Array.from(bytes);
+  for (const d of damages) {
+    const at = b.length === 0 ? 0 : d.at % b.length;
+    if (d.kind === "truncate") b = b.slice(0, at);
+    else if (d.kind === "flip") b[at] = d.byte;
+    else if (d.kind === "insert") b.splice(at, 0, d.byte);
+    else b.splice(at, 1);
+  }
+  return Uint8Array.from(b);
+}
+
 /** Largest volume a number holds exactly. */
 export const MAX: bigint = 2n ** 53n - 1n;
 

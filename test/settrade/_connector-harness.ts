@@ -5,13 +5,16 @@
  */
 import { systemClock } from "../../src/clock.ts";
 import type { Clock } from "../../src/clock.ts";
-import type { RawTap } from "../../src/connector.ts";
+import type { RawTap, Subscription } from "../../src/connector.ts";
 import type { LogFields, Logger } from "../../src/log.ts";
 import { lifecycleProblems, seqProblems } from "../conformance/_checks.ts";
 import { createRecordingSink, type RecordingSink } from "../conformance/_recording-sink.ts";
+import { waitUntil } from "../conformance/_wait.ts";
 import { afterAll } from "vitest";
+import { everyChannelOf } from "../_helpers/every-channel.ts";
 import {
   createSettradeConnector,
+  SETTRADE_CHANNELS,
   type SettradeConnector,
   type SettradeConnectorOptionsInput,
   type SettradeOptionsInput,
@@ -87,15 +90,9 @@ export async function disconnectAll(): Promise<void> {
   await Promise.all(started.splice(0).map((c) => c.disconnect()));
 }
 
-/** Polls `done` every 5 ms for at most `timeoutMs`. */
-export async function until(done: () => boolean, what: string, timeoutMs = 12_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!done()) {
-    if (performance.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 5));
-  }
+/** Bounded polling: {@link waitUntil}, 12 s by default. */
+export function until(done: () => boolean, what: string, timeoutMs = 12_000): Promise<void> {
+  return waitUntil(done, timeoutMs, what);
 }
 
 /** Real-time pause. */
@@ -109,6 +106,9 @@ export async function rejection(p: Promise<unknown>): Promise<unknown> {
     throw new Error("expected a rejection");
   }, (e: unknown) => e);
 }
+
+/** One subscription on each channel Settrade serves (see `every-channel.ts`). */
+export const EVERY_CHANNEL: readonly Subscription[] = everyChannelOf(SETTRADE_CHANNELS);
 
 /** Fast reconnects for tests. */
 export const FAST_RECONNECT = { initialDelayMs: 20, maxDelayMs: 200, multiplier: 2, jitter: 0.2 };

@@ -60,26 +60,18 @@ export interface BidOfferInit {
   readonly askFlag?: number;
 }
 
-// deno-fmt-ignore
-const BID_PRICE = [
-  "bidPrice1", "bidPrice2", "bidPrice3", "bidPrice4", "bidPrice5",
-  "bidPrice6", "bidPrice7", "bidPrice8", "bidPrice9", "bidPrice10",
-] as const;
-// deno-fmt-ignore
-const ASK_PRICE = [
-  "askPrice1", "askPrice2", "askPrice3", "askPrice4", "askPrice5",
-  "askPrice6", "askPrice7", "askPrice8", "askPrice9", "askPrice10",
-] as const;
-// deno-fmt-ignore
-const BID_VOLUME = [
-  "bidVolume1", "bidVolume2", "bidVolume3", "bidVolume4", "bidVolume5",
-  "bidVolume6", "bidVolume7", "bidVolume8", "bidVolume9", "bidVolume10",
-] as const;
-// deno-fmt-ignore
-const ASK_VOLUME = [
-  "askVolume1", "askVolume2", "askVolume3", "askVolume4", "askVolume5",
-  "askVolume6", "askVolume7", "askVolume8", "askVolume9", "askVolume10",
-] as const;
+type LevelNumber = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10;
+
+/** The generated-code fields `${prefix}1` to `${prefix}10`, best level first. */
+function levelFields<P extends "bidPrice" | "askPrice" | "bidVolume" | "askVolume">(
+  prefix: P,
+): readonly `${P}${LevelNumber}`[] {
+  return Array.from({ length: 10 }, (_, i) => `${prefix}${i + 1}` as `${P}${LevelNumber}`);
+}
+const BID_PRICE = levelFields("bidPrice");
+const ASK_PRICE = levelFields("askPrice");
+const BID_VOLUME = levelFields("bidVolume");
+const ASK_VOLUME = levelFields("askVolume");
 
 /** Generated-code field names of the price and volume of each level, best first. */
 export const BOOK_FIELDS: {

@@ -11,6 +11,7 @@ import { createServer as createTcpServer, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { Aedes } from "aedes";
+import { afterAll, beforeAll } from "vitest";
 import { createWebSocketStream, WebSocketServer } from "ws";
 import { drainingReads } from "../../connectors/settrade/emulator/_draining-reads.ts";
 
@@ -122,6 +123,33 @@ export async function startTestBroker(options: TestBrokerOptions = {}): Promise<
       await new Promise<void>((resolve) => tcp.close(() => resolve()));
       await new Promise<void>((resolve) => http.close(() => resolve()));
       await new Promise<void>((resolve) => broker.close(() => resolve()));
+    },
+  };
+}
+
+/** A test broker that runs around the tests of a `describe` block (or a file). */
+export interface BrokerAroundTests {
+  /** The broker; read it inside the tests, once it has started. */
+  readonly current: TestBroker;
+}
+
+/**
+ * Starts a test broker before the enclosing tests and stops it after them.
+ * @param options The broker's options.
+ * @returns The broker, available to the tests.
+ */
+export function brokerAroundTests(options: TestBrokerOptions = {}): BrokerAroundTests {
+  let broker: TestBroker | undefined;
+  beforeAll(async () => {
+    broker = await startTestBroker(options);
+  });
+  afterAll(async () => {
+    await broker?.stop();
+  });
+  return {
+    get current(): TestBroker {
+      if (broker === undefined) throw new Error("the test broker is read before it started");
+      return broker;
     },
   };
 }

@@ -39,16 +39,23 @@ export interface Meta {
   readonly epoch: number;
 }
 
-/** The quote a decoder should produce for a message. */
-export function referenceQuote(msg: BidOfferV3, meta: Meta): QuoteEvent {
+/** The fields a decoder should put on every event of a message. */
+function referenceStamp(msg: BidOfferV3, meta: Meta) {
   return {
-    type: "quote",
     source: meta.source,
     symbol: msg.symbol.toUpperCase(),
     seq: meta.seq,
     recvTs: meta.recvTs,
     recvMono: meta.recvMono,
     epoch: meta.epoch,
+  };
+}
+
+/** The quote a decoder should produce for a message. */
+export function referenceQuote(msg: BidOfferV3, meta: Meta): QuoteEvent {
+  return {
+    type: "quote",
+    ...referenceStamp(msg, meta),
     bid: referencePrice(msg.bidPrice1),
     ask: referencePrice(msg.askPrice1),
     bidSize: Number(msg.bidVolume1),
@@ -67,12 +74,7 @@ export function referenceBook(msg: BidOfferV3, meta: Meta): BookEvent {
     }));
   return {
     type: "book",
-    source: meta.source,
-    symbol: msg.symbol.toUpperCase(),
-    seq: meta.seq,
-    recvTs: meta.recvTs,
-    recvMono: meta.recvMono,
-    epoch: meta.epoch,
+    ...referenceStamp(msg, meta),
     bids: side(BOOK_FIELDS.bidPrice, BOOK_FIELDS.bidVolume),
     asks: side(BOOK_FIELDS.askPrice, BOOK_FIELDS.askVolume),
     bidFlag: referenceFlag(msg.bidFlag),

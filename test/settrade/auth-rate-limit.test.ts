@@ -24,6 +24,36 @@ const budget = (second: number, minute = 100): Reply => ({
   },
 });
 
+/**
+ * Asks `limiter` for a slot and waits until the request sits on the clock.
+ * @returns The acquisition and whether it has gone through yet.
+ */
+async function waiting(
+  limiter: RateLimiter,
+  clock: ManualClock,
+): Promise<{ p: Promise<void>; through: () => boolean }> {
+  let through = false;
+  const p = limiter.acquire().then(() => {
+    through = true;
+  });
+  await until(() => clock.pending === 1, "the wait on the clock");
+  return { p, through: () => through };
+}
+
+/** Moves the clock to 1 ms short of `ms`: still held, its timer the one pending; 1 ms more: through. */
+async function expectReleasedAfter(
+  clock: ManualClock,
+  wait: { p: Promise<void>; through: () => boolean },
+  ms: number,
+): Promise<void> {
+  clock.advance(ms - 1);
+  expect(clock.pending).toBe(1);
+  expect(wait.through()).toBe(false);
+  clock.advance(1);
+  await wait.p;
+  expect(wait.through()).toBe(true);
+}
+
 describe("RateLimiter", () => {
   it("reads the four rate-limit headers", () => {
     const clock = new ManualClock(START);
@@ -60,19 +90,9 @@ describe("RateLimiter", () => {
     const clock = new ManualClock(START + 250);
     const limiter = new RateLimiter(clock);
     limiter.update(200, new Headers(budget(0).headers));
-    let through = false;
-    const p = limiter.acquire().then(() => {
-      through = true;
-    });
-    await until(() => clock.pending === 1, "the wait on the clock");
-    expect(through).toBe(false);
-    clock.advance(749);
-    // Its timer has not fired: still the one pending.
-    expect(clock.pending).toBe(1);
-    expect(through).toBe(false);
-    clock.advance(1);
-    await p;
-    expect(through).toBe(true);
+    const wait = await waiting(limiter, clock);
+    expect(wait.through()).toBe(false);
+    await expectReleasedAfter(clock, wait, 750);
   });
 
   it("honours Retry-After on a 429", async () => {
@@ -80,17 +100,7 @@ describe("RateLimiter", () => {
     const limiter = new RateLimiter(clock);
     limiter.update(429, new Headers({ "Retry-After": "3" }));
     expect(limiter.snapshot().blockedUntil).toBe(START + 3_000);
-    let through = false;
-    const p = limiter.acquire().then(() => {
-      through = true;
-    });
-    await until(() => clock.pending === 1, "the wait on the clock");
-    clock.advance(2_000);
-    expect(clock.pending).toBe(1);
-    expect(through).toBe(false);
-    clock.advance(1_000);
-    await p;
-    expect(through).toBe(true);
+    await expectReleasedAfter(clock, await waiting(limiter, clock), 3_000);
   });
 
   it("blocks a 429 without Retry-After until the next window", () => {

@@ -10,6 +10,8 @@ import {
 } from "../../connectors/settrade/gen/settrade/v3/bid_offer_pb.ts";
 import {
   bidOfferArb,
+  damaged,
+  damagesArb,
   expectFastLoopCoverage,
   expectSameWalks,
   MAX,
@@ -36,18 +38,6 @@ function outcome(d: BidOfferDecoder, bytes: Uint8Array, quoteOnly: boolean): Out
     return { ok: false, error: `${e.code}@${e.offset}: ${e.message}` };
   }
   return { ok: true, quote: d.toQuote(META) };
-}
-
-function damaged(bytes: Uint8Array, damages: { at: number; kind: string; byte: number }[]) {
-  let b = Array.from(bytes);
-  for (const d of damages) {
-    const at = b.length === 0 ? 0 : d.at % b.length;
-    if (d.kind === "truncate") b = b.slice(0, at);
-    else if (d.kind === "flip") b[at] = d.byte;
-    else if (d.kind === "insert") b.splice(at, 0, d.byte);
-    else b.splice(at, 1);
-  }
-  return Uint8Array.from(b);
 }
 
 /** Each payload is rejected with `code` by the quote-only parse, with the full parse's very error. */
@@ -94,13 +84,8 @@ describe("BidOfferDecoder.parseQuote", () => {
   it("accepts every damaged payload the full parse accepts, with the same quote, and rejects only what it rejects", () => {
     const quick = new BidOfferDecoder();
     const full = new BidOfferDecoder();
-    const damage = fc.record({
-      at: fc.nat(),
-      kind: fc.constantFrom("truncate", "flip", "insert", "delete"),
-      byte: fc.integer({ min: 0, max: 255 }),
-    });
     fc.assert(
-      fc.property(messageArb, fc.array(damage, { minLength: 1, maxLength: 3 }), (msg, ds) => {
+      fc.property(messageArb, damagesArb, (msg, ds) => {
         const bytes = damaged(toBinary(BidOfferV3Schema, msg), ds);
         expectSameWalks(bytes, QUOTE_WALK);
         const a = outcome(quick, bytes, true);

@@ -7,9 +7,9 @@ import { afterAll } from "vitest";
 import { startSettradeEmulator } from "../../connectors/settrade/emulator/mod.ts";
 import { createSettradeConnector } from "../../connectors/settrade/mod.ts";
 import { testConnector } from "../conformance/mod.ts";
+import { EVERY_CHANNEL } from "./_connector-harness.ts";
 
 const emulator = await startSettradeEmulator({ seed: 21, rate: 60 });
-const env = emulator.env();
 
 afterAll(async () => {
   await emulator.stop();
@@ -18,22 +18,10 @@ afterAll(async () => {
 testConnector("settrade", {
   create: (ctx) =>
     createSettradeConnector({
-      appId: env.SETTRADE_APP_ID,
-      appSecret: env.SETTRADE_APP_SECRET,
-      appCode: env.SETTRADE_APP_CODE,
-      brokerId: env.SETTRADE_BROKER_ID,
-      baseUrl: env.SETTRADE_BASE_URL,
-      marketUrl: env.SETTRADE_MARKET_URL,
+      ...emulator.connectorOptions(),
       reconnect: { initialDelayMs: 20, maxDelayMs: 200 },
     }, ctx),
-  subscriptions: [
-    { channel: "quote", symbol: "PTT" },
-    { channel: "book", symbol: "ptt" },
-    { channel: "info", symbol: "AOT" },
-    { channel: "bar", symbol: "KBANK", interval: "1m" },
-    { channel: "market", symbol: "SET" },
-    { channel: "market", symbol: "TFEX" },
-  ],
+  subscriptions: EVERY_CHANNEL,
   minEvents: 60,
   timeoutMs: 5_000,
   triggerReconnect: () => {

@@ -6,7 +6,6 @@
  * log line, a status or an error.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { Subscription } from "../../src/connector.ts";
 import { createFeed } from "../../mod.ts";
 import { isAuthError } from "../../src/errors.ts";
 import type { MarketEvent } from "../../src/events.ts";
@@ -23,6 +22,7 @@ import { pairKey, subKey } from "../conformance/_checks.ts";
 import {
   capturingLogger,
   disconnectAll,
+  EVERY_CHANNEL,
   FAST_RECONNECT,
   type Harness,
   harness,
@@ -64,20 +64,20 @@ function connectorFor(emu: SettradeEmulator, extra: Partial<SettradeOptionsInput
   return h;
 }
 
+/** A connector on PTT's quotes, connected to `emu`. */
+async function connectedToQuotes(emu: SettradeEmulator): Promise<Harness> {
+  const h = connectorFor(emu);
+  await h.connector.subscribe({ channel: "quote", symbol: "PTT" });
+  await h.connector.connect();
+  return h;
+}
+
 function remember(e: unknown): unknown {
   if (e instanceof Error) texts.push(e.message, String(e), JSON.stringify(e));
   return e;
 }
 
-const ALL: readonly Subscription[] = [
-  { channel: "quote", symbol: "PTT" },
-  { channel: "book", symbol: "PTT" },
-  { channel: "info", symbol: "AOT" },
-  { channel: "bar", symbol: "KBANK", interval: "1m" },
-  { channel: "market", symbol: "SET" },
-  { channel: "market", symbol: "TFEX" },
-];
-const KEYS = ALL.map(subKey);
+const KEYS = EVERY_CHANNEL.map(subKey);
 
 const seen = (events: readonly MarketEvent[], from = 0): Set<string> =>
   new Set(events.slice(from).map(pairKey));
@@ -101,7 +101,7 @@ afterAll(async () => {
 describe("the Settrade connector against the emulator", () => {
   it("logs in, connects and delivers decoded events for every channel", async () => {
     const h = connectorFor(emu);
-    for (const sub of ALL) await h.connector.subscribe(sub);
+    for (const sub of EVERY_CHANNEL) await h.connector.subscribe(sub);
     await h.connector.connect();
     await until(() => KEYS.every((k) => seen(h.rec.events).has(k)), "an event per subscription");
     expect(h.kinds().slice(0, 2)).toEqual(["connecting", "connected:0"]);
@@ -113,7 +113,7 @@ describe("the Settrade connector against the emulator", () => {
 
   it("reconnects after a broker-side drop: backoff, epoch + 1, subscriptions replayed, no stragglers", async () => {
     const h = connectorFor(emu);
-    for (const sub of ALL) await h.connector.subscribe(sub);
+    for (const sub of EVERY_CHANNEL) await h.connector.subscribe(sub);
     await h.connector.connect();
     await until(() => KEYS.every((k) => seen(h.rec.events).has(k)), "events before the drop");
     const dispatcherBefore = emu.dispatcherTokens;
@@ -214,7 +214,7 @@ describe("the Settrade connector and its tokens", () => {
   it("renews the token before it expires with a controlled reconnect and loses no subscription", async () => {
     const short = await emulator({ accessTokenTtlSec: 2 });
     const h = connectorFor(short);
-    for (const sub of ALL) await h.connector.subscribe(sub);
+    for (const sub of EVERY_CHANNEL) await h.connector.subscribe(sub);
     await h.connector.connect();
     await until(() => h.connector.health().epoch >= 2, "two renewals", 10_000);
     const lost = h.rec.statuses.filter((s) => s.kind === "disconnected");
@@ -237,7 +237,7 @@ describe("the Settrade connector and its tokens", () => {
   it("recovers when the server expires its tokens early, with every subscription intact", async () => {
     const early = await emulator();
     const h = connectorFor(early);
-    for (const sub of ALL) await h.connector.subscribe(sub);
+    for (const sub of EVERY_CHANNEL) await h.connector.subscribe(sub);
     await h.connector.connect();
     await until(() => KEYS.every((k) => seen(h.rec.events).has(k)), "events before expiry");
     early.expireTokensAfter(1);
@@ -298,9 +298,7 @@ describe("the Settrade connector and its tokens", () => {
 
   it("logs in afresh when the server refuses its tokens during a reconnect, and recovers", async () => {
     const later = await emulator();
-    const h = connectorFor(later);
-    await h.connector.subscribe({ channel: "quote", symbol: "PTT" });
-    await h.connector.connect();
+    const h = await connectedToQuotes(later);
     const loginsBefore = later.logins;
     // Every token expires now and every new one is born expired: the live
     // connection is closed at its token's expiry, and the dispatcher refuses even a
@@ -324,9 +322,7 @@ describe("the Settrade connector and its tokens", () => {
 
   it("recovers with a fresh login when the server revokes its whole session", async () => {
     const revoking = await emulator();
-    const h = connectorFor(revoking);
-    await h.connector.subscribe({ channel: "quote", symbol: "PTT" });
-    await h.connector.connect();
+    const h = await connectedToQuotes(revoking);
     const loginsBefore = revoking.logins;
     revoking.revokeSessions();
     revoking.dropConnections();

@@ -1,26 +1,19 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SettradeAuth } from "../../connectors/settrade/auth/client.ts";
 import { parseSettradeOptions } from "../../connectors/settrade/config.ts";
-import {
-  type SettradeEmulator,
-  startSettradeEmulator,
-} from "../../connectors/settrade/emulator/mod.ts";
 import { ManualClock } from "../../src/clock.ts";
 import { isAuthError } from "../../src/errors.ts";
 import { nodeVerify, VECTOR_PUBLIC, VECTOR_SECRET } from "./_auth-server.ts";
 import { call, DISPATCHER, LOGIN, loginBody, REFRESH } from "./_emulator-helpers.ts";
+import { emulatorPerTest } from "./_emulator-per-test.ts";
 
-let emulator: SettradeEmulator | undefined;
-afterEach(async () => {
-  await emulator?.stop();
-  emulator = undefined;
-});
+const { start } = emulatorPerTest();
 
 const T0 = 1_750_000_000_000;
 
 describe("settrade emulator: login", () => {
   it("accepts a login signed with its app secret and answers tokens with rate-limit headers", async () => {
-    emulator = await startSettradeEmulator();
+    const emulator = await start();
     const res = await call(emulator, LOGIN, { body: await loginBody(emulator, Date.now()) });
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ token_type: "Bearer", expires_in: 3600 });
@@ -33,7 +26,7 @@ describe("settrade emulator: login", () => {
   });
 
   it("refuses a signature made with another key with 401 and a code and message", async () => {
-    emulator = await startSettradeEmulator();
+    const emulator = await start();
     const res = await call(emulator, LOGIN, {
       body: await loginBody(emulator, Date.now(), VECTOR_SECRET),
     });
@@ -44,7 +37,7 @@ describe("settrade emulator: login", () => {
   });
 
   it("refuses a valid signature over a different timestamp", async () => {
-    emulator = await startSettradeEmulator();
+    const emulator = await start();
     const body = await loginBody(emulator, Date.now());
     const res = await call(emulator, LOGIN, {
       body: { ...body, timestamp: String(Number(body.timestamp) + 1) },
@@ -53,7 +46,7 @@ describe("settrade emulator: login", () => {
   });
 
   it("verifies against a configured secret, whose public key it reports", async () => {
-    emulator = await startSettradeEmulator({ appSecret: VECTOR_SECRET, appId: "vector-app" });
+    const emulator = await start({ appSecret: VECTOR_SECRET, appId: "vector-app" });
     expect(emulator.publicKeyBase64).toBe(VECTOR_PUBLIC);
     const body = await loginBody(emulator, Date.now(), VECTOR_SECRET);
     expect(nodeVerify(VECTOR_PUBLIC, `vector-app..${body.timestamp}`, body.signature)).toBe(true);
@@ -62,7 +55,7 @@ describe("settrade emulator: login", () => {
 
   it("refuses a stale timestamp", async () => {
     const clock = new ManualClock(T0);
-    emulator = await startSettradeEmulator({ clock, maxClockSkewMs: 60_000 });
+    const emulator = await start({ clock, maxClockSkewMs: 60_000 });
     const res = await call(emulator, LOGIN, { body: await loginBody(emulator, T0 - 60_001) });
     expect(res.status).toBe(401);
     expect((await call(emulator, LOGIN, { body: await loginBody(emulator, T0 - 59_000) })).status)
@@ -70,7 +63,7 @@ describe("settrade emulator: login", () => {
   });
 
   it("refuses every login while told to, with the status and code asked for", async () => {
-    emulator = await startSettradeEmulator();
+    const emulator = await start();
     emulator.refuseLogins(true, { status: 503, code: "MAINTENANCE" });
     const refused = await call(emulator, LOGIN, { body: await loginBody(emulator, Date.now()) });
     expect(refused.status).toBe(503);
@@ -81,7 +74,7 @@ describe("settrade emulator: login", () => {
   });
 
   it("answers a malformed login body with 400", async () => {
-    emulator = await startSettradeEmulator();
+    const emulator = await start();
     const res = await call(emulator, LOGIN, { body: { apiKey: emulator.appId } });
     expect(res.status).toBe(400);
     expect(res.json.code).toBe("E400");
@@ -90,7 +83,7 @@ describe("settrade emulator: login", () => {
 
 describe("settrade emulator: tokens", () => {
   it("exchanges a refresh token once for new tokens", async () => {
-    emulator = await startSettradeEmulator();
+    const emulator = await start();
     const login = await call(emulator, LOGIN, { body: await loginBody(emulator, Date.now()) });
     const body = { apiKey: emulator.appId, refreshToken: login.json.refresh_token };
     const first = await call(emulator, REFRESH, { body });
@@ -101,7 +94,7 @@ describe("settrade emulator: tokens", () => {
   });
 
   it("requires a valid access token for the dispatcher token and names its own host", async () => {
-    emulator = await startSettradeEmulator();
+    const emulator = await start();
     expect((await call(emulator, DISPATCHER)).status).toBe(401);
     expect((await call(emulator, DISPATCHER, { token: "nope" })).status).toBe(401);
     const login = await call(emulator, LOGIN, { body: await loginBody(emulator, Date.now()) });
@@ -114,7 +107,7 @@ describe("settrade emulator: tokens", () => {
 
   it("lets access tokens expire after their lifetime", async () => {
     const clock = new ManualClock(T0);
-    emulator = await startSettradeEmulator({ clock, accessTokenTtlSec: 60 });
+    const emulator = await start({ clock, accessTokenTtlSec: 60 });
     const login = await call(emulator, LOGIN, { body: await loginBody(emulator, T0) });
     expect(login.json.expires_in).toBe(60);
     clock.advance(59_000);
@@ -125,7 +118,7 @@ describe("settrade emulator: tokens", () => {
 
   it("expires held tokens early when told to, and issues short-lived ones after", async () => {
     const clock = new ManualClock(T0);
-    emulator = await startSettradeEmulator({ clock });
+    const emulator = await start({ clock });
     const login = await call(emulator, LOGIN, { body: await loginBody(emulator, T0) });
     emulator.expireTokensAfter(5);
     clock.advance(5_000);
@@ -135,18 +128,11 @@ describe("settrade emulator: tokens", () => {
   });
 
   it("works with the connector's auth client pointed at env()", async () => {
-    emulator = await startSettradeEmulator({ symbols: ["PTT"] });
+    const emulator = await start({ symbols: ["PTT"] });
     const e = emulator.env();
     expect(e.SETTRADE_BASE_URL).toBe(`http://127.0.0.1:${emulator.port}`);
     expect(e.SETTRADE_MARKET_URL).toBe(e.SETTRADE_BASE_URL);
-    const auth = new SettradeAuth(parseSettradeOptions({
-      appId: e.SETTRADE_APP_ID,
-      appSecret: e.SETTRADE_APP_SECRET,
-      appCode: e.SETTRADE_APP_CODE,
-      brokerId: e.SETTRADE_BROKER_ID,
-      baseUrl: e.SETTRADE_BASE_URL,
-      marketUrl: e.SETTRADE_MARKET_URL,
-    }));
+    const auth = new SettradeAuth(parseSettradeOptions(emulator.connectorOptions()));
     const d = await auth.getDispatcherToken(AbortSignal.timeout(10_000));
     expect(d.hosts).toEqual([emulator.dispatcherHost]);
     emulator.refuseLogins(true);
@@ -164,7 +150,7 @@ describe("settrade emulator: tokens", () => {
 
 describe("settrade emulator: market REST and limits", () => {
   it("answers a quote of a known symbol and 404 for an unknown one", async () => {
-    emulator = await startSettradeEmulator({ symbols: ["PTT"] });
+    const emulator = await start({ symbols: ["PTT"] });
     const login = await call(emulator, LOGIN, { body: await loginBody(emulator, Date.now()) });
     const token = login.json.access_token;
     const q = await call(emulator, "/api/marketdata/v3/098/quote/PTT", { token });
@@ -179,7 +165,7 @@ describe("settrade emulator: market REST and limits", () => {
   });
 
   it("answers candlesticks in columns, oldest first, on the tick ladder", async () => {
-    emulator = await startSettradeEmulator({ symbols: ["PTT"] });
+    const emulator = await start({ symbols: ["PTT"] });
     const login = await call(emulator, LOGIN, { body: await loginBody(emulator, Date.now()) });
     const token = login.json.access_token;
     const path = "/api/techchart/v3/098/candlesticks?symbol=PTT&interval=5m&limit=30";
@@ -199,7 +185,7 @@ describe("settrade emulator: market REST and limits", () => {
 
   it("answers 429 once the per-second budget is spent, until the next second", async () => {
     const clock = new ManualClock(T0);
-    emulator = await startSettradeEmulator({ clock, rateLimit: { perSecond: 2 } });
+    const emulator = await start({ clock, rateLimit: { perSecond: 2 } });
     expect((await call(emulator, DISPATCHER)).headers.get("X-RateLimit-Remaining-second")).toBe(
       "1",
     );
@@ -214,12 +200,12 @@ describe("settrade emulator: market REST and limits", () => {
 
 describe("settrade emulator: lifecycle and controls", () => {
   it("refuses a host that is not a loopback address", async () => {
-    await expect(startSettradeEmulator({ host: "0.0.0.0" })).rejects.toThrow(TypeError);
-    await expect(startSettradeEmulator({ host: "localhost" })).rejects.toThrow(TypeError);
+    await expect(start({ host: "0.0.0.0" })).rejects.toThrow(TypeError);
+    await expect(start({ host: "localhost" })).rejects.toThrow(TypeError);
   });
 
   it("stops idempotently and then refuses connections", async () => {
-    emulator = await startSettradeEmulator();
+    const emulator = await start();
     const url = emulator.url;
     await Promise.all([emulator.stop(), emulator.stop()]);
     // A refused connection: fetch rejects with a TypeError on every runtime.
@@ -227,7 +213,7 @@ describe("settrade emulator: lifecycle and controls", () => {
   });
 
   it("keeps its secret out of JSON and takes fault controls over HTTP", async () => {
-    emulator = await startSettradeEmulator();
+    const emulator = await start();
     expect(JSON.stringify(emulator)).not.toContain(emulator.appSecretBase64!);
     const refuse = await call(emulator, "/_emulator/refuse-logins?on=true&status=403", {
       method: "POST",

@@ -61,15 +61,7 @@ describe("tickwire emulate", () => {
     try {
       await until(() => run.out().includes("SETTRADE_MARKET_URL"), "the export lines");
       const env = exports(run.out());
-      expect(Object.keys(env).sort()).toEqual([
-        "DATA_SOURCE",
-        "SETTRADE_APP_CODE",
-        "SETTRADE_APP_ID",
-        "SETTRADE_APP_SECRET",
-        "SETTRADE_BASE_URL",
-        "SETTRADE_BROKER_ID",
-        "SETTRADE_MARKET_URL",
-      ]);
+      expect(Object.keys(env).sort()).toEqual(VARIABLES);
       expect(env.SETTRADE_BASE_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(run.err()).toContain("throwaway key");
       const res = await fetch(`${env.SETTRADE_BASE_URL}/api/dispatcher/v3/098/token`);

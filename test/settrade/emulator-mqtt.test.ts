@@ -62,6 +62,18 @@ async function connected(url: string, token: string): Promise<MqttClient> {
   return attempt.client;
 }
 
+/** A connected client subscribed to PTT's book; the messages it receives. */
+async function bookReader(
+  emulator: SettradeEmulator,
+  token: string,
+): Promise<{ topic: string; payload: Uint8Array }[]> {
+  const client = await connected(emulator.mqttUrl, token);
+  const got = record(client);
+  await subscribe(client, [BOOK]);
+  await until(() => emulator.subscriptions().includes(BOOK), "the subscription");
+  return got;
+}
+
 /** Advances the clock in steps until `cond` holds (bounded). */
 async function pump(clock: ManualClock, cond: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 400 && !cond(); i++) {
@@ -128,10 +140,7 @@ describe("settrade emulator: MQTT upgrade", () => {
 describe("settrade emulator: publishing", () => {
   it("publishes ten-level books on the tick ladder for a subscribed symbol", async () => {
     const { clock, emulator, tokens } = await manual();
-    const client = await connected(emulator.mqttUrl, tokens.token);
-    const got = record(client);
-    await subscribe(client, [BOOK]);
-    await until(() => emulator.subscriptions().includes(BOOK), "the subscription");
+    const got = await bookReader(emulator, tokens.token);
     await pump(clock, () => got.length >= 5, "five books");
     for (const { topic, payload } of got) {
       expect(topic).toBe(BOOK);
@@ -207,10 +216,7 @@ describe("settrade emulator: publishing", () => {
 
   it("stops publishing during a stall and resumes after it", async () => {
     const { clock, emulator, tokens } = await manual();
-    const client = await connected(emulator.mqttUrl, tokens.token);
-    const got = record(client);
-    await subscribe(client, [BOOK]);
-    await until(() => emulator.subscriptions().includes(BOOK), "the subscription");
+    const got = await bookReader(emulator, tokens.token);
     await pump(clock, () => got.length >= 1, "a first book");
     emulator.stall(10_000);
     const before = emulator.published;
@@ -224,10 +230,7 @@ describe("settrade emulator: publishing", () => {
 
   it("sends malformed payloads when asked, then valid ones again", async () => {
     const { clock, emulator, tokens } = await manual();
-    const client = await connected(emulator.mqttUrl, tokens.token);
-    const got = record(client);
-    await subscribe(client, [BOOK]);
-    await until(() => emulator.subscriptions().includes(BOOK), "the subscription");
+    const got = await bookReader(emulator, tokens.token);
     await pump(clock, () => got.length >= 1, "a first book");
     await until(() => got.length === emulator.published, "the client to catch up");
     const start = got.length;

@@ -5,12 +5,7 @@
  * market that goes on when nobody listens (live REST quotes, the streamed bars
  * answered by the candlestick endpoint).
  */
-import { afterEach, describe, expect, it } from "vitest";
-import {
-  type SettradeEmulator,
-  type SettradeEmulatorOptions,
-  startSettradeEmulator,
-} from "../../connectors/settrade/emulator/mod.ts";
+import { describe, expect, it } from "vitest";
 import { decodeBar } from "../../connectors/settrade/decode/mod.ts";
 import {
   call,
@@ -23,17 +18,9 @@ import {
   subscribe,
   until,
 } from "./_emulator-helpers.ts";
+import { emulatorPerTest } from "./_emulator-per-test.ts";
 
-let emu: SettradeEmulator | undefined;
-afterEach(async () => {
-  await emu?.stop();
-  emu = undefined;
-});
-
-async function start(options: SettradeEmulatorOptions = {}): Promise<SettradeEmulator> {
-  emu = await startSettradeEmulator({ seed: 4, symbols: ["PTT"], ...options });
-  return emu;
-}
+const { start } = emulatorPerTest({ seed: 4, symbols: ["PTT"] });
 
 const QUOTE = "/api/marketdata/v3/098/quote/PTT";
 const CANDLES = "/api/techchart/v3/098/candlesticks?symbol=PTT&interval=1m&limit=1000";

@@ -16,7 +16,7 @@ import { isAuthError, isConnectionError } from "../../src/errors.ts";
 import type { FeedEvent } from "../../src/events.ts";
 import type { SettradeEmulator } from "../../connectors/settrade/emulator/mod.ts";
 import { bidOfferBytes } from "./_fixtures.ts";
-import { startTestBroker, type TestBroker } from "./_mqtt-broker.ts";
+import { brokerAroundTests } from "./_mqtt-broker.ts";
 import { TEST_CERT, TEST_KEY } from "./_tls-fixture.ts";
 import {
   capturingLogger,
@@ -175,16 +175,10 @@ describe("a fatal error reaching the consumer", () => {
 });
 
 describe("the topic as the source of truth", () => {
-  let broker: TestBroker;
-  beforeAll(async () => {
-    broker = await startTestBroker();
-  });
-  afterAll(async () => {
-    await broker.stop();
-  });
+  const broker = brokerAroundTests();
 
   it("counts a payload whose symbol differs from its topic as a decode error, never an event", async () => {
-    const h = harness({ brokerUrl: broker.tcpUrl });
+    const h = harness({ brokerUrl: broker.current.tcpUrl });
     await h.connector.subscribe({ channel: "quote", symbol: "AOT" });
     await h.connector.subscribe({ channel: "quote", symbol: "PTT" });
     await h.connector.connect();
@@ -193,8 +187,8 @@ describe("the topic as the source of truth", () => {
       bids: [{ price: "34.25", size: 100 }],
       asks: [{ price: "34.50", size: 100 }],
     });
-    await broker.publish("proto/topic/bidofferv3/AOT", ptt);
-    await broker.publish("proto/topic/bidofferv3/PTT", ptt);
+    await broker.current.publish("proto/topic/bidofferv3/AOT", ptt);
+    await broker.current.publish("proto/topic/bidofferv3/PTT", ptt);
     await until(() => h.rec.events.length === 1 && h.rec.decodeErrors.length === 1, "both");
     expect(h.rec.events[0]).toMatchObject({ symbol: "PTT" });
     expect(h.rec.decodeErrors[0]).toMatchObject({

@@ -5,7 +5,7 @@
  * 127.0.0.1) whose staleness counts only while the market is open, driven by a
  * ManualClock across open, intermission and close.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock.ts";
 import { createFeed } from "../../mod.ts";
 import type { MarketStatusEvent, StatusEvent } from "../../src/events.ts";
@@ -18,7 +18,7 @@ import {
   TFEX_HOURS,
 } from "../../connectors/settrade/mod.ts";
 import { bidOfferBytes } from "./_fixtures.ts";
-import { startTestBroker, type TestBroker } from "./_mqtt-broker.ts";
+import { brokerAroundTests } from "./_mqtt-broker.ts";
 import { capturingLogger, until } from "./_connector-harness.ts";
 
 /** Epoch ms of a Bangkok wall time. */
@@ -108,19 +108,13 @@ describe("the Settrade session", () => {
 });
 
 describe("a Settrade feed across a trading day", () => {
-  let broker: TestBroker;
-  beforeAll(async () => {
-    broker = await startTestBroker();
-  });
-  afterAll(async () => {
-    await broker.stop();
-  });
+  const broker = brokerAroundTests();
 
   it("counts staleness only while the market is open: quiet at noon and after the close, stale in session", async () => {
     const clock = new ManualClock(bkk("2025-01-06T12:29:00"), 0);
     const feed = await createFeed({
       source: "settrade",
-      brokerUrl: broker.tcpUrl,
+      brokerUrl: broker.current.tcpUrl,
       symbols: ["PTT"],
       channels: ["quote"],
       clock,
@@ -133,7 +127,7 @@ describe("a Settrade feed across a trading day", () => {
     });
     const quote = async (): Promise<void> => {
       const before = feed.health().symbols[0]?.events ?? 0;
-      await broker.publish(
+      await broker.current.publish(
         "proto/topic/bidofferv3/PTT",
         bidOfferBytes({
           symbol: "PTT",

@@ -6,13 +6,13 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { isConfigError, isConnectionError } from "../../src/errors.ts";
 import {
   createSettradeTransport,
   type SettradeTransport,
 } from "../../connectors/settrade/transport/mqtt.ts";
-import { startTestBroker, type TestBroker } from "./_mqtt-broker.ts";
+import { brokerAroundTests, startTestBroker } from "./_mqtt-broker.ts";
 import { TEST_CERT, TEST_KEY } from "./_tls-fixture.ts";
 
 interface Received {
@@ -58,22 +58,16 @@ afterEach(async () => {
 });
 
 describe("the MQTT transport over plain brokers", () => {
-  let broker: TestBroker;
-  beforeAll(async () => {
-    broker = await startTestBroker({ refuseTopics: ["refused/topic"] });
-  });
-  afterAll(async () => {
-    await broker.stop();
-  });
+  const broker = brokerAroundTests({ refuseTopics: ["refused/topic"] });
 
   it("connects over TCP, subscribes and hands each payload over with its topic", async () => {
-    const { t, received } = transport(broker.tcpUrl);
+    const { t, received } = transport(broker.current.tcpUrl);
     await t.connect();
     expect(t.connected).toBe(true);
     expect(await t.subscribe(["proto/topic/bidofferv3/PTT", "proto/topic/infov3/PTT"])).toEqual([]);
-    await broker.publish("proto/topic/bidofferv3/PTT", new Uint8Array([1, 2, 3]));
-    await broker.publish("proto/topic/infov3/AOT", new Uint8Array([9]));
-    await broker.publish("proto/topic/infov3/PTT", new Uint8Array([4]));
+    await broker.current.publish("proto/topic/bidofferv3/PTT", new Uint8Array([1, 2, 3]));
+    await broker.current.publish("proto/topic/infov3/AOT", new Uint8Array([9]));
+    await broker.current.publish("proto/topic/infov3/PTT", new Uint8Array([4]));
     await until(() => received.length >= 2, "two messages");
     expect(received).toEqual([
       { topic: "proto/topic/bidofferv3/PTT", bytes: [1, 2, 3] },
@@ -82,40 +76,40 @@ describe("the MQTT transport over plain brokers", () => {
   });
 
   it("sends the Authorization header on the WebSocket upgrade", async () => {
-    const { t, received } = transport(broker.wsUrl, {
+    const { t, received } = transport(broker.current.wsUrl, {
       headers: { Authorization: "Bearer dispatcher-token-1" },
     });
-    const before = broker.upgrades.length;
+    const before = broker.current.upgrades.length;
     await t.connect();
-    expect(broker.upgrades.length).toBe(before + 1);
-    expect(broker.upgrades.at(-1)?.authorization).toBe("Bearer dispatcher-token-1");
+    expect(broker.current.upgrades.length).toBe(before + 1);
+    expect(broker.current.upgrades.at(-1)?.authorization).toBe("Bearer dispatcher-token-1");
     await t.subscribe(["proto/topic/infov3/PTT"]);
-    await broker.publish("proto/topic/infov3/PTT", new Uint8Array([7]));
+    await broker.current.publish("proto/topic/infov3/PTT", new Uint8Array([7]));
     await until(() => received.length === 1, "a message over WebSocket");
     expect(received[0]).toEqual({ topic: "proto/topic/infov3/PTT", bytes: [7] });
   });
 
   it("reports the topics the broker refuses", async () => {
-    const { t } = transport(broker.tcpUrl);
+    const { t } = transport(broker.current.tcpUrl);
     await t.connect();
     expect(await t.subscribe(["ok/topic", "refused/topic"])).toEqual(["refused/topic"]);
   });
 
   it("stops delivering after unsubscribe", async () => {
-    const { t, received } = transport(broker.tcpUrl);
+    const { t, received } = transport(broker.current.tcpUrl);
     await t.connect();
     await t.subscribe(["a/one", "a/two"]);
     await t.unsubscribe(["a/one"]);
-    await broker.publish("a/one", "x");
-    await broker.publish("a/two", "y");
+    await broker.current.publish("a/one", "x");
+    await broker.current.publish("a/two", "y");
     await until(() => received.length === 1, "the message of the topic still held");
     expect(received.map((r) => r.topic)).toEqual(["a/two"]);
   });
 
   it("calls onClose once with a reason when the broker drops the connection", async () => {
-    const { t, closes } = transport(broker.tcpUrl);
+    const { t, closes } = transport(broker.current.tcpUrl);
     await t.connect();
-    broker.dropClients();
+    broker.current.dropClients();
     await until(() => closes.length > 0, "onClose");
     // close() resolves once the client has ended: no later close can reach onClose.
     await t.close();
@@ -126,15 +120,15 @@ describe("the MQTT transport over plain brokers", () => {
   });
 
   it("closes idempotently without calling onClose and delivers nothing afterwards", async () => {
-    const { t, received, closes } = transport(broker.tcpUrl);
-    const others = broker.clients();
+    const { t, received, closes } = transport(broker.current.tcpUrl);
+    const others = broker.current.clients();
     await t.connect();
     await t.subscribe(["after/close"]);
     await Promise.all([t.close(), t.close()]);
     await t.close();
     // Once the broker has let the client go, nothing published can reach it.
-    await until(() => broker.clients() === others, "the broker to see the client go");
-    await broker.publish("after/close", "late");
+    await until(() => broker.current.clients() === others, "the broker to see the client go");
+    await broker.current.publish("after/close", "late");
     expect(received).toEqual([]);
     expect(closes).toEqual([]);
     expect(t.connected).toBe(false);
@@ -192,21 +186,15 @@ describe("the MQTT transport when connecting fails", () => {
 });
 
 describe("the MQTT transport over TLS", () => {
-  let broker: TestBroker;
-  beforeAll(async () => {
-    broker = await startTestBroker({ tls: { key: TEST_KEY, cert: TEST_CERT } });
-  });
-  afterAll(async () => {
-    await broker.stop();
-  });
+  const broker = brokerAroundTests({ tls: { key: TEST_KEY, cert: TEST_CERT } });
 
   it("verifies the certificate by default and refuses an unknown authority", async () => {
-    const { t } = transport(broker.wsUrl);
+    const { t } = transport(broker.current.wsUrl);
     expect(isConnectionError(await rejection(t.connect()))).toBe(true);
   });
 
   it("trusts an extra certificate authority given as ca", async () => {
-    const { t } = transport(broker.wsUrl, { ca: TEST_CERT });
+    const { t } = transport(broker.current.wsUrl, { ca: TEST_CERT });
     await t.connect();
     expect(t.connected).toBe(true);
   });
@@ -216,10 +204,10 @@ describe("the MQTT transport over TLS", () => {
     try {
       const file = join(dir, "ca.pem");
       await writeFile(file, TEST_CERT);
-      const { t } = transport(broker.wsUrl, { caFile: file });
+      const { t } = transport(broker.current.wsUrl, { caFile: file });
       await t.connect();
       expect(t.connected).toBe(true);
-      const missing = transport(broker.wsUrl, { caFile: join(dir, "missing.pem") });
+      const missing = transport(broker.current.wsUrl, { caFile: join(dir, "missing.pem") });
       const err = await rejection(missing.t.connect());
       expect(isConfigError(err)).toBe(true);
       expect((err as { issues: { key: string }[] }).issues[0].key).toBe("caFile");
@@ -229,7 +217,7 @@ describe("the MQTT transport over TLS", () => {
   });
 
   it("connects to an unverified certificate only with insecureSkipTlsVerify", async () => {
-    const { t } = transport(broker.wsUrl, { insecureSkipTlsVerify: true });
+    const { t } = transport(broker.current.wsUrl, { insecureSkipTlsVerify: true });
     await t.connect();
     expect(t.connected).toBe(true);
   });

@@ -38,28 +38,16 @@ export function inflate(bytes: Uint8Array): MemberSource {
     }
     await writer.close();
   })().catch(() => {});
-  const reader = ds.readable.getReader();
   let error: string | undefined;
-  let done = false;
+  const output = untilFirstError(ds.readable.getReader(), (why) => {
+    error = why;
+  });
   return {
     get error() {
       return error;
     },
-    async read(): Promise<Uint8Array | undefined> {
-      if (done) return undefined;
-      try {
-        const r = await reader.read();
-        if (!r.done) return r.value;
-      } catch (e) {
-        error = e instanceof Error ? e.message : String(e);
-      }
-      done = true;
-      return undefined;
-    },
-    async cancel(): Promise<void> {
-      done = true;
-      await reader.cancel().catch(() => {});
-    },
+    read: () => output.read(),
+    cancel: () => output.cancel(),
   };
 }
 
@@ -89,6 +77,22 @@ export function wholeStream(
     cancel: () => src.cancel(),
   });
   const reader = body.pipeThrough(new DecompressionStream("gzip")).getReader();
+  return untilFirstError(reader, (why) => {
+    onIssue("gzip", `holds compressed data that ends early or is damaged (${why})`, at, true);
+  });
+}
+
+/**
+ * Decompressed output up to its end or its first error, after which it reads
+ * as ended: what came out before the error is kept, nothing after it.
+ * @param reader The decompressed stream.
+ * @param onError Told why, when an error ends it.
+ * @returns The output, pulled.
+ */
+function untilFirstError(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  onError: (why: string) => void,
+): ChunkSource {
   let done = false;
   return {
     async read(): Promise<Uint8Array | undefined> {
@@ -97,8 +101,7 @@ export function wholeStream(
         const r = await reader.read();
         if (!r.done) return r.value;
       } catch (e) {
-        const why = e instanceof Error ? e.message : String(e);
-        onIssue("gzip", `holds compressed data that ends early or is damaged (${why})`, at, true);
+        onError(e instanceof Error ? e.message : String(e));
       }
       done = true;
       return undefined;

@@ -12,26 +12,23 @@ import {
   type CaptureVersion,
 } from "../../../connectors/replay/capture/raw-format.ts";
 import { type CaptureRecord, openCapture } from "../../../connectors/replay/capture/reader.ts";
+import { makeQuote } from "../../_helpers/quote.ts";
 import { makeStatus } from "../../_helpers/status.ts";
 
 /** A valid quote. */
 export function quote(seq: number, symbol = "PTT", extra: Partial<QuoteEvent> = {}): QuoteEvent {
-  return {
-    type: "quote",
+  return makeQuote({
     source: "synthetic",
     symbol,
     seq,
     recvTs: 1_767_582_000_000 + seq,
     recvMono: 1000 + seq,
-    epoch: 0,
     bid: 33.25,
     ask: 33.5,
     bidSize: 100 * seq,
     askSize: 200,
-    bidFlag: "normal",
-    askFlag: "normal",
     ...extra,
-  };
+  });
 }
 
 /** A valid status. */

@@ -7,6 +7,7 @@ import { CONTENT_TYPES, encodeEvent, publishFeed } from "../../../connectors/nat
 import type { FeedEvent, MarketEvent, StatusEvent } from "../../../src/events.ts";
 import { type Logger, silentLogger } from "../../../src/log.ts";
 import { spawnCli } from "../../_helpers/cli-process.ts";
+import { makeQuote } from "../../_helpers/quote.ts";
 import { NatsServer, skipReason, waitFor } from "./_server.ts";
 
 const skip = skipReason();
@@ -190,21 +191,14 @@ describe.skipIf(skip !== undefined)("synthetic → publish → JetStream → nat
       h.set("Content-Type", ct);
       return js.publish("tickwire.synthetic.quote.PTT", data, { headers: h });
     };
-    const good = {
-      type: "quote",
+    const good = makeQuote({
       source: "synthetic",
-      symbol: "PTT",
-      seq: 1,
       recvTs: 1,
       recvMono: 1,
-      epoch: 0,
-      bid: 1,
       ask: 2,
       bidSize: 3,
       askSize: 4,
-      bidFlag: "normal",
-      askFlag: "normal",
-    } as const;
+    });
     await send(new Uint8Array([0xff, 0x01, 0x02]), CONTENT_TYPES.protobuf);
     await send(encodeEvent(good), "application/x-protobuf; schema=tickwire.v2");
     await send(encodeEvent(good), CONTENT_TYPES.protobuf);

@@ -7,6 +7,7 @@ import { toMessage } from "../../../connectors/nats/_message.ts";
 import { EventWriter } from "../../../connectors/nats/_writer.ts";
 import { type FeedEvent, STATUS_KINDS } from "../../../src/events.ts";
 import { propertyRuns } from "../../_helpers/property-runs.ts";
+import { makeQuote } from "../../_helpers/quote.ts";
 
 /** What `@bufbuild/protobuf` writes for the generated message of an event. */
 const reference = (ev: FeedEvent): Uint8Array => toBinary(EventSchema, toMessage(ev));
@@ -259,21 +260,7 @@ describe("nats protobuf writer", () => {
 
   it("hands out bytes that a later event does not overwrite", () => {
     const w = new EventWriter();
-    const a: FeedEvent = {
-      type: "quote",
-      source: "x",
-      symbol: "PTT",
-      seq: 1,
-      recvTs: 1,
-      recvMono: 1,
-      epoch: 0,
-      bid: 1,
-      ask: 2,
-      bidSize: 3,
-      askSize: 4,
-      bidFlag: "normal",
-      askFlag: "normal",
-    };
+    const a = makeQuote({ source: "x", recvTs: 1, recvMono: 1, ask: 2, bidSize: 3, askSize: 4 });
     const first = w.encode(a);
     const copy = first.slice();
     w.encode({ ...a, symbol: "AOT", bid: 99 } as FeedEvent);
