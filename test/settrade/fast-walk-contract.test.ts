@@ -77,29 +77,44 @@ const FINISHES: readonly Case[] = [
   ["field 44, past the table", [...symbol, ...FIELD_44, 5], BOOK_WALK, true],
 ];
 
+/** A bid_volume1 of 5: a tail that completes the walk wherever a mistake lands on it. */
+const TAIL = [0x60, 5];
+
+/**
+ * Each case is followed by bytes a mistaken reading would take for fields that
+ * end the payload exactly: a loop that did not give up would finish, and the
+ * checked loop, which reads them right, would disagree or refuse.
+ */
 const GIVES_UP: readonly Case[] = [
-  ["a three-byte tag", [...symbol, 0x80, 0x80, 0x01, 0], BOOK_WALK, false],
+  ["a three-byte tag (second byte 0x80)", [...symbol, 0x80, 0x80, 0x01, ...TAIL], BOOK_WALK, false],
   [
     "a symbol longer than 127",
-    [0x0a, 0x80, 0x01, ...new Array<number>(128).fill(A)],
+    [0x0a, 0x80, 0x01, ...new Array<number>(127).fill(A), ...TAIL],
     BOOK_WALK,
     false,
   ],
   [
     "an unknown field longer than 127",
-    [...UNKNOWN_LEN, 0x80, 0x01, ...new Array<number>(128).fill(0)],
+    [...UNKNOWN_LEN, 0x80, 0x01, ...new Array<number>(127).fill(0), ...TAIL],
     BOOK_WALK,
     false,
   ],
   [
-    "a price longer than 127",
-    [0x12, 0x80, 0x01, ...new Array<number>(64).fill(0x10).flatMap((t) => [t, 1])],
+    "a price longer than 127, its length's second byte a units tag",
+    [0x12, 0x80, 0x10, 1, ...new Array<number>(63).fill([0x10, 1]).flat()],
     BOOK_WALK,
     false,
   ],
-  ["a bid flag of two bytes", [...symbol, ...BID_FLAG, 0x80, 0x01], BOOK_WALK, false],
-  ["an ask flag of two bytes", [...symbol, ...ASK_FLAG, 0x80, 0x01], BOOK_WALK, false],
-  ["a volume of six bytes", [...symbol, 0x60, ...varint(2 ** 35)], BOOK_WALK, false],
+  ["a price longer than 127 before a field 16", [0x12, 0x80, 0x01, 5], BOOK_WALK, false],
+  ["a price longer than what follows, its length a tag", [0x12, 0x60, 5], BOOK_WALK, false],
+  ["a bid flag of two bytes", [...symbol, ...BID_FLAG, 0x80, ...TAIL], BOOK_WALK, false],
+  ["an ask flag of two bytes", [...symbol, ...ASK_FLAG, 0x80, ...TAIL], BOOK_WALK, false],
+  [
+    "a volume of six bytes",
+    [...symbol, 0x60, 0x80, 0x80, 0x80, 0x80, 0x80, ...TAIL],
+    BOOK_WALK,
+    false,
+  ],
   [
     "an unknown varint of ten bytes",
     [...symbol, ...UNKNOWN_VARINT, ...varint(2 ** 63)],
@@ -107,14 +122,20 @@ const GIVES_UP: readonly Case[] = [
     false,
   ],
   ["units of five bytes", [...symbol, ...price(units(2 ** 28))], BOOK_WALK, false],
-  ["a Money field other than units and nanos", [...symbol, ...price([0x08, 5])], BOOK_WALK, false],
-  ["a price cut short", [...symbol, 0x12, 5, 0x10, 1], BOOK_WALK, false],
   [
-    "a units varint that runs past its price",
-    [...symbol, 0x12, 2, 0x10, 0x80, 0x60, 5],
+    "a Money field other than units and nanos, its length a symbol tag",
+    [0x12, 0x0a, 0x09, 1, 2, 3, 4, 5, 6, 7, 8, 9],
     BOOK_WALK,
     false,
   ],
+  ["a price cut short", [...symbol, 0x12, 5, 0x10, 1], BOOK_WALK, false],
+  [
+    "a units varint that runs past its price",
+    [...symbol, 0x12, 2, 0x10, 0x80, ...TAIL],
+    BOOK_WALK,
+    false,
+  ],
+  ["a units tag that ends its price", [...symbol, 0x12, 1, 0x10, 0x60, ...TAIL], BOOK_WALK, false],
 ];
 
 describe("the fast loop's contract", () => {
