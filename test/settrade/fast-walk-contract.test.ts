@@ -101,7 +101,7 @@ const GIVES_UP: readonly Case[] = [
   ],
   [
     "a price longer than 127, its length's second byte a units tag",
-    [0x12, 0x80, 0x10, 1, ...new Array<number>(63).fill([0x10, 1]).flat()],
+    [0x12, 0x80, 0x10, 1, ...Array.from({ length: 63 }, () => [0x10, 1]).flat()],
     BOOK_WALK,
     false,
   ],
