@@ -40,6 +40,30 @@ describe("kit retry", () => {
     expect(reason.message).toBe("The operation was aborted.");
   });
 
+  it("removes its abort listener once it has slept, so a long-lived signal gathers none", async () => {
+    const clock = new ManualClock();
+    const ac = new AbortController();
+    const live = new Set<unknown>();
+    const add = ac.signal.addEventListener.bind(ac.signal);
+    const remove = ac.signal.removeEventListener.bind(ac.signal);
+    ac.signal.addEventListener =
+      ((type: string, fn: EventListener, o?: AddEventListenerOptions) => {
+        if (type === "abort") live.add(fn);
+        add(type, fn, o);
+      }) as typeof add;
+    ac.signal.removeEventListener = ((type: string, fn: EventListener) => {
+      if (type === "abort") live.delete(fn);
+      remove(type, fn);
+    }) as typeof remove;
+    for (let i = 0; i < 3; i++) {
+      const slept = sleep(clock, 10, ac.signal);
+      expect(live.size).toBe(1);
+      clock.advance(10);
+      await slept;
+    }
+    expect(live.size).toBe(0);
+  });
+
   it("sleeps on the clock for the time asked, and an abort ends the sleep and its timer", async () => {
     const clock = new ManualClock();
     let done = false;
