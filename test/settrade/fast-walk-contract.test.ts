@@ -135,6 +135,14 @@ const GIVES_UP: readonly Case[] = [
     BOOK_WALK,
     false,
   ],
+  ["a bid flag tag with no value", [...symbol, ...BID_FLAG], BOOK_WALK, false],
+  ["an ask flag tag with no value", [...symbol, ...ASK_FLAG], QUOTE_WALK, false],
+  [
+    "units that run to the end of their price, its length a symbol tag",
+    [0x12, 0x0a, 0x10, 0x80, 0x80, 0x80, 0x80, ...new Array<number>(12).fill(1)],
+    BOOK_WALK,
+    false,
+  ],
   ["a units tag that ends its price", [...symbol, 0x12, 1, 0x10, 0x60, ...TAIL], BOOK_WALK, false],
 ];
 
