@@ -75,10 +75,19 @@ describe.skipIf(skip !== undefined)("nats connector start positions and durable 
     await waitFor("events from 100", () => bySeq.market.length > 0);
     expect(bySeq.market[0]!.streamSeq).toBeGreaterThanOrEqual(100);
     await f1.close();
-    const byTime = reader(server.url, { start: { time: Date.now() + 60_000 } });
+    // A start time after everything in the stream: only what is published
+    // after it arrives. One event published once that time has passed is the
+    // barrier: the stream delivers in order, so an older event would come first.
+    const at = Date.now() + 200;
+    const byTime = reader(server.url, { start: { time: at } });
     const f2 = await byTime.feed;
-    await new Promise((r) => setTimeout(r, 300));
-    expect(byTime.market).toHaveLength(0); // nothing was published after that time
+    await waitFor("the start time to pass", () => Date.now() > at + 10);
+    await publish(server.url, 1, 3);
+    await waitFor(
+      "the event published after the start time",
+      () => byTime.market.some((e) => e.recvTs > at),
+    );
+    expect(byTime.market.map((e) => e.recvTs > at)).toStrictEqual([true]);
     await f2.close();
   });
 
