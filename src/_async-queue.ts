@@ -69,3 +69,28 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
     return this;
   }
 }
+
+/** Rare items to any number of consumers: each `subscribe()` gets what is pushed from then on. */
+export class Broadcast<T> {
+  readonly #queues = new Set<AsyncQueue<T>>();
+  #closed = false;
+
+  /** @returns The items pushed from now on; ends at {@link Broadcast.close} (at once if closed). */
+  subscribe(): AsyncIterableIterator<T> {
+    const q: AsyncQueue<T> = new AsyncQueue(() => this.#queues.delete(q));
+    if (this.#closed) q.close();
+    else this.#queues.add(q);
+    return q;
+  }
+
+  /** @param item Handed to every consumer. */
+  push(item: T): void {
+    for (const q of this.#queues) q.push(item);
+  }
+
+  /** Ends every consumer's stream, once it has read what it holds. */
+  close(): void {
+    this.#closed = true;
+    for (const q of this.#queues) q.close();
+  }
+}

@@ -9,7 +9,7 @@
  */
 
 import { EventEmitter } from "eventemitter3";
-import { AsyncQueue } from "./_async-queue.ts";
+import { Broadcast } from "./_async-queue.ts";
 import { type Clock, systemClock, type TimerHandle } from "./clock.ts";
 import { ConnectionState } from "./_connection-state.ts";
 import { SubscriptionSet } from "./_subscription-set.ts";
@@ -160,7 +160,7 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
   /** The same for `once()` listeners, per type: it removes its registration, then calls. */
   readonly #onceGuards = new Map<keyof FeedListeners, (this: Listener, ev: FeedEvent) => void>();
   #nextListenerStatus = -Infinity;
-  readonly #statusStreams = new Set<AsyncQueue<StatusEvent>>();
+  readonly #statusStreams = new Broadcast<StatusEvent>();
   readonly #subs = new SubscriptionSet();
   readonly #conn = new ConnectionState();
   #listening = false;
@@ -293,7 +293,7 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
     }
     if (this.#listening) this.#emit(ev);
     this.#dispatcher.push(ev);
-    for (const q of this.#statusStreams) q.push(ev);
+    this.#statusStreams.push(ev);
     if (ev.kind === "end") {
       const error = this.#fatal ??
         (this.#conn.gaveUp ? new Error(this.#conn.lastError ?? "connector failed") : undefined);
@@ -439,10 +439,7 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
    * @returns An async iterable of status events.
    */
   status(): AsyncIterableIterator<StatusEvent> {
-    const q: AsyncQueue<StatusEvent> = new AsyncQueue(() => this.#statusStreams.delete(q));
-    if (this.#ended) q.close();
-    else this.#statusStreams.add(q);
-    return q;
+    return this.#statusStreams.subscribe();
   }
 
   /**
@@ -556,7 +553,7 @@ export class Feed implements AsyncIterable<FeedEvent>, AsyncDisposable {
     this.#health.stop();
     if (this.#sampleTimer !== undefined) this.#clock.clearTimeout(this.#sampleTimer);
     this.#dispatcher.close(this.#fatal);
-    for (const q of this.#statusStreams) q.close();
+    this.#statusStreams.close();
     this.#resolveClosed(this.#closeInfo);
   }
 
