@@ -15,8 +15,10 @@
 
 import type { JetStreamClient } from "@nats-io/jetstream";
 import type { MsgHdrs, NatsConnection } from "@nats-io/transport-node";
-import { AsyncQueue } from "../../src/_async-queue.ts";
-import type { FeedEvent, StatusEvent, StatusKind } from "../../src/events.ts";
+import { Broadcast } from "../../src/_async-queue.ts";
+import { systemClock } from "../../src/clock.ts";
+import type { FeedEvent, StatusEvent } from "../../src/events.ts";
+import { Lifecycle } from "../../src/kit/lifecycle.ts";
 import type { Feed } from "../../src/feed.ts";
 import { consoleLogger, type Logger } from "../../src/log.ts";
 import { CONTENT_TYPES, encodeEvent, type WireEncoding } from "./codec.ts";
@@ -142,8 +144,6 @@ class NatsPublisher implements Publisher {
   #retried = 0;
   #dedup = 0;
   #abandoned = 0;
-  #reconnects = 0;
-  #connected = true;
   /** `performance.now()` when the connection was lost. */
   #lostAt = 0;
   #lastError: string | undefined;
@@ -154,12 +154,9 @@ class NatsPublisher implements Publisher {
   readonly #waiters: (() => void)[] = [];
   #closing = false;
   readonly #done: Promise<void>;
-  readonly #statusStreams = new Set<AsyncQueue<StatusEvent>>();
-  /** Connections to NATS so far, less one: the `epoch` of the status events. */
-  #epoch = 0;
-  /** Reconnect attempts since the connection was lost. */
-  #attempt = 0;
-  #ended = false;
+  readonly #statusStreams = new Broadcast<StatusEvent>();
+  /** The link to NATS as status events: epochs, reconnects and the end. */
+  readonly #life: Lifecycle;
 
   constructor(
     feed: Feed,
@@ -179,6 +176,14 @@ class NatsPublisher implements Publisher {
     this.#latest = latest;
     this.#ct = CONTENT_TYPES[o.encoding ?? "protobuf"];
     this.#window = o.window ?? 256;
+    const streams = this.#statusStreams;
+    this.#life = new Lifecycle(PUBLISHER_SOURCE, {
+      status: (ev) => streams.push(ev),
+      event: () => true,
+      decodeError: () => {},
+      drain: () => Promise.resolve(),
+    }, systemClock);
+    this.#life.connected(); // connected by publishFeed: epoch 0
     this.#subjects = new SubjectCache(o.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX);
     void this.#watch();
     this.#done = this.#run();
@@ -187,43 +192,22 @@ class NatsPublisher implements Publisher {
   async #watch(): Promise<void> {
     for await (const s of this.#nc.status()) {
       if (s.type === "disconnect") {
-        this.#connected = false;
         this.#lostAt = performance.now();
-        this.#attempt = 0;
         this.#log.warn("[nats] publisher lost the connection; events wait in the feed's queue", {
           server: s.server,
         });
-        this.#status("disconnected", { reason: `lost the connection to ${s.server}` });
+        this.#life.lost(`lost the connection to ${s.server}`);
       } else if (s.type === "reconnecting") {
-        this.#status("reconnecting", { attempt: ++this.#attempt, delayMs: RECONNECT_WAIT_MS });
+        this.#life.reconnecting(this.#life.facts().reconnectAttempts + 1, RECONNECT_WAIT_MS);
       } else if (s.type === "reconnect") {
-        this.#connected = true;
-        this.#reconnects++;
-        this.#epoch++;
         this.#log.info("[nats] publisher reconnected", { server: s.server });
-        this.#status("connected", { reason: `reconnected to ${s.server}` });
+        this.#life.emit({ kind: "connected", reason: `reconnected to ${s.server}` });
       }
     }
   }
 
-  #status(kind: StatusKind, fields: Record<string, unknown> = {}): void {
-    const ev = {
-      type: "status",
-      kind,
-      source: PUBLISHER_SOURCE,
-      epoch: this.#epoch,
-      recvTs: Date.now(),
-      recvMono: performance.now(),
-      ...fields,
-    } as StatusEvent;
-    for (const q of this.#statusStreams) q.push(ev);
-  }
-
   status(): AsyncIterableIterator<StatusEvent> {
-    const q: AsyncQueue<StatusEvent> = new AsyncQueue(() => this.#statusStreams.delete(q));
-    if (this.#ended) q.close();
-    else this.#statusStreams.add(q);
-    return q;
+    return this.#statusStreams.subscribe();
   }
 
   async #run(): Promise<void> {
@@ -344,8 +328,8 @@ class NatsPublisher implements Publisher {
     const q = this.#feed.health().queue;
     return {
       runId: this.runId,
-      connected: this.#connected,
-      disconnectedForMs: this.#connected ? 0 : Math.round(performance.now() - this.#lostAt),
+      connected: this.#life.connectedNow,
+      disconnectedForMs: this.#life.connectedNow ? 0 : Math.round(performance.now() - this.#lostAt),
       published: this.#published,
       acknowledged: this.#acked,
       retried: this.#retried,
@@ -353,7 +337,7 @@ class NatsPublisher implements Publisher {
       buffered: q.size + this.#failed.length,
       inFlight: this.#inFlight.size,
       dropped: q.dropped + this.#abandoned,
-      reconnects: this.#reconnects,
+      reconnects: this.#life.facts().reconnects,
       kvWrites: this.#latest?.writes ?? 0,
       ...(this.#lastError === undefined ? {} : { lastError: this.#lastError }),
     };
@@ -377,9 +361,8 @@ class NatsPublisher implements Publisher {
       }
       await this.#latest?.close();
       await this.#nc.close();
-      this.#ended = true;
-      this.#status("end");
-      for (const q of this.#statusStreams) q.close();
+      this.#life.emit({ kind: "end", reason: "closed" });
+      this.#statusStreams.close();
     })());
   }
 
