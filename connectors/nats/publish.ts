@@ -104,7 +104,12 @@ export interface Publisher extends AsyncDisposable {
    * @returns An async iterable of status events that ends with the publisher.
    */
   status(): AsyncIterableIterator<StatusEvent>;
-  /** Stops pulling, waits for acknowledgements (up to `closeTimeoutMs`), closes the connection. */
+  /**
+   * Stops pulling and closes the connection once what was sent is acknowledged,
+   * all within `closeTimeoutMs`. When the feed has ended (`feed.close()` first),
+   * what it still holds is published before that: nothing it delivered is left
+   * behind unless the time runs out (then `buffered` says how many).
+   */
   close(): Promise<void>;
   /** Resolves when the feed has ended and every event is acknowledged, or after `close()`. */
   done(): Promise<void>;
@@ -153,6 +158,10 @@ class NatsPublisher implements Publisher {
   #retrying: Promise<void> | undefined;
   readonly #waiters: (() => void)[] = [];
   #closing = false;
+  /** The feed has ended: its queue holds all it will deliver. */
+  #feedEnded = false;
+  /** The run loop has taken the last event it will send. */
+  #pulled = false;
   readonly #done: Promise<void>;
   readonly #statusStreams = new Broadcast<StatusEvent>();
   /** The link to NATS as status events: epochs, reconnects and the end. */
@@ -185,6 +194,7 @@ class NatsPublisher implements Publisher {
     }, systemClock);
     this.#life.connected(); // connected by publishFeed: epoch 0
     this.#subjects = new SubjectCache(o.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX);
+    void feed.closed().then(() => (this.#feedEnded = true));
     void this.#watch();
     this.#done = this.#run();
   }
@@ -225,6 +235,8 @@ class NatsPublisher implements Publisher {
       }
       if (this.#closing) break;
     }
+    this.#pulled = true;
+    this.#notify();
     await this.#settle(Infinity);
   }
 
@@ -351,9 +363,14 @@ class NatsPublisher implements Publisher {
 
   close(): Promise<void> {
     return (this.#closed ??= (async () => {
+      const until = Date.now() + (this.#o.closeTimeoutMs ?? 10_000);
+      // An ended feed's queue is drained by the run loop; wait for it, in the same time.
+      while (this.#feedEnded && !this.#pulled && Date.now() < until) {
+        await Promise.race([this.#changed(), sleep(Math.min(100, until - Date.now()))]);
+      }
       this.#closing = true;
       this.#notify();
-      await this.#settle(this.#o.closeTimeoutMs ?? 10_000);
+      await this.#settle(until - Date.now());
       this.#abandonNow = true;
       this.#abandoned += this.#inFlight.size;
       if (this.#inFlight.size > 0) {

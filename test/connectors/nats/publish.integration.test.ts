@@ -129,6 +129,29 @@ describe.skipIf(skip !== undefined)("publishFeed against a real nats-server", ()
     await jsm.streams.delete("OTHER");
   });
 
+  it("publishes what an ended feed still holds when closed, nothing left behind", async () => {
+    const feed = await feedOf(20_000);
+    const pub = await publishFeed(feed, {
+      servers: server.url,
+      stream: "DRAIN",
+      logger: silentLogger,
+    });
+    await waitFor("a first acknowledgement", () => pub.health().acknowledged > 0);
+    await feed.close();
+    // The synthetic feed generates far faster than one publisher sends.
+    expect(feed.health().queue.size).toBeGreaterThan(0);
+    await pub.close();
+    const h = pub.health();
+    expect(h.buffered).toBe(0);
+    expect(h.dropped).toBe(0);
+    expect(h.acknowledged).toBe(h.published);
+    const check = await connect({ servers: server.url });
+    const info = await (await jetstreamManager(check)).streams.info("DRAIN");
+    expect(info.state.messages).toBe(h.published);
+    await (await jetstreamManager(check)).streams.delete("DRAIN");
+    await check.close();
+  }, 60_000);
+
   it(
     "loses and duplicates nothing when the server restarts mid-stream, and says so in status, /health and /metrics",
     async () => {
