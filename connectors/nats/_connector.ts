@@ -238,7 +238,8 @@ export class NatsConnector implements ConnectorWrapper {
     if (dot < 0) return this.#bad(m, "not a tickwire subject");
     const rest = subject.slice(dot + 1);
     const source = subject.slice(p, dot);
-    const id = m.headers?.get("Nats-Msg-Id") ?? "";
+    const headers = m.headers;
+    const id = headers?.get("Nats-Msg-Id") ?? "";
     this.#checkRun(source, id);
     if (rest === "status") return true;
     const intervals = this.#wanted.get(rest);
@@ -246,7 +247,7 @@ export class NatsConnector implements ConnectorWrapper {
     if (this.#o.from !== undefined && source !== escapeToken(this.#o.from)) return true;
     let ev: FeedEvent;
     try {
-      ev = decodeEvent(m.data, m.headers?.get("Content-Type"));
+      ev = decodeEvent(m.data, headers?.get("Content-Type"));
     } catch (e) {
       return this.#bad(m, isDecodeError(e) ? e.message.replace(/^\[nats\] /, "") : reasonOf(e));
     }
