@@ -121,17 +121,11 @@ export interface RawTap {
   /**
    * One payload as it came off the wire.
    * @param topic Topic or channel it arrived on.
-   * @param payload The bytes (do not keep a reference past the call: copy if needed).
+   * @param bytes The bytes (do not keep a reference past the call: copy if needed).
    * @param recvTs Receive time, epoch ms. @param recvMono Receive time, monotonic ms.
    * @param epoch Connection epoch.
    */
-  payload(
-    topic: string,
-    payload: Uint8Array,
-    recvTs: number,
-    recvMono: number,
-    epoch: number,
-  ): void;
+  payload(topic: string, bytes: Uint8Array, recvTs: number, recvMono: number, epoch: number): void;
 }
 
 /** What the core hands a connector when it is created. */

@@ -141,18 +141,12 @@ export class RawOutput extends Output {
   /**
    * Appends one wire payload (see `RawEncoder.payload`); the recorder's hot path,
    * without a closure per record.
-   * @param topic Topic. @param payload Bytes (copied). @param recvTs Receive time.
+   * @param topic Topic. @param bytes Bytes (copied). @param recvTs Receive time.
    * @param recvMono Monotonic receive time. @param epoch Connection epoch.
    */
-  payload(
-    topic: string,
-    payload: Uint8Array,
-    recvTs: number,
-    recvMono: number,
-    epoch: number,
-  ): void {
-    this.before(recvTs, FRAME_OVERHEAD + TIMED_PREFIX + 4 + payload.length);
-    this.#enc.payload(topic, payload, recvTs, recvMono, epoch);
+  payload(topic: string, bytes: Uint8Array, recvTs: number, recvMono: number, epoch: number): void {
+    this.before(recvTs, FRAME_OVERHEAD + TIMED_PREFIX + 4 + bytes.length);
+    this.#enc.payload(topic, bytes, recvTs, recvMono, epoch);
     this.after();
   }
 

@@ -131,23 +131,17 @@ export class Recorder implements RawTap, AsyncDisposable {
 
   /**
    * Records one raw payload (the `RawTap` method; the connector calls it).
-   * @param topic Topic. @param payload Bytes (copied). @param recvTs Receive time.
+   * @param topic Topic. @param bytes Bytes (copied). @param recvTs Receive time.
    * @param recvMono Monotonic receive time. @param epoch Connection epoch.
    */
-  payload(
-    topic: string,
-    payload: Uint8Array,
-    recvTs: number,
-    recvMono: number,
-    epoch: number,
-  ): void {
+  payload(topic: string, bytes: Uint8Array, recvTs: number, recvMono: number, epoch: number): void {
     if (this.#closing !== undefined) return;
     this.#tapSeen = true;
     this.#payloads++;
     const raw = this.#raw;
     if (raw === undefined || this.#overloaded(raw)) return;
     try {
-      raw.payload(topic, payload, recvTs, recvMono, epoch);
+      raw.payload(topic, bytes, recvTs, recvMono, epoch);
     } catch (e) {
       this.#skipped(e);
     }

@@ -97,23 +97,17 @@ export class RawEncoder {
   /**
    * Appends one wire payload (and, the first time its topic is seen in this file, a topic record).
    * @param topic Topic it arrived on.
-   * @param payload The bytes (copied).
+   * @param bytes The bytes (copied).
    * @param recvTs Receive time, epoch ms.
    * @param recvMono Receive time, monotonic ms.
    * @param epoch Connection epoch.
    * @throws RangeError when the payload exceeds the format's record size.
    */
-  payload(
-    topic: string,
-    payload: Uint8Array,
-    recvTs: number,
-    recvMono: number,
-    epoch: number,
-  ): void {
-    const size = TIMED_PREFIX + 4 + payload.length;
+  payload(topic: string, bytes: Uint8Array, recvTs: number, recvMono: number, epoch: number): void {
+    const size = TIMED_PREFIX + 4 + bytes.length;
     if (size > MAX_BODY) {
       throw new RangeError(
-        `[capture] payload of ${payload.length} bytes on topic ${
+        `[capture] payload of ${bytes.length} bytes on topic ${
           JSON.stringify(topic)
         } exceeds the record limit of ${MAX_BODY} bytes`,
       );
@@ -123,7 +117,7 @@ export class RawEncoder {
     const at = this.#open(KIND_PAYLOAD, size);
     this.#timed(at, recvTs, recvMono, epoch);
     this.#view.setUint32(at + TIMED_PREFIX, id, true);
-    this.#buf.set(payload, at + TIMED_PREFIX + 4);
+    this.#buf.set(bytes, at + TIMED_PREFIX + 4);
     this.#seal(at, size);
   }
 
