@@ -83,34 +83,20 @@ function floor(): Loop {
   };
 }
 
-/** The quote as the connector decodes it for a `quote` subscription without `book`. */
-function tickwireQuote(): Loop {
+/**
+ * The quote as the connector decodes it: for a `quote` subscription without
+ * `book` (`full` false), or after a full parse (`full` true: what a symbol
+ * with both `quote` and `book` pays for its quote).
+ */
+function tickwireQuote(full: boolean): Loop {
   const d = new BidOfferDecoder();
   const m = meta();
   return (payloads, passes) => {
     let sum = 0;
     for (let p = 0; p < passes; p++) {
       for (let i = 0; i < payloads.length; i++) {
-        d.parseQuote(payloads[i]);
-        const ev = d.toQuote(m);
-        m.seq++;
-        keep[i & (KEEP - 1)] = ev;
-        sum += ev.bidSize;
-      }
-    }
-    return sum;
-  };
-}
-
-/** The quote after a full parse (what a symbol with both `quote` and `book` pays for its quote). */
-function tickwireQuoteFull(): Loop {
-  const d = new BidOfferDecoder();
-  const m = meta();
-  return (payloads, passes) => {
-    let sum = 0;
-    for (let p = 0; p < passes; p++) {
-      for (let i = 0; i < payloads.length; i++) {
-        d.parse(payloads[i]);
+        if (full) d.parse(payloads[i]);
+        else d.parseQuote(payloads[i]);
         const ev = d.toQuote(m);
         m.seq++;
         keep[i & (KEEP - 1)] = ev;
@@ -263,13 +249,13 @@ export function runDecode(options: DecodeOptions = {}): DecodeResult {
       id: "tickwire-quote",
       label: "tickwire quote (quote-only parse)",
       event: "quote",
-      loop: tickwireQuote(),
+      loop: tickwireQuote(false),
     },
     {
       id: "tickwire-quote-full",
       label: "tickwire quote after a full parse",
       event: "quote",
-      loop: tickwireQuoteFull(),
+      loop: tickwireQuote(true),
     },
     { id: "tickwire-book", label: "tickwire book", event: "book", loop: tickwireBook() },
     {

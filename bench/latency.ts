@@ -39,7 +39,13 @@ function meta(): Stamp {
   return { source: "settrade", seq: 1, recvTs: 1_700_000_000_000, recvMono: 1234.5, epoch: 0 };
 }
 
-function timeQuote(payloads: readonly Uint8Array[], n: number, record: boolean): Percentiles {
+/** Decode → push → shift of a quote (`book` false) or a book, each one timed. */
+function timeDecode(
+  payloads: readonly Uint8Array[],
+  n: number,
+  record: boolean,
+  book: boolean,
+): Percentiles {
   const h = nanoHistogram();
   const d = new BidOfferDecoder();
   const q = new Dispatcher({ capacity: 100_000 });
@@ -48,29 +54,13 @@ function timeQuote(payloads: readonly Uint8Array[], n: number, record: boolean):
   for (let i = 0; i < n; i++) {
     const bytes = payloads[i % payloads.length];
     const t0 = performance.now();
-    d.parseQuote(bytes);
-    q.push(d.toQuote(m));
-    const ev = q.shift() as FeedEvent;
-    const t1 = performance.now();
-    m.seq++;
-    if (record) h.record((t1 - t0) * 1e6);
-    sink += ev.recvTs;
-  }
-  if (sink === -1) console.error("unreachable");
-  return h.percentiles();
-}
-
-function timeBook(payloads: readonly Uint8Array[], n: number, record: boolean): Percentiles {
-  const h = nanoHistogram();
-  const d = new BidOfferDecoder();
-  const q = new Dispatcher({ capacity: 100_000 });
-  const m = meta();
-  let sink = 0;
-  for (let i = 0; i < n; i++) {
-    const bytes = payloads[i % payloads.length];
-    const t0 = performance.now();
-    d.parse(bytes);
-    q.push(d.toBook(m));
+    if (book) {
+      d.parse(bytes);
+      q.push(d.toBook(m));
+    } else {
+      d.parseQuote(bytes);
+      q.push(d.toQuote(m));
+    }
     const ev = q.shift() as FeedEvent;
     const t1 = performance.now();
     m.seq++;
@@ -100,13 +90,13 @@ export function runLatency(options: LatencyOptions = {}): LatencyResult {
   const n = options.messages ?? 1_000_000;
   const warmup = options.warmup ?? 200_000;
   const payloads = buildPayloads().map((p) => p.bytes);
-  timeQuote(payloads, warmup, false);
-  timeBook(payloads, warmup, false);
+  timeDecode(payloads, warmup, false, false);
+  timeDecode(payloads, warmup, false, true);
   timeClock(warmup);
   return {
     messages: n,
-    quote: timeQuote(payloads, n, true),
-    book: timeBook(payloads, n, true),
+    quote: timeDecode(payloads, n, true, false),
+    book: timeDecode(payloads, n, true, true),
     clock: timeClock(n),
   };
 }
