@@ -331,6 +331,16 @@ export function buildTables(r: SuiteResults, targets: readonly TargetOutcome[]):
       notes: [
         "Latency: the event's recvTs (stamped by the server on the machine's monotonic clock) → receipt by a client; " +
         "at full rate it is the queue's. CPU/msg: server process time per delivered message.",
+        `The calm and stalled phases alternate for ${
+          sv.servers[0]?.stallChanges.length ?? 0
+        } rounds on one server (a new stalled client each round); the rows show the round with the median change ` +
+        `of the others' p99. Every round's change: ${
+          sv.servers.map((x) =>
+            `${x.kind === "tickwire" ? "tickwire" : "ws"} ${
+              x.stallChanges.map((c) => `${c >= 0 ? "+" : ""}${c.toFixed(0)} %`).join(", ")
+            }`
+          ).join("; ")
+        }.`,
       ],
     });
   }

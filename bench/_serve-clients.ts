@@ -3,8 +3,8 @@
  * Opens CLIENTS WebSocket clients (subscribed to every symbol's quotes), counts
  * what they receive and samples recvTs → receipt latency on the machine's
  * shared monotonic clock. `{ cmd: "stall" }` adds one client that subscribes
- * and then never reads; `{ cmd: "measure", ms }` answers with what arrived in
- * the next `ms`.
+ * and then never reads, `{ cmd: "unstall" }` drops it again; `{ cmd: "measure",
+ * ms }` answers with what arrived in the next `ms`.
  *
  * @module
  */
@@ -78,6 +78,10 @@ function stall(): Promise<void> {
 process.on("message", (m: { cmd: string; ms?: number }) => {
   if (m.cmd === "stall") {
     void stall().then(() => process.send!({ ok: true }));
+  } else if (m.cmd === "unstall") {
+    stalled?.destroy();
+    stalled = undefined;
+    process.send!({ ok: true });
   } else if (m.cmd === "measure") {
     hist = nanoHistogram();
     received = 0;

@@ -13,6 +13,11 @@
  * 3. stalled: the same with one more client that subscribes and never reads:
  *    the others' p99 against phase 2.
  *
+ * Phases 2 and 3 alternate for `rounds` rounds on one server, each round with
+ * a new stalled client that is dropped at its end, so a burst of load from
+ * elsewhere hits both; the stalled client's cost is the median of the rounds'
+ * changes in p99, and the table shows the round with that median.
+ *
  * Latency is measured on one monotonic clock shared by the processes (the
  * server's events are stamped with it); one message in 8 is sampled.
  *
@@ -45,6 +50,8 @@ export interface ServeServer {
   /** `"tickwire"` or `"ws-broadcast"`. */
   readonly kind: string;
   readonly phases: readonly ServePhase[];
+  /** The others' p99 change with the stalled client, percent, one per round, in round order. */
+  readonly stallChanges: readonly number[];
 }
 
 /** Result of the section. */
@@ -63,6 +70,8 @@ export interface ServeBenchOptions {
   readonly rate?: number;
   readonly throughputMs?: number;
   readonly latencyMs?: number;
+  /** Rounds of the calm and stalled phases. @default 3 */
+  readonly rounds?: number;
 }
 
 interface Measured {
@@ -137,6 +146,7 @@ export async function runServe(options: ServeBenchOptions = {}): Promise<ServeRe
     rate: options.rate ?? 10,
     throughputMs: options.throughputMs ?? 3_000,
     latencyMs: options.latencyMs ?? 3_000,
+    rounds: options.rounds ?? 3,
   };
   const servers: ServeServer[] = [];
   for (const kind of ["tickwire", "ws-broadcast"]) {
@@ -149,15 +159,24 @@ export async function runServe(options: ServeBenchOptions = {}): Promise<ServeRe
         return phase("throughput", server, clients, o.throughputMs);
       }),
     );
-    log(`latency at ${o.rate}/s per symbol, then with a stalled client`);
+    log(`latency at ${o.rate}/s per symbol, then with a stalled client, ${o.rounds} rounds`);
+    const rounds: { calm: ServePhase; stalled: ServePhase; change: number }[] = [];
     await withServer(kind, String(o.rate), o, async (server, clients) => {
       await phase("latency", server, clients, 1_000); // warm-up
-      phases.push(await phase("latency", server, clients, o.latencyMs));
-      clients.send({ cmd: "stall" });
-      await clients.next(30_000); // a busy client process may take a while to see the upgrade
-      phases.push(await phase("stalled", server, clients, o.latencyMs));
+      for (let r = 0; r < o.rounds; r++) {
+        const calm = await phase("latency", server, clients, o.latencyMs);
+        clients.send({ cmd: "stall" });
+        await clients.next(30_000); // a busy client process may take a while to see the upgrade
+        const stalled = await phase("stalled", server, clients, o.latencyMs);
+        clients.send({ cmd: "unstall" });
+        await clients.next(30_000);
+        rounds.push({ calm, stalled, change: (stalled.latency.p99 / calm.latency.p99 - 1) * 100 });
+      }
     });
-    servers.push({ kind, phases });
+    const median = [...rounds].sort((a, b) => a.change - b.change)[rounds.length >> 1];
+    phases.push(median.calm, median.stalled);
+    const stallChanges = rounds.map((r) => r.change);
+    servers.push({ kind, phases, stallChanges });
   }
   return { clients: o.clients, symbols: o.symbols, rate: o.rate, servers };
 }
