@@ -28,6 +28,24 @@
 import type { BookLevel, FeedEvent, MarketStatusCode } from "../../src/events.ts";
 import { STATUS_KINDS } from "../../src/events.ts";
 import { asciiString, StringCache } from "./_string-cache.ts";
+import {
+  BAR_NAMES,
+  BODIES,
+  C,
+  D,
+  E,
+  INFO_NAMES,
+  INFO_OPTIONAL_NAMES,
+  L,
+  M,
+  MARKET_NAMES,
+  R,
+  S,
+  STATUS,
+  STATUS_NAMES,
+  WIRE,
+  X,
+} from "./_reader-layout.ts";
 
 /** Thrown inside the reader to leave it; never escapes {@link EventReader.read}. */
 const GIVE_UP = Symbol("give up");
@@ -41,78 +59,6 @@ const EMPTY_LIST: unknown[] = [];
 const NO_CODE: MarketStatusCode = { code: 0, name: "" };
 const FLAGS = ["normal", "ato", "atc", "undefined"] as const;
 const SIDES = ["buy", "sell", "unknown"] as const;
-
-// What a field holds, by field number, per message.
-/** Unknown field. */
-const X = 0;
-/** A double (wire type I64). */
-const D = 1;
-/** An enum (VARINT). */
-const E = 2;
-/** A string (LEN). */
-const S = 3;
-/** A string that repeats from message to message (LEN), looked up in the string cache. */
-const C = 4;
-/** A book level, repeated (LEN). */
-const L = 5;
-/** A market status code (LEN). */
-const M = 6;
-/** A string, repeated (LEN). */
-const R = 7;
-/** Wire type of each kind. */
-const WIRE = [-1, 1, 0, 2, 2, 2, 2, 2];
-
-const QUOTE = [X, D, D, D, D, E, E];
-const BOOK = [X, L, L, E, E];
-const TRADE = [X, D, D, E, S];
-const BAR = [X, C, D, D, D, D, D, D, D, D];
-const INFO = [X, D, D, D, D, D, D, D, D, M];
-const MARKET = [X, C, M, D, D, D, D, D, D, D, D, D];
-const STATUS = [X, E, S, D, D, S, C, C, D, D, C, R, D, C, C, C];
-/** Field 16 onward of `Event`: the body's type and its fields. */
-const BODIES = [
-  ["quote", QUOTE],
-  ["book", BOOK],
-  ["trade", TRADE],
-  ["bar", BAR],
-  ["info", INFO],
-  ["market", MARKET],
-  ["status", STATUS],
-] as const;
-
-/** The status fields after `kind`, by field number (11, `symbols`, comes last). */
-const STATUS_NAMES = [
-  "",
-  "",
-  "reason",
-  "attempt",
-  "delayMs",
-  "code",
-  "mode",
-  "previous",
-  "from",
-  "to",
-  "scope",
-  "",
-  "ageMs",
-  "quiet",
-  "symbol",
-  "eventType",
-];
-const INFO_NAMES = ["", "last", "high", "low", "change", "totalVolume", "totalValue"];
-const INFO_OPTIONAL_NAMES = ["projectedOpenPrice", "projectedOpenVolume"];
-const MARKET_NAMES = [
-  "current",
-  "high",
-  "low",
-  "change",
-  "percentChange",
-  "totalVolume",
-  "totalValue",
-  "totalDeal",
-  "openInterest",
-];
-const BAR_NAMES = ["", "", "openTs", "open", "high", "low", "close", "volume"];
 
 /** Reads events from bytes. Not reentrant; one per decoder. */
 export class EventReader {
