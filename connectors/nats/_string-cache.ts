@@ -56,7 +56,10 @@ export class StringCache {
       if (i === len) return this.#values[slot]!;
     }
     const s = asciiString(buf, start, end);
-    this.#keys[slot] = buf.slice(start, end);
+    // A copy of its own (a Node Buffer's slice() would be a view into the client's buffer).
+    const copy = new Uint8Array(len);
+    for (let i = 0; i < len; i++) copy[i] = buf[start + i]!;
+    this.#keys[slot] = copy;
     this.#values[slot] = s;
     return s;
   }

@@ -1,4 +1,5 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { Buffer } from "node:buffer";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CONTENT_TYPES, decodeEvent, encodeEvent } from "../../../connectors/nats/mod.ts";
@@ -256,6 +257,21 @@ describe("nats protobuf reader", () => {
     for (const s of ["PTT", "ปตท", "\uFEFFBOM", "x".repeat(40), "é".repeat(100), "PTT", "A B"]) {
       const ev = makeQuote({ source: s, symbol: s, origin: s });
       expect(reader.read(encodeEvent(ev))).toStrictEqual(ev);
+    }
+  });
+
+  it("reads events from one reused Node Buffer, strings seen before included", () => {
+    const reader = new EventReader();
+    const buf = Buffer.alloc(256);
+    const symbols = Array.from({ length: 3_000 }, (_, i) => `S${String(i).padStart(4, "0")}`);
+    for (const round of [1, 2]) {
+      for (const symbol of symbols) {
+        const bytes = encodeEvent(makeQuote({ symbol, seq: round }));
+        buf.set(bytes, 7);
+        expect(reader.read(buf.subarray(7, 7 + bytes.length))).toStrictEqual(
+          makeQuote({ symbol, seq: round }),
+        );
+      }
     }
   });
 });
