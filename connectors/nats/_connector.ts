@@ -21,7 +21,8 @@ import { DEFAULT_RECONNECT } from "../../src/kit/backoff.ts";
 import { Lifecycle } from "../../src/kit/lifecycle.ts";
 import { reasonOf } from "../../src/errors.ts";
 import { connectWithRetry } from "../../src/kit/retry.ts";
-import { decodeEvent } from "./codec.ts";
+import { CONTENT_TYPES, decodeEvent } from "./codec.ts";
+import { HeaderReader } from "./_headers.ts";
 import { connectNats, serverList } from "./_connect.ts";
 import type { NatsOptions } from "./_options.ts";
 import { escapeToken, unescapeToken } from "./subjects.ts";
@@ -62,6 +63,7 @@ export class NatsConnector implements ConnectorWrapper {
    * others when that node dies.
    */
   readonly #learned = new Set<string>();
+  readonly #headers = new HeaderReader(CONTENT_TYPES.protobuf);
 
   /**
    * Creates an idle connector; `connect()` starts it.
@@ -238,16 +240,16 @@ export class NatsConnector implements ConnectorWrapper {
     if (dot < 0) return this.#bad(m, "not a tickwire subject");
     const rest = subject.slice(dot + 1);
     const source = subject.slice(p, dot);
-    const headers = m.headers;
-    const id = headers?.get("Nats-Msg-Id") ?? "";
-    this.#checkRun(source, id);
+    const headers = this.#headers;
+    headers.read(m);
+    this.#checkRun(source, headers.msgId);
     if (rest === "status") return true;
     const intervals = this.#wanted.get(rest);
     if (intervals === undefined) return true;
     if (this.#o.from !== undefined && source !== escapeToken(this.#o.from)) return true;
     let ev: FeedEvent;
     try {
-      ev = decodeEvent(m.data, headers?.get("Content-Type"));
+      ev = decodeEvent(m.data, headers.contentType);
     } catch (e) {
       return this.#bad(m, isDecodeError(e) ? e.message.replace(/^\[nats\] /, "") : reasonOf(e));
     }
@@ -275,9 +277,9 @@ export class NatsConnector implements ConnectorWrapper {
   #checkRun(source: string, id: string): void {
     const cut = id.lastIndexOf("-");
     if (cut <= 0) return;
-    const run = id.slice(0, cut);
     const before = this.#runs.get(source);
-    if (before === run) return;
+    if (before !== undefined && before.length === cut && id.startsWith(before)) return;
+    const run = id.slice(0, cut);
     this.#runs.set(source, run);
     if (before === undefined) return;
     this.#life.error(
