@@ -23,6 +23,7 @@ import {
   Via,
 } from "./gen/tickwire/v1/events_pb.ts";
 import { INFO_OPTIONAL, MARKET_OPTIONAL } from "./_message.ts";
+import { STATUS_NAMES } from "./_reader-layout.ts";
 
 const FLAGS: readonly TwBookFlag[] = ["normal", "ato", "atc", "undefined"];
 const SIDES = ["buy", "sell", "unknown"] as const;
@@ -69,21 +70,8 @@ function present<T extends object>(
   for (const k of keys) if (from[k] !== undefined) to[k] = from[k];
 }
 
-const STATUS_FIELDS = [
-  "reason",
-  "attempt",
-  "delayMs",
-  "code",
-  "mode",
-  "previous",
-  "from",
-  "to",
-  "scope",
-  "ageMs",
-  "quiet",
-  "symbol",
-  "eventType",
-] as const satisfies readonly (keyof Status)[];
+/** The status fields after `kind` but `symbols`, in field order. */
+const STATUS_FIELDS = STATUS_NAMES.filter((n) => n !== "") as readonly (keyof Status)[];
 
 /**
  * Builds the event of a decoded message, field by field on one object.
