@@ -23,7 +23,9 @@ import {
   Via,
 } from "./gen/tickwire/v1/events_pb.ts";
 import { INFO_OPTIONAL, MARKET_OPTIONAL } from "./_message.ts";
-import { STATUS_NAMES } from "./_reader-layout.ts";
+import { BAR_NAMES, INFO_NAMES, STATUS_NAMES } from "./_reader-layout.ts";
+
+const QUOTE_DOUBLES = ["bid", "ask", "bidSize", "askSize"];
 
 const FLAGS: readonly TwBookFlag[] = ["normal", "ato", "atc", "undefined"];
 const SIDES = ["buy", "sell", "unknown"] as const;
@@ -41,8 +43,30 @@ function num(v: number | undefined, field: string): number {
   return v;
 }
 
+/** Copies the required doubles `keys` (`""` skipped) of `from` onto `to`, named `what.key` when missing. */
+function nums(
+  to: Record<string, unknown>,
+  from: object,
+  keys: readonly string[],
+  what: string,
+): void {
+  for (const k of keys) {
+    if (k !== "") to[k] = num((from as Record<string, number | undefined>)[k], `${what}.${k}`);
+  }
+}
+
 function flag(f: BookFlag, field: string): TwBookFlag {
   return FLAGS[f - 1] ?? bad(`"${field}" has the unknown value ${f}`);
+}
+
+/** Sets the `bidFlag` and `askFlag` of a quote or book. */
+function flags(
+  to: Record<string, unknown>,
+  from: { readonly bidFlag: BookFlag; readonly askFlag: BookFlag },
+  what: string,
+): void {
+  to.bidFlag = flag(from.bidFlag, `${what}.bidFlag`);
+  to.askFlag = flag(from.askFlag, `${what}.askFlag`);
 }
 
 function lvls(ls: readonly BookLevel[], field: string): TwBookLevel[] {
@@ -105,20 +129,15 @@ export function fromMessage(m: Event): FeedEvent {
   switch (body.case) {
     case "quote": {
       const q = body.value;
-      ev.bid = num(q.bid, "quote.bid");
-      ev.ask = num(q.ask, "quote.ask");
-      ev.bidSize = num(q.bidSize, "quote.bidSize");
-      ev.askSize = num(q.askSize, "quote.askSize");
-      ev.bidFlag = flag(q.bidFlag, "quote.bidFlag");
-      ev.askFlag = flag(q.askFlag, "quote.askFlag");
+      nums(ev, q, QUOTE_DOUBLES, "quote");
+      flags(ev, q, "quote");
       break;
     }
     case "book": {
       const b = body.value;
       ev.bids = lvls(b.bids, "book.bids");
       ev.asks = lvls(b.asks, "book.asks");
-      ev.bidFlag = flag(b.bidFlag, "book.bidFlag");
-      ev.askFlag = flag(b.askFlag, "book.askFlag");
+      flags(ev, b, "book");
       break;
     }
     case "trade": {
@@ -132,24 +151,14 @@ export function fromMessage(m: Event): FeedEvent {
     case "bar": {
       const b = body.value;
       ev.interval = b.interval;
-      ev.openTs = num(b.openTs, "bar.openTs");
-      ev.open = num(b.open, "bar.open");
-      ev.high = num(b.high, "bar.high");
-      ev.low = num(b.low, "bar.low");
-      ev.close = num(b.close, "bar.close");
-      ev.volume = num(b.volume, "bar.volume");
+      nums(ev, b, BAR_NAMES, "bar");
       if (b.value !== undefined) ev.value = b.value;
       ev.sequence = num(b.sequence, "bar.sequence");
       break;
     }
     case "info": {
       const i = body.value;
-      ev.last = num(i.last, "info.last");
-      ev.high = num(i.high, "info.high");
-      ev.low = num(i.low, "info.low");
-      ev.change = num(i.change, "info.change");
-      ev.totalVolume = num(i.totalVolume, "info.totalVolume");
-      ev.totalValue = num(i.totalValue, "info.totalValue");
+      nums(ev, i, INFO_NAMES, "info");
       present(ev, i, INFO_OPTIONAL);
       ev.marketStatus = statusCode(i.marketStatus, "info.marketStatus");
       break;
