@@ -1,7 +1,7 @@
 /**
  * Event captures as NDJSON: one event per line, in the event model's JSON shape.
- * {@link NdjsonParser} reads them incrementally, validating every line with the
- * event schemas; {@link eventLine} writes one.
+ * {@link NdjsonParser} reads them incrementally, validating every line by the
+ * event schemas' rules (`_event-json.ts`); {@link eventLine} writes one.
  *
  * A line that is not JSON, or not a valid event, is reported with its line number
  * and the field that failed; `onCorrupt` decides what follows (`"stop"` or `"skip"`).
@@ -12,7 +12,7 @@
  */
 
 import type { FeedEvent } from "../../../src/events.ts";
-import { parseEventJson } from "./_event-json.ts";
+import { EventJsonProblem, readEventJson } from "./_event-json.ts";
 import { ParserBase } from "./_parser-base.ts";
 import type { CaptureIssueCode, IssueHandler, OnCorrupt } from "./issues.ts";
 import { KIND_EVENT, KIND_STATUS } from "./raw-format.ts";
@@ -86,19 +86,18 @@ export class NdjsonParser extends ParserBase {
       this.#line++;
       const text = this.#text.decode(inp.buf.subarray(start, nl)).trim();
       if (text === "") continue;
-      const json = parseEventJson(text);
-      if (!("value" in json)) {
-        if (!complete && json.code === "json") {
+      const ev = readEventJson(text);
+      if (ev instanceof EventJsonProblem) {
+        if (!complete && ev.code === "json") {
           const what =
             "has no newline and is cut short (a write cut short); everything before it was read";
           this.report("line", "truncated", offset, this.#line, what, { tail: true });
           this.halted = true;
           return END;
         }
-        this.#bad(json.code, offset, json.what, json.field);
+        this.#bad(ev.code, offset, ev.what, ev.field);
         continue;
       }
-      const ev = json.value;
       this.value = ev;
       this.recvTs = ev.recvTs;
       this.recvMono = ev.recvMono;
