@@ -143,6 +143,33 @@ describe("replay connector", () => {
     );
   });
 
+  it("delivers each recorded event with its own fields, restamped as replayed, in the recorded order", async () => {
+    const recorded = [
+      { ...quote(1), epoch: 0, exchTs: 5, streamSeq: 9 },
+      { ...quote(2), origin: "settrade" },
+    ];
+    const text = recorded.map((e) => eventLine(e)).join("");
+    const run = await replayToEnd({
+      stream: bytesStream(new TextEncoder().encode(text)),
+      speed: "max",
+    });
+    const got = run.rec.events;
+    expect(got).toHaveLength(2);
+    for (let i = 0; i < 2; i++) {
+      const want = {
+        ...recorded[i],
+        source: "replay",
+        origin: recorded[i]!.origin ?? "synthetic",
+        seq: got[i]!.seq,
+        recvMono: got[i]!.recvMono,
+        epoch: 0,
+      };
+      expect(got[i]).toStrictEqual(want);
+      expect(Object.keys(got[i]!)).toEqual(Object.keys(want));
+    }
+    expect(got.map((e) => e.seq)).toEqual([got[0]!.seq, got[0]!.seq + 1]);
+  });
+
   it("delivers every event until the first subscription, then only subscribed pairs", async () => {
     const { raw } = await recording;
     const all = await replayToEnd({ stream: bytesStream(raw), speed: "max" });
