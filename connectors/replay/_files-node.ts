@@ -7,7 +7,14 @@
 import { access, open } from "node:fs/promises";
 import type { FileAdapter, FileWriter } from "./_file-adapter.ts";
 
-const CHUNK = 1024 * 1024;
+/**
+ * Bytes read per call. 256 KiB rather than 1 MiB: replaying at full speed, a
+ * chunk this size is read into memory the allocator reuses and that stays in
+ * the processor's cache while the parser copies and checksums it; 1 MiB chunks
+ * came in fresh pages each time (page faults, the kernel zeroing them) and cost
+ * about a tenth more processor time for the same capture.
+ */
+const CHUNK = 256 * 1024;
 
 /** Files through `node:fs/promises`. */
 export const fileAdapter: FileAdapter = {
