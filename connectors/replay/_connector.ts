@@ -10,6 +10,7 @@ import { type CaptureIssue, issueToError } from "./capture/issues.ts";
 import { type CaptureHeader, KIND_CLOSE, KIND_PAYLOAD, KIND_STATUS } from "./capture/raw-format.ts";
 import { END, NEED_MORE, RawParser } from "./capture/raw-parser.ts";
 import { type CaptureReader, openCapture } from "./capture/reader.ts";
+import type { ChunkSource } from "./capture/source.ts";
 import type {
   ConnectorContext,
   ConnectorWrapper,
@@ -234,7 +235,7 @@ export class ReplayConnector implements ConnectorWrapper {
 
   async #open(): Promise<CaptureReader> {
     const o = this.#o;
-    let stream = o.stream;
+    let stream: ReadableStream<Uint8Array> | ChunkSource | undefined = o.stream;
     if (stream === undefined) {
       try {
         stream = await openParts(o.file!);

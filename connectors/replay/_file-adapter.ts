@@ -7,6 +7,8 @@
  * @module
  */
 
+import type { ChunkSource } from "./capture/source.ts";
+
 /** A file opened for writing. */
 export interface FileWriter {
   /** Writes every byte (looping over partial writes); resolves once the OS has them. */
@@ -21,6 +23,15 @@ export interface FileWriter {
 
 /** What the connector needs from the runtime's file system. */
 export interface FileAdapter {
+  /**
+   * Opens a file for reading into memory the reader recycles: each chunk is
+   * lent (valid until the next `read()`), so a long replay neither allocates
+   * nor zeroes a buffer per chunk. Optional: {@link FileAdapter.openRead} serves
+   * where it is missing.
+   * @param path File path.
+   * @returns Its bytes, as a lending chunk source (`cancel()` closes the file).
+   */
+  openChunks?(path: string): Promise<ChunkSource>;
   /**
    * Opens a file for reading.
    * @param path File path.

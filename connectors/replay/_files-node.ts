@@ -5,6 +5,7 @@
  */
 
 import { access, open } from "node:fs/promises";
+import type { ChunkSource } from "./capture/source.ts";
 import type { FileAdapter, FileWriter } from "./_file-adapter.ts";
 
 /**
@@ -18,6 +19,60 @@ const CHUNK = 256 * 1024;
 
 /** Files through `node:fs/promises`. */
 export const fileAdapter: FileAdapter = {
+  /**
+   * Two buffers, used in turn: while the reader parses the chunk in one, the
+   * next chunk is read into the other (the read goes on in libuv's thread
+   * pool, so the replay does not wait for it), and a chunk is lent until the
+   * next `read()`. A new buffer per chunk cost the kernel's page faults and
+   * zeroing on every chunk, about a third of the replay's own processor time.
+   */
+  async openChunks(path: string): Promise<ChunkSource> {
+    const fh = await open(path, "r");
+    const bufs = [new Uint8Array(CHUNK), new Uint8Array(CHUNK)] as const;
+    let turn = 0;
+    let closed = false;
+    const readInto = (buf: Uint8Array): Promise<number> => {
+      const p = fh.read(buf, 0, CHUNK, null).then((r) => r.bytesRead);
+      // A read ahead that fails after a cancel is nobody's error.
+      p.catch(() => {});
+      return p;
+    };
+    let ahead: Promise<number> | undefined = readInto(bufs[0]);
+    const close = async (): Promise<void> => {
+      if (closed) return;
+      closed = true;
+      const pending = ahead;
+      ahead = undefined;
+      await pending?.catch(() => {});
+      await fh.close();
+    };
+    return {
+      lends: true,
+      async read(): Promise<Uint8Array | undefined> {
+        if (ahead === undefined) return undefined;
+        let n: number;
+        try {
+          n = await ahead;
+        } catch (e) {
+          ahead = undefined;
+          await close().catch(() => {});
+          throw e;
+        }
+        if (closed) return undefined;
+        if (n === 0) {
+          ahead = undefined;
+          await close();
+          return undefined;
+        }
+        const buf = bufs[turn]!;
+        turn ^= 1;
+        ahead = readInto(bufs[turn]!);
+        return buf.subarray(0, n);
+      },
+      cancel: () => close().catch(() => {}),
+    };
+  },
+
   async openRead(path: string): Promise<ReadableStream<Uint8Array>> {
     const fh = await open(path, "r");
     let closed = false;

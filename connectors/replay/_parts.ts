@@ -6,37 +6,50 @@
  * @module
  */
 
-import { files } from "./_files.ts";
+import { type ChunkSource, streamSource } from "./capture/source.ts";
+import { type FileAdapter, files } from "./_files.ts";
 import { partPath } from "./_rotating-file.ts";
+
+/** One part, read into recycled memory where the runtime's adapter can. */
+function openPart(fs: FileAdapter, path: string): Promise<ChunkSource> {
+  return fs.openChunks?.(path) ?? fs.openRead(path).then(streamSource);
+}
 
 /**
  * Opens a capture file and the parts rotated after it.
  *
  * @param path The first part (a numbered part is read alone: its own next part
  *   would be `name.1.1.twr`).
- * @returns The parts' bytes, in order, as one stream (cancelling it closes the open part).
+ * @returns The parts' bytes, in order, as one source (cancelling it closes the
+ *   open part); its chunks are lent when the runtime's adapter lends them.
  * @throws The runtime's error when the first part cannot be opened.
  */
-export async function openParts(path: string): Promise<ReadableStream<Uint8Array>> {
+export async function openParts(path: string): Promise<ChunkSource> {
   const fs = await files();
-  let reader = (await fs.openRead(path)).getReader();
+  let part = await openPart(fs, path);
   let n = 0;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller): Promise<void> {
-      for (;;) {
-        const r = await reader.read();
-        if (!r.done) {
-          controller.enqueue(r.value);
-          return;
-        }
+  let done = false;
+  return {
+    lends: part.lends === true,
+    async read(): Promise<Uint8Array | undefined> {
+      while (!done) {
+        const chunk = await part.read();
+        if (chunk !== undefined) return chunk;
         const next = partPath(path, ++n);
-        if (!(await fs.exists(next))) {
-          controller.close();
-          return;
+        if (done || !(await fs.exists(next))) break;
+        const opened = await openPart(fs, next);
+        if (done) {
+          await opened.cancel();
+          break;
         }
-        reader = (await fs.openRead(next)).getReader();
+        part = opened;
       }
+      done = true;
+      return undefined;
     },
-    cancel: (reason) => reader.cancel(reason),
-  }, { highWaterMark: 1 });
+    cancel(): Promise<void> {
+      done = true;
+      return part.cancel();
+    },
+  };
 }

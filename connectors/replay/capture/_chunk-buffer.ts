@@ -1,8 +1,8 @@
 /**
  * A byte buffer fed chunk by chunk, for the incremental parsers. A chunk is used
- * as is while nothing is left over from the previous one (no copy); otherwise the
- * leftover and the new chunk are joined in a buffer the parser owns, which grows
- * by doubling.
+ * as is while nothing is left over from the previous one (no copy), unless it is
+ * only lent; otherwise the leftover and the new chunk are joined in a buffer the
+ * parser owns, which grows by doubling.
  *
  * @module
  */
@@ -35,12 +35,14 @@ export class ChunkBuffer {
 
   /**
    * Appends a chunk. Views handed out before stay valid only until this call.
-   * @param chunk Bytes (kept by reference when nothing is left over).
+   * @param chunk Bytes (kept by reference when nothing is left over and it is not lent).
+   * @param lent Whether the chunk is only lent (its memory is reused after this
+   *   call): it is then always copied. @default false
    */
-  push(chunk: Uint8Array): void {
+  push(chunk: Uint8Array, lent = false): void {
     if (chunk.length === 0) return;
     const left = this.end - this.pos;
-    if (left === 0) {
+    if (left === 0 && !lent) {
       this.base += this.end;
       this.buf = chunk;
       this.pos = 0;

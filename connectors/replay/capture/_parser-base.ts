@@ -74,9 +74,11 @@ export abstract class ParserBase {
   /**
    * Adds input.
    * @param chunk More bytes. Views of earlier records become invalid.
+   * @param lent Whether the chunk's memory is reused after this call (it is
+   *   then copied). @default false
    */
-  push(chunk: Uint8Array): void {
-    this.input.push(chunk);
+  push(chunk: Uint8Array, lent = false): void {
+    this.input.push(chunk, lent);
   }
 
   /** Marks the end of the input. */

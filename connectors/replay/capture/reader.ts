@@ -20,7 +20,7 @@ import {
   startsWithMagic,
 } from "./raw-format.ts";
 import { END, NEED_MORE, RawParser } from "./raw-parser.ts";
-import { type ChunkSource, peekSource, streamSource } from "./source.ts";
+import { type ChunkSource, ownedSource, peekSource, streamSource } from "./source.ts";
 
 /** The two capture formats. */
 export type CaptureFormat = "raw" | "ndjson";
@@ -87,6 +87,7 @@ export class CaptureReader {
   /** Every problem found so far, in order. */
   readonly issues: CaptureIssue[];
   readonly #source: ChunkSource;
+  readonly #lends: boolean;
 
   /** @internal Use {@link openCapture}. */
   constructor(
@@ -102,6 +103,7 @@ export class CaptureReader {
     this.name = name;
     this.parser = parser;
     this.#source = source;
+    this.#lends = source.lends === true;
     this.issues = issues;
   }
 
@@ -123,7 +125,7 @@ export class CaptureReader {
   async fill(): Promise<void> {
     const chunk = await this.#source.read();
     if (chunk === undefined) this.parser.end();
-    else this.parser.push(chunk);
+    else this.parser.push(chunk, this.#lends);
   }
 
   /** Stops reading and releases the input. Never rejects. */
@@ -224,7 +226,7 @@ export async function openCapture(
     let recordsRead = (): number => 0;
     let delivered = 0;
     if (compressed) {
-      const gz = gunzipSource(source, onCorrupt, (code, what, fileOffset, tail) => {
+      const gz = gunzipSource(ownedSource(source), onCorrupt, (code, what, fileOffset, tail) => {
         const record = recordsRead() + 1;
         report({
           code,

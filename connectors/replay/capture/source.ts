@@ -14,6 +14,13 @@ export interface ChunkSource {
   read(): Promise<Uint8Array | undefined>;
   /** Stops reading and releases the underlying resource. Never rejects. */
   cancel(): Promise<void>;
+  /**
+   * Whether a chunk is lent rather than given: valid only until the next
+   * `read()`, after which the source reads into its memory again (a file
+   * read into recycled buffers). A reader that keeps bytes longer copies them.
+   * @default false
+   */
+  readonly lends?: boolean;
 }
 
 /**
@@ -70,6 +77,22 @@ export function prependSource(head: Uint8Array, rest: ChunkSource): ChunkSource 
       return Promise.resolve(out);
     },
     cancel: () => rest.cancel(),
+    lends: rest.lends === true,
+  };
+}
+
+/**
+ * A source that gives what a lending source lends: each chunk copied, for a
+ * reader that keeps chunks past the next read (the gzip decoder does).
+ *
+ * @param source The source.
+ * @returns `source` itself when it does not lend; otherwise a copying source.
+ */
+export function ownedSource(source: ChunkSource): ChunkSource {
+  if (source.lends !== true) return source;
+  return {
+    read: async () => (await source.read())?.slice(),
+    cancel: () => source.cancel(),
   };
 }
 
@@ -78,7 +101,8 @@ export function prependSource(head: Uint8Array, rest: ChunkSource): ChunkSource 
  *
  * @param source The source.
  * @param n Bytes wanted.
- * @returns The bytes read (joined) and a source that yields them again, then the rest.
+ * @returns The bytes read (joined, or copied from a lending source) and a source
+ *   that yields them again, then the rest.
  */
 export async function peekSource(
   source: ChunkSource,
@@ -89,7 +113,7 @@ export async function peekSource(
   while (have < n) {
     const chunk = await source.read();
     if (chunk === undefined) break;
-    parts.push(chunk);
+    parts.push(source.lends === true ? chunk.slice() : chunk);
     have += chunk.length;
   }
   const head = parts.length === 1 ? parts[0]! : join(parts, have);
