@@ -48,7 +48,9 @@ describe("captures read from a source that lends its chunks", () => {
   });
 
   it("reads an NDJSON capture as from a stream", async () => {
-    const lines = Array.from({ length: 50 }, (_, i) => JSON.stringify(quote(i + 1)) + "\n").join("");
+    const lines = Array.from({ length: 50 }, (_, i) => JSON.stringify(quote(i + 1)) + "\n").join(
+      "",
+    );
     const bytes = utf8(lines);
     const want = (await readAll(bytes)).records;
     expect(want).toHaveLength(50);
