@@ -97,7 +97,7 @@ describe("the Node file adapter's recycled reads", () => {
 
   it("cancels while a read ahead is under way, and reads nothing afterwards", async () => {
     const path = join(dir, "cancel.bin");
-    await writeFile(path, new Uint8Array(600_000).fill(7));
+    await writeFile(path, new Uint8Array(1_100_000).fill(7));
     const src = await fileAdapter.openChunks!(path);
     expect((await src.read())?.length).toBeGreaterThan(0);
     await src.cancel();
@@ -106,8 +106,8 @@ describe("the Node file adapter's recycled reads", () => {
   });
 
   it("replays a large raw capture file as from memory", async () => {
-    const raw = sampleCapture(20_000);
-    expect(raw.length).toBeGreaterThan(600_000);
+    const raw = sampleCapture(40_000);
+    expect(raw.length).toBeGreaterThan(1_100_000);
     const path = join(dir, "big.twr");
     await writeFile(path, raw);
     const want = (await readAll(raw)).records;
