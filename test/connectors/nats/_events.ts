@@ -53,6 +53,15 @@ const plain = { noNullPrototype: true } as const;
 const level = fc.record({ price: double, size: double }, plain);
 const code = fc.record({ code: double, name: text }, plain);
 
+/** A record of `model` with every key required but `optional`. */
+function recordBut<T extends Record<string, fc.Arbitrary<unknown>>>(
+  model: T,
+  ...optional: (keyof T & string)[]
+) {
+  const requiredKeys = Object.keys(model).filter((k) => !optional.includes(k));
+  return fc.record(model, { ...plain, requiredKeys });
+}
+
 function market(str: fc.Arbitrary<string>) {
   return fc.record({
     source: str,
@@ -93,7 +102,7 @@ function bodies(str: fc.Arbitrary<string>) {
       side: fc.constantFrom("buy", "sell", "unknown"),
       tradeId: str,
     }, { ...plain, requiredKeys: ["type", "price", "size", "side"] }),
-    fc.record({
+    recordBut({
       type: fc.constant("bar"),
       interval: str,
       openTs: double,
@@ -104,44 +113,23 @@ function bodies(str: fc.Arbitrary<string>) {
       volume: double,
       value: double,
       sequence: double,
-    }, {
-      ...plain,
-      requiredKeys: [
-        "type",
-        "interval",
-        "openTs",
-        "open",
-        "high",
-        "low",
-        "close",
-        "volume",
-        "sequence",
-      ],
-    }),
-    fc.record({
-      type: fc.constant("info"),
-      last: double,
-      high: double,
-      low: double,
-      change: double,
-      totalVolume: double,
-      totalValue: double,
-      projectedOpenPrice: double,
-      projectedOpenVolume: double,
-      marketStatus: code,
-    }, {
-      ...plain,
-      requiredKeys: [
-        "type",
-        "last",
-        "high",
-        "low",
-        "change",
-        "totalVolume",
-        "totalValue",
-        "marketStatus",
-      ],
-    }),
+    }, "value"),
+    recordBut(
+      {
+        type: fc.constant("info"),
+        last: double,
+        high: double,
+        low: double,
+        change: double,
+        totalVolume: double,
+        totalValue: double,
+        projectedOpenPrice: double,
+        projectedOpenVolume: double,
+        marketStatus: code,
+      },
+      "projectedOpenPrice",
+      "projectedOpenVolume",
+    ),
     fc.record({
       type: fc.constant("market"),
       market: str,
