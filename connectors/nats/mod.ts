@@ -15,11 +15,7 @@
  * @module
  */
 
-import type {
-  ConnectorContext,
-  ConnectorDefinition,
-  ConnectorWrapper,
-} from "../../src/connector.ts";
+import type { ConnectorContext, ConnectorDefinition } from "../../src/connector.ts";
 import { CHANNELS } from "../../src/events.ts";
 import { NatsConnector } from "./_connector.ts";
 import {
@@ -80,6 +76,5 @@ export const natsConnector: ConnectorDefinition<NatsOptions, NatsOptionsInput> =
   capabilities: CHANNELS,
   env: NATS_ENV,
   parseOptions: parseNatsOptions,
-  create: (options: NatsOptions, ctx: ConnectorContext): ConnectorWrapper =>
-    new NatsConnector(options, ctx),
+  create: (options, ctx) => new NatsConnector(options, ctx),
 };

@@ -39,11 +39,7 @@
  * @module
  */
 
-import type {
-  ConnectorContext,
-  ConnectorDefinition,
-  ConnectorWrapper,
-} from "../../src/connector.ts";
+import type { ConnectorContext, ConnectorDefinition } from "../../src/connector.ts";
 import type { OverflowPolicy } from "../../src/dispatcher.ts";
 import { type Channel, CHANNELS } from "../../src/events.ts";
 import { ReplayConnector } from "./_connector.ts";
@@ -112,8 +108,7 @@ export const replayConnector: ConnectorDefinition<ReplayOptions, ReplayOptionsIn
   capabilities: CHANNELS,
   env: REPLAY_ENV,
   parseOptions: parseReplayOptions,
-  create: (options: ReplayOptions, ctx: ConnectorContext): ConnectorWrapper =>
-    new ReplayConnector(options, ctx),
+  create: (options, ctx) => new ReplayConnector(options, ctx),
   // A replay filtered by symbol replays every channel of those symbols.
   defaultChannels: (): readonly Channel[] => CHANNELS,
   // At "max" the replay pauses for a slow consumer instead of losing events.

@@ -190,6 +190,5 @@ export const settradeConnector: ConnectorDefinition<
   capabilities: SETTRADE_CHANNELS,
   env: SETTRADE_ENV_VARS,
   parseOptions: parseSettradeConnectorOptions,
-  create: (options: SettradeConnectorOptions, ctx: ConnectorContext): SettradeConnector =>
-    new SettradeConnector(options, ctx),
+  create: (options, ctx) => new SettradeConnector(options, ctx),
 };

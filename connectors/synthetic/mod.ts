@@ -63,11 +63,7 @@
  * @module
  */
 
-import type {
-  ConnectorContext,
-  ConnectorDefinition,
-  ConnectorWrapper,
-} from "../../src/connector.ts";
+import type { ConnectorContext, ConnectorDefinition } from "../../src/connector.ts";
 import { CHANNELS } from "../../src/events.ts";
 import { SyntheticConnector } from "./_connector.ts";
 import { SYNTHETIC_ENV } from "./_env.ts";
@@ -136,7 +132,6 @@ export const syntheticConnector: ConnectorDefinition<SyntheticOptions, Synthetic
   capabilities: CHANNELS,
   env: SYNTHETIC_ENV,
   parseOptions: parseSyntheticOptions,
-  create: (options: SyntheticOptions, ctx: ConnectorContext): ConnectorWrapper =>
-    new SyntheticConnector(options, ctx),
+  create: (options, ctx) => new SyntheticConnector(options, ctx),
   defaultSymbols: (options: SyntheticOptions): readonly string[] => options.symbols,
 };
