@@ -219,6 +219,12 @@ export function buildTables(r: SuiteResults, targets: readonly TargetOutcome[]):
         `${f.p50Ms.toFixed(2)} ms`,
         `${f.p99Ms.toFixed(2)} ms`,
       ]),
+      notes: r.nats.ratios === undefined ? [] : [
+        `The two paths alternate for ${r.nats.ratios.length} rounds on one server, each on fresh streams; ` +
+        `the rows are the round with the median publish ratio. Every round's ratio (tickwire ÷ plain): ${
+          r.nats.ratios.map((x) => `${x.toFixed(2)}×`).join(", ")
+        }; lost or duplicated over every round: ${r.nats.lostOrDuplicated ?? 0}.`,
+      ],
     });
   }
   if (r.replay !== undefined) {
