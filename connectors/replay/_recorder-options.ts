@@ -48,7 +48,15 @@ export interface RecorderOptions {
   readonly rawEvents?: "auto" | "always" | "never";
   /** Write status events to the NDJSON capture too. @default true */
   readonly statuses?: boolean;
-  /** Flush when this many bytes are pending. @default 65_536 */
+  /**
+   * Flush when this many bytes are pending. @default 65_536
+   *
+   * A compressed output (`.gz`) writes each flush as one gzip member: larger flushes
+   * give zlib longer runs to match and fewer members to finish, so a smaller file for
+   * less CPU (Settrade books at 256 KiB: 0.41 of the raw size instead of 0.44, and
+   * about a tenth less CPU per payload), at the price of what a crash can lose (see
+   * `maxPendingBytes`) and of a longer wait before bytes reach the file.
+   */
   readonly flushBytes?: number;
   /** Flush pending bytes at least this often, ms. @default 1_000 */
   readonly flushMs?: number;
