@@ -114,6 +114,7 @@ export {
   retryWithBackoff,
   sleep,
 } from "./kit/retry.ts";
+export { ConnectOnce } from "./kit/connect-once.ts";
 export {
   type CheckOptions,
   checkOptions,

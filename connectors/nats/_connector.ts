@@ -21,6 +21,7 @@ import { DEFAULT_RECONNECT } from "../../src/kit/backoff.ts";
 import { Lifecycle } from "../../src/kit/lifecycle.ts";
 import { reasonOf } from "../../src/errors.ts";
 import { connectWithRetry } from "../../src/kit/retry.ts";
+import { ConnectOnce } from "../../src/kit/connect-once.ts";
 import { CONTENT_TYPES, decodeEvent } from "./codec.ts";
 import { HeaderReader } from "./_headers.ts";
 import { connectNats, serverList } from "./_connect.ts";
@@ -46,9 +47,8 @@ export class NatsConnector implements ConnectorWrapper {
   readonly #life: Lifecycle;
   /** `type.ESCAPED_SYMBOL` → bar intervals (empty set: every interval, or not a bar). */
   readonly #wanted = new Map<string, Set<string>>();
-  readonly #stop = new AbortController();
+  readonly #gate = new ConnectOnce((e) => this.#end(e));
   #link: Link | undefined;
-  #connecting: Promise<void> | undefined;
   /** Last stream sequence delivered (0: none yet). */
   #last = 0;
   /** Publisher run id seen last, per published source. */
@@ -81,11 +81,7 @@ export class NatsConnector implements ConnectorWrapper {
   }
 
   connect(signal?: AbortSignal): Promise<void> {
-    const stop = AbortSignal.any([signal ?? this.#stop.signal, this.#stop.signal]);
-    return (this.#connecting ??= this.#run(0, undefined, stop).catch((e) => {
-      this.#end(e);
-      throw e;
-    }));
+    return this.#gate.connect(signal, (s) => this.#run(0, undefined, s));
   }
 
   async #run(startAttempt: 0 | 1, cause: unknown, signal: AbortSignal): Promise<void> {
@@ -102,12 +98,12 @@ export class NatsConnector implements ConnectorWrapper {
     this.#pendingGap = undefined;
     if (gap !== undefined) this.#gap(gap[0], gap[1]);
     void link.nc.closed().then((err) => {
-      if (this.#link !== link || this.#life.ended || this.#stop.signal.aborted) return;
+      if (this.#link !== link || this.#life.ended || this.#gate.signal.aborted) return;
       this.#link = undefined;
       const why = err === undefined ? "connection closed" : reasonOf(err);
       this.#life.lost(why);
       void link.stop();
-      this.#run(1, err ?? new Error(why), signal).catch((e) => this.#end(e));
+      this.#gate.again(() => this.#run(1, err ?? new Error(why), signal));
     });
   }
 
@@ -305,7 +301,7 @@ export class NatsConnector implements ConnectorWrapper {
   }
 
   async disconnect(reason = "disconnect requested"): Promise<void> {
-    this.#stop.abort();
+    this.#gate.stop();
     const link = this.#link;
     this.#link = undefined;
     this.#life.finish(reason);
@@ -316,7 +312,7 @@ export class NatsConnector implements ConnectorWrapper {
   }
 
   #end(e: unknown): void {
-    if (!this.#life.ended && !this.#stop.signal.aborted) this.#life.fail(e as Error);
+    if (!this.#life.ended) this.#life.fail(e as Error);
     void this.disconnect(reasonOf(e));
   }
 }

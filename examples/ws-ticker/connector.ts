@@ -6,6 +6,7 @@
 import * as v from "valibot";
 import {
   type Channel,
+  ConnectOnce,
   type ConnectorContext,
   type ConnectorDefinition,
   type ConnectorWrapper,
@@ -43,9 +44,8 @@ class TickerConnector implements ConnectorWrapper {
   readonly #ctx: ConnectorContext;
   readonly #life: Lifecycle;
   readonly #symbols = new Set<string>();
-  readonly #stop = new AbortController();
+  readonly #gate = new ConnectOnce((e) => this.#end(e));
   #ws: WebSocket | undefined;
-  #connecting: Promise<void> | undefined;
 
   constructor(o: TickerOptions, ctx: ConnectorContext) {
     this.#o = o;
@@ -54,11 +54,7 @@ class TickerConnector implements ConnectorWrapper {
   }
 
   connect(signal?: AbortSignal): Promise<void> {
-    const stop = AbortSignal.any([signal ?? this.#stop.signal, this.#stop.signal]);
-    return (this.#connecting ??= this.#run(0, undefined, stop).catch((e) => {
-      this.#end(e);
-      throw e;
-    }));
+    return this.#gate.connect(signal, (s) => this.#run(0, undefined, s));
   }
 
   async #run(startAttempt: 0 | 1, cause: unknown, signal: AbortSignal): Promise<void> {
@@ -76,7 +72,7 @@ class TickerConnector implements ConnectorWrapper {
       if (this.#ws !== ws || this.#life.ended) return;
       this.#ws = undefined;
       this.#life.lost(`connection closed (code ${e.code})`);
-      this.#run(1, new Error(`closed with code ${e.code}`), signal).catch((err) => this.#end(err));
+      this.#gate.again(() => this.#run(1, new Error(`closed with code ${e.code}`), signal));
     };
   }
 
@@ -125,7 +121,7 @@ class TickerConnector implements ConnectorWrapper {
   }
 
   disconnect(reason = "disconnect requested"): Promise<void> {
-    this.#stop.abort();
+    this.#gate.stop();
     this.#ws?.close();
     this.#ws = undefined;
     this.#life.finish(reason);
@@ -133,7 +129,7 @@ class TickerConnector implements ConnectorWrapper {
   }
 
   #end(e: unknown): void {
-    if (!this.#life.ended && !this.#stop.signal.aborted) this.#life.error(reasonOf(e));
+    if (!this.#life.ended) this.#life.error(reasonOf(e));
     void this.disconnect(reasonOf(e));
   }
 }
