@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConnectOnce } from "../src/mod.ts";
+import { waitUntil } from "./conformance/_wait.ts";
 
 function gate(): { gate: ConnectOnce; ended: unknown[] } {
   const ended: unknown[] = [];
@@ -34,8 +35,7 @@ describe("ConnectOnce", () => {
     let settled = 0;
     g.again(() => Promise.resolve().then(() => void settled++));
     g.again(() => Promise.reject(boom).finally(() => void settled++));
-    await expect.poll(() => settled, { timeout: 1_000 }).toBe(2);
-    await expect.poll(() => ended.length, { timeout: 1_000 }).toBe(1);
+    await waitUntil(() => settled === 2 && ended.length === 1, 1_000, "both attempts settled");
     expect(ended).toEqual([boom]);
   });
 

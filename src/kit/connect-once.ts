@@ -31,6 +31,7 @@ export class ConnectOnce {
   #running: Promise<void> | undefined;
 
   /**
+   * Creates the gate of one connector.
    * @param end Called with the error of a run that failed (report it, then
    *   disconnect); not called for a run that fails after {@link stop}.
    */
