@@ -14,11 +14,6 @@ import { checkEvent } from "../../../src/schemas.ts";
 import { isMarketEventJson } from "./_event-check.ts";
 import type { CaptureIssueCode } from "./issues.ts";
 
-/** An event, or what is wrong with the text. */
-export type EventJson =
-  | { readonly value: FeedEvent }
-  | { readonly code: CaptureIssueCode; readonly what: string; readonly field?: string };
-
 /** What is wrong with a JSON text that is not a valid event. */
 export class EventJsonProblem {
   /** `"json"` or `"schema"`. */
@@ -75,14 +70,4 @@ export function readEventJson(
     return new EventJsonProblem("schema", `holds a ${ev.type} event in a ${expect} record`, "type");
   }
   return ev;
-}
-
-/**
- * @param text JSON text.
- * @param expect `"status"` or `"event"` to require that kind; `undefined` accepts both.
- * @returns The validated event, or the problem (`"json"` or `"schema"`, with the field).
- */
-export function parseEventJson(text: string, expect?: "status" | "event"): EventJson {
-  const r = readEventJson(text, expect);
-  return r instanceof EventJsonProblem ? r : { value: r };
 }

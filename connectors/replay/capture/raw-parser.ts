@@ -19,7 +19,7 @@
  */
 
 import { DecodeError } from "../../../src/errors.ts";
-import { parseEventJson } from "./_event-json.ts";
+import { EventJsonProblem, readEventJson } from "./_event-json.ts";
 import { findValid, frameAt, isMagicAt, plausible, u32 } from "./_frames.ts";
 import { ParserBase } from "./_parser-base.ts";
 import type { CaptureIssueCode, IssueHandler, OnCorrupt } from "./issues.ts";
@@ -221,11 +221,11 @@ export class RawParser extends ParserBase {
       this.payloadEnd = at + len;
       return kind;
     }
-    const json = parseEventJson(
+    const json = readEventJson(
       this.#text.decode(buf.subarray(at + TIMED_PREFIX, at + len)),
       kind === KIND_STATUS ? "status" : "event",
     );
-    if (!("value" in json)) {
+    if (json instanceof EventJsonProblem) {
       const stop = this.onCorrupt === "stop";
       const what = `${json.what}${stop ? "; reading stops here" : "; record skipped"}`;
       this.report("record", json.code, this.offset, this.record, what, { field: json.field });
@@ -233,7 +233,7 @@ export class RawParser extends ParserBase {
       return 0;
     }
     this.kind = kind;
-    this.value = json.value;
+    this.value = json;
     return kind;
   }
 
