@@ -66,9 +66,11 @@ export function command(runtime: Runtime, file: string, nodeFlags: readonly stri
 export async function stopChild(child: ChildProcess, graceMs = 2_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  process.kill(child.pid, "SIGTERM");
+  // child.kill, not process.kill(pid): a child that exited but whose "exit"
+  // event is still queued is already reaped, and process.kill throws ESRCH.
+  child.kill("SIGTERM");
   const timer = setTimeout(() => {
-    if (child.exitCode === null && child.signalCode === null) process.kill(child.pid!, "SIGKILL");
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   }, graceMs);
   await exited;
   clearTimeout(timer);

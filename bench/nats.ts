@@ -367,8 +367,11 @@ export async function runNats(options: NatsBenchOptions = {}): Promise<NatsResul
       lostOrDuplicated: rounds.reduce((a, x) => a + x.tw.lostOrDuplicated, 0),
     };
   } finally {
-    process.kill(proc.pid!, "SIGTERM");
-    await new Promise((r) => proc.once("exit", r));
+    if (proc.exitCode === null && proc.signalCode === null) {
+      const exited = new Promise((r) => proc.once("exit", r));
+      proc.kill("SIGTERM");
+      await exited;
+    }
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -91,6 +91,9 @@ async function writeRaw(path: string, records: number): Promise<number> {
     const chunk = enc.take();
     bytes += chunk.length;
     await fh.write(chunk);
+    // On disk before the timed replays: the kernel's writeback of 284 MB of
+    // dirty pages (30 s after the write) would otherwise land in one of them.
+    await fh.sync();
   } finally {
     await fh.close();
   }
@@ -119,6 +122,7 @@ async function writeNdjson(path: string, records: number): Promise<number> {
         lines = [];
       }
     }
+    await fh.sync();
   } finally {
     await fh.close();
   }

@@ -94,7 +94,7 @@ export function startChild(file: string, args: readonly string[], children: Chil
 export function killChildren(children: readonly ChildProcess[]): void {
   for (const child of children) {
     if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
-      process.kill(child.pid, "SIGKILL");
+      child.kill("SIGKILL");
     }
   }
 }

@@ -101,7 +101,7 @@ describe("tickwire record at the maximum rate", () => {
           }
         } finally {
           if (child.exitCode === null && child.signalCode === null) {
-            process.kill(child.pid!, "SIGKILL");
+            child.kill("SIGKILL");
           }
         }
         const { signal, stderr } = await done;

@@ -205,7 +205,7 @@ async function terminatedAfterFirstFlush(
   const run = cli(["record", "--source", "synthetic", "--rate", rate, "--out", out]);
   const size = (): number => (existsSync(out) ? statSync(out).size : 0);
   await until(() => size() > 0 || run.child.exitCode !== null, "the first flush", 30_000);
-  process.kill(run.child.pid!, "SIGTERM");
+  run.child.kill("SIGTERM");
   return { out, run };
 }
 
@@ -255,7 +255,7 @@ describe("tickwire as a process", () => {
       "the first signal to be handled",
       30_000,
     );
-    if (run.child.exitCode === null) process.kill(run.child.pid!, "SIGTERM");
+    if (run.child.exitCode === null) run.child.kill("SIGTERM");
     const result = await run.done;
     // Exit 0; or, when the second signal came after the capture was closed and
     // the handlers removed, the default action of SIGTERM (Deno's child_process

@@ -48,7 +48,7 @@ async function recordAndKill(out: string, events: number): Promise<{ signal: str
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   } finally {
-    if (child.exitCode === null && child.signalCode === null) process.kill(child.pid!, "SIGKILL");
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   }
   return await done;
 }

@@ -142,9 +142,9 @@ export class NatsServer {
     const proc = this.#proc;
     if (proc === undefined) return;
     const exited = new Promise<void>((r) => proc.once("exit", () => r()));
-    process.kill(proc.pid!, signal);
+    proc.kill(signal);
     const t = setTimeout(() => {
-      if (proc.exitCode === null) process.kill(proc.pid!, "SIGKILL");
+      if (proc.exitCode === null) proc.kill("SIGKILL");
     }, 5_000);
     await exited;
     clearTimeout(t);
