@@ -54,10 +54,11 @@ export class ConnectOnce {
     signal: AbortSignal | undefined,
     run: (signal: AbortSignal) => Promise<void>,
   ): Promise<void> {
+    if (this.#running !== undefined) return this.#running;
     const both = signal === undefined
       ? this.#stop.signal
       : AbortSignal.any([signal, this.#stop.signal]);
-    return (this.#running ??= run(both).catch((e) => {
+    return (this.#running = run(both).catch((e) => {
       this.#fail(e);
       throw e;
     }));
