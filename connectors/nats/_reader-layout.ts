@@ -6,8 +6,6 @@
  * @module
  */
 
-import { INFO_OPTIONAL, MARKET_OPTIONAL } from "./_message.ts";
-
 // What a field holds, by field number, per message.
 /** Unknown field. */
 export const X = 0;
@@ -76,10 +74,6 @@ export const INFO_NAMES: readonly string[] = [
   "totalVolume",
   "totalValue",
 ];
-/** Optional doubles of `info`, fields 7 and 8 (the writer's list). */
-export const INFO_OPTIONAL_NAMES: readonly string[] = INFO_OPTIONAL;
-/** Optional doubles of `market`, fields 3 to 11 (the writer's list). */
-export const MARKET_NAMES: readonly string[] = MARKET_OPTIONAL;
 /** Required doubles of `bar`, fields 2 to 7, by field number. */
 export const BAR_NAMES: readonly string[] = [
   "",

@@ -35,10 +35,8 @@ import {
   D,
   E,
   INFO_NAMES,
-  INFO_OPTIONAL_NAMES,
   L,
   M,
-  MARKET_NAMES,
   R,
   S,
   STATUS,
@@ -46,6 +44,7 @@ import {
   WIRE,
   X,
 } from "./_reader-layout.ts";
+import { INFO_OPTIONAL, MARKET_OPTIONAL } from "./_message.ts";
 
 /** Thrown inside the reader to leave it; never escapes {@link EventReader.read}. */
 const GIVE_UP = Symbol("give up");
@@ -344,13 +343,15 @@ export class EventReader {
       case "info":
         for (let f = 1; f <= 6; f++) ev[INFO_NAMES[f]!] = this.#num(mask, f);
         for (let f = 7; f <= 8; f++) {
-          if ((mask & (1 << f)) !== 0) ev[INFO_OPTIONAL_NAMES[f - 7]!] = v[f];
+          if ((mask & (1 << f)) !== 0) ev[INFO_OPTIONAL[f - 7]!] = v[f];
         }
         if ((mask & (1 << 9)) === 0) giveUp();
         ev.marketStatus = this.#codes[9];
         return;
       default: // market
-        for (let f = 3; f <= 11; f++) if ((mask & (1 << f)) !== 0) ev[MARKET_NAMES[f - 3]!] = v[f];
+        for (let f = 3; f <= 11; f++) {
+          if ((mask & (1 << f)) !== 0) ev[MARKET_OPTIONAL[f - 3]!] = v[f];
+        }
         ev.market = (mask & 2) === 0 ? "" : this.#strs[1];
         if ((mask & 4) === 0) giveUp();
         ev.status = this.#codes[2];
