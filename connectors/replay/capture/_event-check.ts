@@ -40,6 +40,16 @@ function text(x: unknown): boolean {
   return typeof x === "string" && x.length > 0;
 }
 
+/** `string`. */
+function str(x: unknown): boolean {
+  return typeof x === "string";
+}
+
+/** `picklist(["poll", "backfill"])`. */
+function via(x: unknown): boolean {
+  return x === "poll" || x === "backfill";
+}
+
 /** `picklist(["normal", "ato", "atc", "undefined"])`. */
 function flag(x: unknown): boolean {
   return x === "normal" || x === "ato" || x === "atc" || x === "undefined";
@@ -72,25 +82,11 @@ function base(o: Fields): number {
     !text(o.source) || !symbol(o.symbol) || !count(o.seq) || !finite(o.recvTs) ||
     !finite(o.recvMono) || !count(o.epoch)
   ) return -1;
-  let n = 7;
-  const { exchTs, origin, via, streamSeq } = o;
-  if (exchTs !== undefined) {
-    if (!finite(exchTs)) return -1;
-    n++;
-  }
-  if (origin !== undefined) {
-    if (typeof origin !== "string") return -1;
-    n++;
-  }
-  if (via !== undefined) {
-    if (via !== "poll" && via !== "backfill") return -1;
-    n++;
-  }
-  if (streamSeq !== undefined) {
-    if (!count(streamSeq)) return -1;
-    n++;
-  }
-  return n;
+  const a = opt(o.exchTs, finite);
+  const b = opt(o.origin, str);
+  const c = opt(o.via, via);
+  const d = opt(o.streamSeq, count);
+  return (a | b | c | d) < 0 ? -1 : 7 + a + b + c + d;
 }
 
 /** An optional field: 0 when absent, 1 when present and valid, -1 when present and wrong. */
@@ -130,7 +126,7 @@ function trade(o: Fields): boolean {
   if (
     !finite(o.price) || !size(o.size) || (side !== "buy" && side !== "sell" && side !== "unknown")
   ) return false;
-  const id = opt(o.tradeId, (x) => typeof x === "string");
+  const id = opt(o.tradeId, str);
   if (id < 0) return false;
   n += id;
   return keyCount(o) === n + 3;

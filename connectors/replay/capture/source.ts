@@ -108,12 +108,13 @@ export async function peekSource(
   source: ChunkSource,
   n: number,
 ): Promise<{ head: Uint8Array; source: ChunkSource }> {
+  const owned = ownedSource(source);
   const parts: Uint8Array[] = [];
   let have = 0;
   while (have < n) {
-    const chunk = await source.read();
+    const chunk = await owned.read();
     if (chunk === undefined) break;
-    parts.push(source.lends === true ? chunk.slice() : chunk);
+    parts.push(chunk);
     have += chunk.length;
   }
   const head = parts.length === 1 ? parts[0]! : join(parts, have);
