@@ -146,8 +146,6 @@ export function evaluateTargets(r: SuiteResults): TargetOutcome[] {
   const subRatios = r.subscriber?.ratios;
   const served = r.serve?.servers.find((s) => s.kind === "tickwire")?.phases;
   const stallChanges = r.serve?.servers.find((s) => s.kind === "tickwire")?.stallChanges;
-  const natsTw = r.nats?.paths.find((p) => p.kind === "tickwire");
-  const natsPlain = r.nats?.paths.find((p) => p.kind !== "tickwire");
   return [
     check("quote-rate", "quote decode + event", quote, "msg/s", ">=", 2_000_000),
     check(
@@ -289,11 +287,7 @@ export function evaluateTargets(r: SuiteResults): TargetOutcome[] {
     check(
       "nats-publish-vs-plain",
       "NATS: tickwire publish path vs plain @nats-io js.publish, same bytes (median of rounds)",
-      r.nats?.ratios !== undefined && r.nats.ratios.length > 0
-        ? median(r.nats.ratios)
-        : natsTw !== undefined && natsPlain !== undefined
-        ? natsTw.publishPerSec / natsPlain.publishPerSec
-        : undefined,
+      r.nats?.ratios !== undefined && r.nats.ratios.length > 0 ? median(r.nats.ratios) : undefined,
       "×",
       ">=",
       0.8,
@@ -301,7 +295,7 @@ export function evaluateTargets(r: SuiteResults): TargetOutcome[] {
     check(
       "nats-zero-loss",
       "NATS: events lost or duplicated over four consumers, every round",
-      r.nats?.lostOrDuplicated ?? natsTw?.lostOrDuplicated,
+      r.nats?.lostOrDuplicated,
       "events",
       "<=",
       0,
